@@ -1,0 +1,1 @@
+"""reader: a terminal study reader for packs of Markdown."""

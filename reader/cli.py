@@ -1,0 +1,157 @@
+"""The `reader` command: start the app, or print an outline, a section, search results.
+
+Textual is imported only when the full-screen app really starts, so the printing modes
+stay fast and a session without a terminal (`ssh -T`, sftp, a pipe) never draws.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from reader.check import check_pack, is_failure
+from reader.pack import Pack, PackError, load_pack
+from reader.sanitize import sanitize, sanitize_line
+
+__all__ = ["main"]
+
+RESTRICTED_ENV = "READER_RESTRICTED"
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def package_version() -> str:
+    try:
+        return version("reader")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read and study a folder of Markdown in the terminal.",
+        epilog="Also: 'reader check [PATH]' validates a pack (links, files, headings).",
+    )
+    parser.add_argument("path", nargs="?", help="pack folder or Markdown file (default: bundled)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--list", action="store_true", help="print the outline and exit")
+    mode.add_argument("--print", metavar="SECTION", dest="print_section",
+                      help="print one section (id or title) and exit")
+    mode.add_argument("--search", metavar="QUERY", help="print ranked search results and exit")
+    parser.add_argument("--restricted", action="store_true",
+                        help=f"locked-down mode for SSH ForceCommand (also ${RESTRICTED_ENV}=1)")
+    parser.add_argument("--no-state", action="store_true", help="remember nothing on disk")
+    parser.add_argument("--state-dir", type=Path, help="where reading state is kept")
+    parser.add_argument("--version", action="version", version=f"reader {package_version()}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code instead of raising for anything a user did."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args[:1] == ["check"]:
+            return _check(args[1:])
+        return _run(build_parser().parse_args(args))
+    except PackError as error:
+        print(f"reader: {sanitize_line(str(error))}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+
+
+def _check(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="reader check", description="Validate a pack.")
+    parser.add_argument("path", nargs="?", help="pack folder or Markdown file (default: bundled)")
+    pack = load_pack(parser.parse_args(args).path)
+    problems = check_pack(pack)
+    for problem in problems:
+        print(sanitize_line(str(problem)))
+    failures = sum(1 for problem in problems if is_failure(problem))
+    links = sum(len(section.links) for section in pack.sections)
+    summary = (f"{len(pack.files)} files, {len(pack.sections)} sections, {links} links: "
+               f"{failures} problem{'s' if failures != 1 else ''}")
+    print(summary, file=sys.stderr if failures else sys.stdout)
+    return EXIT_PROBLEMS if failures else 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    restricted = args.restricted or os.environ.get(RESTRICTED_ENV, "") not in ("", "0")
+    pack = load_pack(args.path)
+    if args.list:
+        print_outline(pack)
+        return 0
+    if args.print_section is not None:
+        return _print_section(pack, args.print_section)
+    if args.search is not None:
+        return _print_search(pack, args.search)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print("reader: needs an interactive terminal (use ssh -t); "
+              "try --list, --print or --search", file=sys.stderr)
+        if not restricted:
+            print_outline(pack)
+        return EXIT_USAGE
+    from reader.ui.app import run_app  # Textual loads only for the full-screen app
+
+    return run_app(pack, restricted=restricted, no_state=args.no_state, state_dir=args.state_dir)
+
+
+def print_outline(pack: Pack) -> None:
+    print(sanitize_line(pack.title))
+    for section in pack.sections:
+        print(f"{'  ' * (section.depth + 1)}{section.title}  [{section.id}]")
+
+
+def _print_section(pack: Pack, wanted: str) -> int:
+    section = pack.find(wanted)
+    if section is None:
+        print(f"reader: no section '{sanitize_line(wanted)}' (see reader --list)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(highlight=False).print(Markdown(section.markdown))
+    else:
+        print(sanitize(section.markdown).rstrip("\n"))
+    return 0
+
+
+def _print_search(pack: Pack, query: str) -> int:
+    from reader.search import SearchIndex
+
+    index = SearchIndex.build(pack_documents(pack))
+    hits = index.search(query, limit=20)
+    for hit in hits:
+        print(f"{sanitize_line(hit.title)}  [{hit.id}]")
+        if hit.path:
+            print(f"    in {sanitize_line(hit.path)}")
+        print(f"    {sanitize_line(hit.snippet)}")
+    if not hits:
+        print(f"reader: nothing matches '{sanitize_line(query)}'", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return 0
+
+
+def pack_documents(pack: Pack) -> list:
+    """The pack's sections as search documents (title, parent path, plain text)."""
+    from reader.search import SearchDocument
+
+    return [
+        SearchDocument(section.id, section.title,
+                       " › ".join(a.title for a in section.ancestors), section.text)
+        for section in pack.sections
+    ]
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`reader --list | head`), let Python exit without a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

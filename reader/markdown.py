@@ -1,0 +1,123 @@
+"""One Markdown dialect for the whole reader: parsing, plain text, links, slugs.
+
+The pack, the search index and the reading pane must agree on what a document says,
+so they all get their parser and their text extraction from here. No Textual.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+__all__ = [
+    "Link",
+    "github_slug",
+    "iter_links",
+    "markdown_parser",
+    "parse",
+    "plain_text",
+    "strip_inline_markup",
+]
+
+_TAG = re.compile(r"<[^>]{0,400}>")
+_NOT_SLUG = re.compile(r"[^\w\- ]", re.UNICODE)
+_INLINE_MARKUP = re.compile(r"[*_`\[\]<>!\\&~]")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """CommonMark plus the GitHub extensions that study notes actually use."""
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser.use(footnote_plugin).use(tasklists_plugin)
+    return parser
+
+
+def parse(markdown: str) -> list[Token]:
+    """Parse a block of Markdown into markdown-it tokens."""
+    return markdown_parser().parse(markdown)
+
+
+def github_slug(text: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to '-'."""
+    slug = _NOT_SLUG.sub("", text.strip().lower()).replace(" ", "-")
+    return slug
+
+
+def strip_inline_markup(text: str) -> str:
+    """Plain text of one line of inline Markdown (a heading), fast when there is none."""
+    if not _INLINE_MARKUP.search(text):
+        return text.strip()
+    tokens = markdown_parser().parseInline(text)
+    return "".join(_inline_text(tokens[0].children or [])).strip() if tokens else text.strip()
+
+
+def _inline_text(children: Iterable[Token]) -> Iterator[str]:
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            yield child.content
+        elif child.type == "image":
+            yield child.content or child.attrGet("alt") or ""
+        elif child.type in ("softbreak", "hardbreak"):
+            yield " "
+        elif child.type == "html_inline":
+            continue
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """The readable words of a token stream, one block a paragraph, for search and print."""
+    parts: list[str] = []
+    in_cell = False
+    for token in tokens:
+        if token.type in ("th_open", "td_open"):
+            in_cell = True
+        elif token.type in ("th_close", "td_close"):
+            in_cell = False
+        elif token.type == "tr_close":
+            parts.append("\n")
+        elif token.type == "inline":
+            parts.append("".join(_inline_text(token.children or [])))
+            parts.append(" | " if in_cell else "\n\n")
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content.rstrip("\n") + "\n\n")
+        elif token.type == "html_block":
+            text = _TAG.sub("", token.content).strip()
+            if text:
+                parts.append(text + "\n\n")
+    return _BLANK_RUNS.sub("\n\n", "".join(parts)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link as written in the source: where it points, its text and its line."""
+
+    href: str
+    text: str
+    line: int  # 0-based line within the parsed Markdown
+
+
+def iter_links(tokens: list[Token]) -> Iterator[Link]:
+    """Every link in reading order, with the line of the block it sits in."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] if token.map else 0
+        href: str | None = None
+        words: list[str] = []
+        for child in token.children:
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                words = []
+            elif child.type == "link_close" and href is not None:
+                yield Link(href=href, text=unicodedata.normalize("NFC", "".join(words)), line=line)
+                href = None
+            elif href is not None and child.type in ("text", "code_inline"):
+                words.append(child.content)

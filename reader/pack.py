@@ -1,0 +1,324 @@
+"""Turn a folder of Markdown (or one file) into a pack of navigable sections.
+
+Every heading starts a section, so one outline entry never means rendering a whole
+giant file. Loading reads and scans files line by line; markdown-it parses a section
+only when its text or links are first asked for, so the first screen of a 3.5 MB pack
+does not wait for the whole pack to be parsed. No Textual here.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
+from reader.links import LinkTarget, resolve_href
+from reader.markdown import Link, github_slug, iter_links, parse, plain_text, strip_inline_markup
+from reader.sanitize import sanitize_line
+from reader.scan import Heading, scan_markdown
+
+__all__ = ["LinkTarget", "Pack", "PackError", "Problem", "Section", "load_pack"]
+
+MANIFEST_NAME = "pack.toml"
+#: A section longer than this is cut into parts at blank lines, so no outline entry
+#: ever means rendering megabytes (a file with no headings, or one 5 MB line).
+MAX_SECTION_CHARS = 512 * 1024
+MAX_LEVEL_DEPTH = 6
+
+
+@dataclass(slots=True, eq=False)
+class Section:
+    """One heading and the Markdown under it, up to the next heading."""
+
+    id: str
+    title: str
+    level: int
+    file: PackFile
+    start_line: int  # 1-based, inclusive
+    end_line: int  # 1-based, inclusive
+    start: int  # character offsets into the file's text
+    end: int
+    index: int = 0
+    depth: int = 0
+    parent: Section | None = None
+    children: list[Section] = field(default_factory=list)
+    anchor: str = ""  # GitHub anchor within its file
+    _text: str | None = None
+    _links: list[Link] | None = None
+
+    @property
+    def path(self) -> str:
+        """The file it comes from, relative to the pack root."""
+        return self.file.relative
+
+    @property
+    def markdown(self) -> str:
+        return self.file.text[self.start : self.end]
+
+    @property
+    def text(self) -> str:
+        """Plain text of the section, parsed on first use and kept."""
+        if self._text is None:
+            self._parse()
+        return self._text or ""
+
+    @property
+    def links(self) -> list[Link]:
+        """Links in the section; their `line` is 1-based in the source file."""
+        if self._links is None:
+            self._parse()
+        return self._links or []
+
+    def _parse(self) -> None:
+        tokens = parse(self.markdown)
+        self._text = plain_text(tokens)
+        self._links = [
+            Link(link.href, link.text, link.line + self.start_line) for link in iter_links(tokens)
+        ]
+
+    @property
+    def ancestors(self) -> list[Section]:
+        """From the top-level section down to the parent."""
+        chain: list[Section] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    @property
+    def breadcrumb(self) -> str:
+        return " › ".join(section.title for section in [*self.ancestors, self])
+
+
+@dataclass(slots=True, eq=False)
+class Pack:
+    """A loaded pack: title, sections in reading order, and what went wrong on the way."""
+
+    root: Path
+    title: str
+    sections: list[Section]
+    files: list[PackFile]
+    problems: list[Problem]
+    comparison_id: str | None = None
+    by_id: dict[str, Section] = field(default_factory=dict)
+    _anchors: dict[tuple[str, str], Section] = field(default_factory=dict)
+    _file_starts: dict[str, Section] = field(default_factory=dict)
+    _files_by_real: dict[Path, PackFile] = field(default_factory=dict)
+
+    @property
+    def top_level(self) -> list[Section]:
+        return [section for section in self.sections if section.parent is None]
+
+    def get(self, section_id: str) -> Section | None:
+        return self.by_id.get(section_id)
+
+    def find(self, query: str) -> Section | None:
+        """A section by id, by exact title, or by title ignoring case: for `--print`."""
+        if query in self.by_id:
+            return self.by_id[query]
+        folded = query.casefold().strip()
+        for section in self.sections:
+            if section.title.casefold() == folded:
+                return section
+        return self.by_id.get(github_slug(query))
+
+    def resolve(self, section: Section, href: str) -> LinkTarget:
+        """Where a link in `section` leads: a section of this pack, or why not."""
+        if not self._files_by_real:
+            self._files_by_real = {pack_file.real: pack_file for pack_file in self.files}
+        target = resolve_href(self.root, section.file, href, self._files_by_real)
+        if target.kind != "file" or target.file is None:
+            return target
+        fragment = target.fragment
+        if fragment:
+            found = self._anchors.get((target.file.relative, fragment.lower()))
+            if found is None:
+                start = self._file_starts.get(target.file.relative)
+                return LinkTarget("missing", href, section_id=start.id if start else None,
+                                  reason=f"no heading '#{fragment}' in {target.file.relative}")
+            return LinkTarget("section", href, section_id=found.id)
+        start = self._file_starts.get(target.file.relative)
+        if start is None:
+            return LinkTarget("missing", href, reason=f"{target.file.relative} has no sections")
+        return LinkTarget("section", href, section_id=start.id)
+
+
+def default_pack_path() -> Path:
+    """The bundled eczema pack: inside the wheel, or beside the package when editable."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_content", here.parent / "content"):
+        if candidate.is_dir():
+            return candidate
+    return here / "_content"
+
+
+def load_pack(path: Path | str | None = None) -> Pack:
+    """Load a pack from a folder or a single Markdown file; raise PackError if impossible."""
+    root_path = Path(path) if path is not None else default_pack_path()
+    manifest = _read_manifest(root_path) if root_path.is_dir() else {}
+    problems: list[Problem] = []
+    files = discover_files(root_path, problems, order=manifest.get("order"))
+    for pack_file in files:
+        read_markdown(pack_file, problems)
+    files = [pack_file for pack_file in files if pack_file.text.strip()]
+    if not files:
+        raise PackError(f"{root_path}: no readable Markdown here (.md or .markdown files)")
+    root = root_path.resolve() if root_path.is_dir() else root_path.resolve().parent
+    sections: list[Section] = []
+    for pack_file in files:
+        sections.extend(_split_file(pack_file, problems))
+    pack = Pack(root, _pack_title(root_path, manifest, sections), sections, files, problems)
+    _index(pack)
+    pack.comparison_id = _comparison(pack, manifest.get("comparison"))
+    return pack
+
+
+def _read_manifest(folder: Path) -> dict[str, object]:
+    manifest = folder / MANIFEST_NAME
+    if not manifest.is_file():
+        return {}
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise PackError(f"{manifest}: cannot read the manifest: {error}") from None
+    return data
+
+
+def _pack_title(path: Path, manifest: dict[str, object], sections: list[Section]) -> str:
+    title = manifest.get("title")
+    if isinstance(title, str) and title.strip():
+        return sanitize_line(title)
+    if path.is_file() or len({s.file.relative for s in sections}) == 1:
+        return sections[0].title
+    for section in sections:
+        if section.level == 1 and PurePosixPath(section.path).stem.lower() in ("readme", "index"):
+            return section.title
+    return sanitize_line(path.resolve().name) or "Untitled pack"
+
+
+def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
+    """Cut a file into sections at its headings; the text before them is one more."""
+    lines = pack_file.lines
+    scan = scan_markdown(lines)
+    offsets = pack_file.line_offsets
+    headings = list(scan.headings)
+    if not headings or _has_text(lines[scan.body_start : headings[0].line]):
+        title = scan.front_matter_title or _title_from_name(pack_file.relative)
+        first_level = min((h.level for h in headings), default=1)
+        headings.insert(0, Heading(first_level, title, scan.body_start, scan.body_start))
+    sections: list[Section] = []
+    for number, heading in enumerate(headings):
+        end_line = headings[number + 1].line if number + 1 < len(headings) else len(lines)
+        start, end = offsets[heading.line], offsets[end_line]
+        title = sanitize_line(strip_inline_markup(heading.text)) or "(untitled)"
+        section = Section("", title, heading.level, pack_file, heading.line + 1, end_line,
+                          start, end, anchor=github_slug(title))
+        sections.extend(_cut_if_huge(section, scan.break_lines, problems))
+    return sections
+
+
+def _cut_if_huge(section: Section, break_lines: list[int], problems: list[Problem]) -> list[Section]:
+    if section.end - section.start <= MAX_SECTION_CHARS:
+        return [section]
+    offsets = section.file.line_offsets
+    cuts = [section.start]
+    breaks = [offsets[n] for n in break_lines if section.start_line <= n < section.end_line]
+    for position in breaks:
+        if position - cuts[-1] >= MAX_SECTION_CHARS // 2:
+            cuts.append(position)
+    text = section.file.text
+    while section.end - cuts[-1] > MAX_SECTION_CHARS:  # no blank line: cut at a space
+        limit = cuts[-1] + MAX_SECTION_CHARS
+        space = text.rfind(" ", cuts[-1] + MAX_SECTION_CHARS // 2, limit)
+        cuts.append(space + 1 if space > 0 else limit)
+    cuts.append(section.end)
+    problems.append(Problem(section.path, section.start_line,
+                            f"section '{section.title}' is {(section.end - section.start) // 1024}"
+                            f" KB; shown in {len(cuts) - 1} parts", severity="note"))
+    parts = []
+    for number, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False), start=1):
+        title = section.title if number == 1 else f"{section.title} (part {number})"
+        parts.append(Section("", title, section.level, section.file,
+                             section.file.line_of(start), section.file.line_of(max(start, end - 1)),
+                             start, end, anchor=section.anchor if number == 1 else ""))
+    return parts
+
+
+def _has_text(lines: list[str]) -> bool:
+    return any(line.strip() for line in lines)
+
+
+def _title_from_name(relative: str) -> str:
+    stem = PurePosixPath(relative).stem
+    words = stem.lstrip("0123456789-_ ").replace("-", " ").replace("_", " ").strip()
+    return (words[:1].upper() + words[1:]) if words else stem
+
+
+def _index(pack: Pack) -> None:
+    """Number sections, nest them by level within each file, give unique ids."""
+    seen: dict[str, int] = {}
+    stack: list[Section] = []
+    current_file: PackFile | None = None
+    file_anchors: dict[str, int] = {}
+    for index, section in enumerate(pack.sections):
+        section.index = index
+        if section.file is not current_file:
+            current_file, stack, file_anchors = section.file, [], {}
+            pack._file_starts[section.path] = section
+        while stack and stack[-1].level >= section.level:
+            stack.pop()
+        if len(stack) >= MAX_LEVEL_DEPTH:
+            stack = stack[: MAX_LEVEL_DEPTH - 1]
+        section.parent = stack[-1] if stack else None
+        section.depth = len(stack)
+        if section.parent is not None:
+            section.parent.children.append(section)
+        stack.append(section)
+        section.id = _unique(section.anchor or github_slug(section.title) or "section", seen)
+        if section.anchor:
+            anchor = _unique(section.anchor, file_anchors)
+            if anchor != section.anchor:
+                pack.problems.append(Problem(section.path, section.start_line,
+                                             f"duplicate heading '{section.title}': its anchor"
+                                             f" is #{anchor}, links to #{section.anchor} go to"
+                                             " the first one", severity="warning"))
+            section.anchor = anchor
+            pack._anchors.setdefault((section.path, anchor), section)
+        pack.by_id[section.id] = section
+
+
+def _unique(slug: str, seen: dict[str, int]) -> str:
+    """GitHub's rule: the second 'intro' is 'intro-1', the third 'intro-2'."""
+    count = seen.get(slug)
+    if count is None:
+        seen[slug] = 0
+        return slug
+    while True:
+        count += 1
+        candidate = f"{slug}-{count}"
+        if candidate not in seen:
+            seen[slug] = count
+            seen[candidate] = 0
+            return candidate
+
+
+def _comparison(pack: Pack, wanted: object) -> str | None:
+    """The section holding the pack's comparison: named in the manifest, or found."""
+    if isinstance(wanted, str) and wanted in pack.by_id:
+        return wanted
+    for section in pack.sections:
+        markdown = section.markdown
+        if "<details" in markdown and "|" in markdown and " vs" in markdown.lower():
+            return section.id
+    return None
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """A path relative to the pack root, with forward slashes, for messages."""
+    try:
+        return PurePosixPath(os.path.relpath(path, root)).as_posix()
+    except ValueError:
+        return str(path)
