@@ -39,11 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("path", nargs="?", help="pack folder or Markdown file (default: bundled)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="print the outline and exit")
-    mode.add_argument("--print", metavar="SECTION", dest="print_section",
-                      help="print one section (id or title) and exit")
+    mode.add_argument(
+        "--print",
+        metavar="SECTION",
+        dest="print_section",
+        help="print one section (id or title) and exit",
+    )
     mode.add_argument("--search", metavar="QUERY", help="print ranked search results and exit")
-    parser.add_argument("--restricted", action="store_true",
-                        help=f"locked-down mode for SSH ForceCommand (also ${RESTRICTED_ENV}=1)")
+    parser.add_argument(
+        "--restricted",
+        action="store_true",
+        help=f"locked-down mode for SSH ForceCommand (also ${RESTRICTED_ENV}=1)",
+    )
     parser.add_argument("--no-state", action="store_true", help="remember nothing on disk")
     parser.add_argument("--state-dir", type=Path, help="where reading state is kept")
     parser.add_argument("--version", action="version", version=f"reader {package_version()}")
@@ -76,8 +83,10 @@ def _check(args: list[str]) -> int:
         print(sanitize_line(str(problem)))
     failures = sum(1 for problem in problems if is_failure(problem))
     links = sum(len(section.links) for section in pack.sections)
-    summary = (f"{len(pack.files)} files, {len(pack.sections)} sections, {links} links: "
-               f"{failures} problem{'s' if failures != 1 else ''}")
+    summary = (
+        f"{len(pack.files)} files, {len(pack.sections)} sections, {links} links: "
+        f"{failures} problem{'s' if failures != 1 else ''}"
+    )
     print(summary, file=sys.stderr if failures else sys.stdout)
     return EXIT_PROBLEMS if failures else 0
 
@@ -93,8 +102,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.search is not None:
         return _print_search(pack, args.search)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print("reader: needs an interactive terminal (use ssh -t); "
-              "try --list, --print or --search", file=sys.stderr)
+        print(
+            "reader: needs an interactive terminal (use ssh -t); try --list, --print or --search",
+            file=sys.stderr,
+        )
         if not restricted:
             print_outline(pack)
         return EXIT_USAGE
@@ -145,8 +156,9 @@ def pack_documents(pack: Pack) -> list:
     from reader.search import SearchDocument
 
     return [
-        SearchDocument(section.id, section.title,
-                       " › ".join(a.title for a in section.ancestors), section.text)
+        SearchDocument(
+            section.id, section.title, " › ".join(a.title for a in section.ancestors), section.text
+        )
         for section in pack.sections
     ]
 

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from reader.sanitize import sanitize
 
-__all__ = ["MARKDOWN_SUFFIXES", "PackError", "PackFile", "Problem", "discover_files", "read_markdown"]
+__all__ = [
+    "MARKDOWN_SUFFIXES",
+    "PackError",
+    "PackFile",
+    "Problem",
+    "discover_files",
+    "read_markdown",
+]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -79,8 +86,9 @@ def discover_files(path: Path, problems: list[Problem], order: object = None) ->
     return _apply_order(found, order, problems)
 
 
-def _walk(folder: Path, root: Path, found: list[PackFile], visited: set[Path],
-          problems: list[Problem]) -> None:
+def _walk(
+    folder: Path, root: Path, found: list[PackFile], visited: set[Path], problems: list[Problem]
+) -> None:
     real_folder = folder.resolve()
     if real_folder in visited:
         problems.append(Problem(_relative(folder, root), 0, "symlink loop; skipped", "warning"))
@@ -89,7 +97,9 @@ def _walk(folder: Path, root: Path, found: list[PackFile], visited: set[Path],
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
-        problems.append(Problem(_relative(folder, root), 0, f"cannot read folder: {error.strerror}"))
+        problems.append(
+            Problem(_relative(folder, root), 0, f"cannot read folder: {error.strerror}")
+        )
         return
     for entry in entries:
         if entry.name.startswith(".") or entry.name in SKIPPED_FOLDERS:
@@ -98,7 +108,9 @@ def _walk(folder: Path, root: Path, found: list[PackFile], visited: set[Path],
         relative = _relative(entry_path, root)
         real = entry_path.resolve()
         if entry.is_symlink() and not real.is_relative_to(root):
-            problems.append(Problem(relative, 0, "symbolic link out of the pack; skipped", "warning"))
+            problems.append(
+                Problem(relative, 0, "symbolic link out of the pack; skipped", "warning")
+            )
             continue
         try:
             if entry.is_dir():
@@ -113,11 +125,16 @@ def _relative(path: Path, root: Path) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def _sort_key(relative: str) -> tuple[object, ...]:
-    """Sort by path, but a folder's README/index comes before its other files."""
+def _sort_key(relative: str) -> tuple[tuple[int, str], ...]:
+    """Sort by path, but a folder's README/index comes before its other files and folders.
+
+    Every part is a (rank, name) pair, so a file and a folder at the same level compare
+    by name instead of a str meeting an int (which raised TypeError).
+    """
     parts = relative.lower().split("/")
     stem = parts[-1].rsplit(".", 1)[0]
-    return (*parts[:-1], 0 if stem in ("readme", "index") else 1, parts[-1])
+    first = 0 if stem in ("readme", "index") else 1
+    return (*((1, folder) for folder in parts[:-1]), (first, parts[-1]))
 
 
 def _apply_order(found: list[PackFile], order: object, problems: list[Problem]) -> list[PackFile]:
@@ -128,7 +145,9 @@ def _apply_order(found: list[PackFile], order: object, problems: list[Problem]) 
     for name in order:
         pack_file = by_name.pop(str(name), None)
         if pack_file is None:
-            problems.append(Problem("pack.toml", 0, f"order names '{name}', which is not a pack file"))
+            problems.append(
+                Problem("pack.toml", 0, f"order names '{name}', which is not a pack file")
+            )
         else:
             first.append(pack_file)
     return first + [pack_file for pack_file in found if pack_file.relative in by_name]
@@ -164,7 +183,9 @@ def read_markdown(pack_file: PackFile, problems: list[Problem]) -> None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        problems.append(Problem(name, line, "not valid UTF-8; bad bytes shown as \ufffd", "warning"))
+        problems.append(
+            Problem(name, line, "not valid UTF-8; bad bytes shown as \ufffd", "warning")
+        )
         text = data.decode("utf-8-sig", errors="replace")
     text = sanitize(text)
     if not text.endswith("\n"):

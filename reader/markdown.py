@@ -105,19 +105,31 @@ class Link:
 
 
 def iter_links(tokens: list[Token]) -> Iterator[Link]:
-    """Every link in reading order, with the line of the block it sits in."""
+    """Every link in reading order, with the line it starts on.
+
+    A paragraph is one inline token, so line breaks inside it are counted: `reader
+    check` must point at the line a broken link is on, not at its paragraph's first.
+    """
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
         line = token.map[0] if token.map else 0
         href: str | None = None
         words: list[str] = []
+        link_line = line
         for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+                if href is not None:
+                    words.append(" ")
+            elif child.type == "html_inline":
+                line += child.content.count("\n")
             if child.type == "link_open":
                 href = str(child.attrGet("href") or "")
-                words = []
+                words, link_line = [], line
             elif child.type == "link_close" and href is not None:
-                yield Link(href=href, text=unicodedata.normalize("NFC", "".join(words)), line=line)
+                text = unicodedata.normalize("NFC", "".join(words))
+                yield Link(href=href, text=text, line=link_line)
                 href = None
             elif href is not None and child.type in ("text", "code_inline"):
                 words.append(child.content)

@@ -8,10 +8,13 @@ does not wait for the whole pack to be parsed. No Textual here.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+import tomllib
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
 from reader.links import LinkTarget, resolve_href
@@ -137,8 +140,12 @@ class Pack:
             found = self._anchors.get((target.file.relative, fragment.lower()))
             if found is None:
                 start = self._file_starts.get(target.file.relative)
-                return LinkTarget("missing", href, section_id=start.id if start else None,
-                                  reason=f"no heading '#{fragment}' in {target.file.relative}")
+                return LinkTarget(
+                    "missing",
+                    href,
+                    section_id=start.id if start else None,
+                    reason=f"no heading '#{fragment}' in {target.file.relative}",
+                )
             return LinkTarget("section", href, section_id=found.id)
         start = self._file_starts.get(target.file.relative)
         if start is None:
@@ -164,8 +171,12 @@ def load_pack(path: Path | str | None = None) -> Pack:
     for pack_file in files:
         read_markdown(pack_file, problems)
     files = [pack_file for pack_file in files if pack_file.text.strip()]
-    if not files:
-        raise PackError(f"{root_path}: no readable Markdown here (.md or .markdown files)")
+    if not files:  # say why: "binary file" or "empty file" beats "no Markdown here"
+        why = "; ".join(str(problem) for problem in problems[:3])
+        raise PackError(
+            f"{root_path}: no readable Markdown here (.md or .markdown files)"
+            + (f" ({why})" if why else "")
+        )
     root = root_path.resolve() if root_path.is_dir() else root_path.resolve().parent
     sections: list[Section] = []
     for pack_file in files:
@@ -214,36 +225,64 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
         end_line = headings[number + 1].line if number + 1 < len(headings) else len(lines)
         start, end = offsets[heading.line], offsets[end_line]
         title = sanitize_line(strip_inline_markup(heading.text)) or "(untitled)"
-        section = Section("", title, heading.level, pack_file, heading.line + 1, end_line,
-                          start, end, anchor=github_slug(title))
+        section = Section(
+            "",
+            title,
+            heading.level,
+            pack_file,
+            heading.line + 1,
+            end_line,
+            start,
+            end,
+            anchor=github_slug(title),
+        )
         sections.extend(_cut_if_huge(section, scan.break_lines, problems))
     return sections
 
 
-def _cut_if_huge(section: Section, break_lines: list[int], problems: list[Problem]) -> list[Section]:
+def _cut_if_huge(
+    section: Section, break_lines: list[int], problems: list[Problem]
+) -> list[Section]:
     if section.end - section.start <= MAX_SECTION_CHARS:
         return [section]
     offsets = section.file.line_offsets
-    cuts = [section.start]
     breaks = [offsets[n] for n in break_lines if section.start_line <= n < section.end_line]
-    for position in breaks:
-        if position - cuts[-1] >= MAX_SECTION_CHARS // 2:
-            cuts.append(position)
     text = section.file.text
-    while section.end - cuts[-1] > MAX_SECTION_CHARS:  # no blank line: cut at a space
-        limit = cuts[-1] + MAX_SECTION_CHARS
-        space = text.rfind(" ", cuts[-1] + MAX_SECTION_CHARS // 2, limit)
-        cuts.append(space + 1 if space > 0 else limit)
+    cuts = [section.start]
+    while section.end - cuts[-1] > MAX_SECTION_CHARS:  # every part must fit, not just the last
+        low, limit = cuts[-1] + MAX_SECTION_CHARS // 2, cuts[-1] + MAX_SECTION_CHARS
+        at = bisect.bisect_right(breaks, limit) - 1
+        if at >= 0 and breaks[at] >= low:
+            cuts.append(breaks[at])  # at a blank line
+        else:  # none near: after a line end, else after a space, else anywhere
+            newline, space = text.rfind("\n", low, limit), text.rfind(" ", low, limit)
+            cuts.append(newline + 1 if newline >= 0 else space + 1 if space >= 0 else limit)
     cuts.append(section.end)
-    problems.append(Problem(section.path, section.start_line,
-                            f"section '{section.title}' is {(section.end - section.start) // 1024}"
-                            f" KB; shown in {len(cuts) - 1} parts", severity="note"))
+    problems.append(
+        Problem(
+            section.path,
+            section.start_line,
+            f"section '{section.title}' is {(section.end - section.start) // 1024}"
+            f" KB; shown in {len(cuts) - 1} parts",
+            severity="note",
+        )
+    )
     parts = []
-    for number, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False), start=1):
+    for number, (start, end) in enumerate(itertools.pairwise(cuts), start=1):
         title = section.title if number == 1 else f"{section.title} (part {number})"
-        parts.append(Section("", title, section.level, section.file,
-                             section.file.line_of(start), section.file.line_of(max(start, end - 1)),
-                             start, end, anchor=section.anchor if number == 1 else ""))
+        parts.append(
+            Section(
+                "",
+                title,
+                section.level,
+                section.file,
+                section.file.line_of(start),
+                section.file.line_of(max(start, end - 1)),
+                start,
+                end,
+                anchor=section.anchor if number == 1 else "",
+            )
+        )
     return parts
 
 
@@ -281,10 +320,16 @@ def _index(pack: Pack) -> None:
         if section.anchor:
             anchor = _unique(section.anchor, file_anchors)
             if anchor != section.anchor:
-                pack.problems.append(Problem(section.path, section.start_line,
-                                             f"duplicate heading '{section.title}': its anchor"
-                                             f" is #{anchor}, links to #{section.anchor} go to"
-                                             " the first one", severity="warning"))
+                pack.problems.append(
+                    Problem(
+                        section.path,
+                        section.start_line,
+                        f"duplicate heading '{section.title}': its anchor"
+                        f" is #{anchor}, links to #{section.anchor} go to"
+                        " the first one",
+                        severity="warning",
+                    )
+                )
             section.anchor = anchor
             pack._anchors.setdefault((section.path, anchor), section)
         pack.by_id[section.id] = section

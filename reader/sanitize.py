@@ -14,9 +14,10 @@ import re
 
 __all__ = ["sanitize", "sanitize_line"]
 
-# String-type sequences end at BEL or ST (ESC \, or 8-bit 0x9C); an unterminated one
-# swallows the rest of the text, as a terminal would.
-_STRING_SEQUENCE = r"(?:\x1b[\]P_^X]|[\x90\x9d\x9e\x9f\x98])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)"
+# String-type sequences end at BEL or ST (ESC \, or 8-bit 0x9C). One left open, or
+# running over a line end, is cut at the end of its line: a stray `ESC ]` must not
+# swallow the rest of a file, and removing newlines would shift every later line number.
+_STRING_SEQUENCE = r"(?:\x1b[\]P_^X]|[\x90\x9d\x9e\x9f\x98])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
 _CSI_SEQUENCE = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
 _OTHER_ESCAPE = r"\x1b[\x20-\x2f]*[\x30-\x7e]?"
 _ESCAPES = re.compile("|".join((_STRING_SEQUENCE, _CSI_SEQUENCE, _OTHER_ESCAPE)))
@@ -29,12 +30,13 @@ _WHITESPACE_RUN = re.compile(r"\s+")
 def sanitize(text: str) -> str:
     """Remove escape sequences and control characters, keeping tabs and newlines.
 
-    A carriage return in a CRLF pair becomes a plain newline rather than vanishing,
-    so Windows-edited files keep their line breaks.
+    A carriage return (alone, as old Mac files have it, or in a CRLF pair) becomes a
+    plain newline rather than vanishing, so such files keep their line breaks, as
+    CommonMark reads them.
     """
     if text.isprintable():
         return text
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
 

@@ -1,9 +1,11 @@
 """Find the headings of a Markdown file without parsing all of it.
 
 Splitting a 3.5 MB pack into sections must not wait for markdown-it to parse every
-paragraph, so this line scanner finds ATX and setext headings, skipping front matter,
-fenced code, indented code and `<details>` blocks (a heading inside a collapsible block
-belongs to the block, not to the outline). A test checks it agrees with markdown-it.
+paragraph, so this line scanner finds top-level ATX and setext headings, skipping front
+matter, fenced code, indented code, raw HTML blocks and `<details>` blocks (a heading
+inside a collapsible block belongs to the block, not to the outline). Headings nested
+in a list item or block quote stay in their section too: cutting there would split the
+list or quote in two. A test checks it agrees with markdown-it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
 __all__ = ["FileScan", "Heading", "scan_markdown"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-+*]\s|\d{1,9}[.)]\s|>|<|\||[-*_](?:\s*[-*_]){2,}\s*$)")
-_DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
+_THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LIST_ITEM = re.compile(r"^( {0,3})(?:[-+*]|(\d{1,9})[.)])(?:([ \t]+)(.*)|$)")
+_QUOTE = re.compile(r"^ {0,3}>(.*)$")
+_REFERENCE = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:")
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_DETAILS_OPEN = re.compile(r"<details(?=[\s/>]|$)", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
+_ENDS_AT_BLANK = re.compile(r"^$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +48,7 @@ class FileScan:
     headings: list[Heading]
     body_start: int  # first line after front matter
     front_matter_title: str | None
-    break_lines: list[int]  # blank lines outside code and details: safe places to split
+    break_lines: list[int]  # blank lines outside code, HTML and details: safe places to split
 
 
 def scan_markdown(lines: list[str]) -> FileScan:
@@ -47,37 +56,59 @@ def scan_markdown(lines: list[str]) -> FileScan:
     headings: list[Heading] = []
     break_lines: list[int] = []
     start, title = _front_matter(lines)
-    fence: tuple[str, int] | None = None
+    fence: tuple[str, int, int] | None = None  # marker, its length, the list's indent
+    html_end: re.Pattern[str] | None = None  # inside a raw HTML block until this matches
     details_depth = 0
-    paragraph_start: int | None = None
+    paragraph_start: int | None = None  # a top-level paragraph, which setext can underline
+    continues = False  # plain lines continue a list item, quote or table, not a paragraph
+    list_indent: int | None = None  # content column of the open top-level list item
 
     for number in range(start, len(lines)):
         line = lines[number]
+        blank = not line.strip(" \t")
         if fence is not None:
-            if _closes_fence(line, fence):
-                fence = None
-            continue
-        if not line.strip():
-            paragraph_start = None
-            if details_depth == 0:
+            if not blank and _indent(line) < fence[2]:
+                fence = list_indent = None  # the list item ends, and its code block with it
+            else:
+                if _closes_fence(line, fence):
+                    fence = None
+                continue
+        if html_end is not None:
+            details_depth = _count_details(line, details_depth)
+            if html_end.search("" if blank else line):
+                html_end = None
+            if blank and html_end is None and not details_depth:
                 break_lines.append(number)
             continue
-        if details_depth or _DETAILS_OPEN.search(line):
-            details_depth += len(_DETAILS_OPEN.findall(line))
-            details_depth = max(0, details_depth - len(_DETAILS_CLOSE.findall(line)))
-            paragraph_start = None
+        if blank:
+            paragraph_start, continues = None, False
+            if not details_depth:
+                break_lines.append(number)
             continue
-        if paragraph_start is None and (line.startswith("    ") or line.startswith("\t")):
-            continue  # indented code, or a list item's continuation: never a heading
-        fence_match = _FENCE.match(line)
-        if fence_match and not (fence_match[1][0] == "`" and "`" in fence_match[2]):
-            fence = (fence_match[1][0], len(fence_match[1]))
-            paragraph_start = None
+        if details_depth:
+            details_depth = _count_details(line, details_depth)
+            if not details_depth:  # the closing tag's line may go on as an HTML block
+                html_end = _html_block_end(line, interrupting=False)
+                html_end = None if html_end and html_end.search(line.lstrip(" ")) else html_end
+            continue
+        indent = _indent(line)
+        if list_indent is not None:
+            if indent >= list_indent:  # the list item's own content: nested, never a section
+                fence = _opens_fence(line, list_indent)
+                continues = fence is None and _is_paragraph_text(line.lstrip(" \t"))
+                continue
+            if not continues:
+                list_indent = None  # a blank line and then less indent: the list is over
+        if indent >= 4 and paragraph_start is None:
+            continue  # indented code, or a lazy line of a list item or quote
+        fence = _opens_fence(line, 0)
+        if fence is not None:
+            paragraph_start, continues, list_indent = None, False, None
             continue
         atx = _ATX.match(line)
         if atx:
             headings.append(Heading(len(atx[1]), (atx[2] or "").strip(), number, number + 1))
-            paragraph_start = None
+            paragraph_start, continues, list_indent = None, False, None
             continue
         setext = _SETEXT.match(line)
         if setext and paragraph_start is not None:
@@ -86,18 +117,106 @@ def scan_markdown(lines: list[str]) -> FileScan:
             headings.append(Heading(level, text, paragraph_start, number + 1))
             paragraph_start = None
             continue
-        if _NOT_PARAGRAPH.match(line):
-            paragraph_start = None  # lists, quotes, HTML and tables end a paragraph
-        elif paragraph_start is None:
+        html = _html_block_end(line, interrupting=paragraph_start is not None or continues)
+        if html is not None:
+            details_depth = _count_details(line, 0)
+            html_end = None if html.search(line.lstrip(" ")) else html
+            paragraph_start, continues, list_indent = None, False, None
+            continue
+        if _THEMATIC.match(line):
+            paragraph_start, continues, list_indent = None, False, None
+            continue
+        item = _LIST_ITEM.match(line)
+        if item and not (paragraph_start is not None and _cannot_interrupt(item)):
+            content = item[4] or ""
+            marker_end = item.start(3) if item[3] is not None else len(line)
+            spaces = len((item[3] or "").expandtabs(4))
+            list_indent = marker_end + (spaces if 1 <= spaces <= 4 and content else 1)
+            paragraph_start, continues = None, _is_paragraph_text(content)
+            continue
+        quote = _QUOTE.match(line)
+        if quote:
+            paragraph_start, continues, list_indent = None, _is_paragraph_text(quote[1]), None
+            continue
+        if _starts_table(line, lines, number):
+            paragraph_start, continues = None, True
+            continue
+        if paragraph_start is None and not continues:
+            if _REFERENCE.match(line):
+                continue  # a link reference definition is not a paragraph
             paragraph_start = number
     return FileScan(headings, start, title, break_lines)
 
 
-def _closes_fence(line: str, fence: tuple[str, int]) -> bool:
-    stripped = line.strip()
-    marker, length = fence
+def _indent(line: str) -> int:
+    """Columns of leading whitespace, tabs to multiples of four as CommonMark counts them."""
+    stripped = line.lstrip(" \t")
+    return len(line[: len(line) - len(stripped)].expandtabs(4))
+
+
+def _is_paragraph_text(text: str) -> bool:
+    """Whether a container's line is paragraph text, which lazy lines may continue."""
+    text = text.lstrip(" \t")
+    return bool(text) and not (_ATX.match(text) or _FENCE.match(text) or _THEMATIC.match(text))
+
+
+def _count_details(line: str, depth: int) -> int:
+    depth += len(_DETAILS_OPEN.findall(line))
+    return max(0, depth - len(_DETAILS_CLOSE.findall(line)))
+
+
+def _html_block_end(line: str, interrupting: bool) -> re.Pattern[str] | None:
+    """If `line` starts a raw HTML block, the pattern that ends it (markdown-it's rules)."""
+    if _indent(line) >= 4:
+        return None
+    text = line.lstrip(" ")
+    if not text.startswith("<"):
+        return None
+    for opener, closer, can_interrupt in HTML_SEQUENCES:
+        if opener.search(text):
+            if interrupting and not can_interrupt:
+                return None
+            return _ENDS_AT_BLANK if closer.search("") else closer
+    return None
+
+
+def _cannot_interrupt(item: re.Match[str]) -> bool:
+    """CommonMark: only a non-empty item, and only '1.' when ordered, interrupts a paragraph."""
+    return not (item[4] or "").strip() or (item[2] is not None and item[2] != "1")
+
+
+def _starts_table(line: str, lines: list[str], number: int) -> bool:
+    """A GitHub table: a header row with pipes, then a delimiter row with as many cells."""
+    if "|" not in line or number + 1 >= len(lines):
+        return False
+    delimiter = lines[number + 1]
+    if not _TABLE_DELIMITER.match(delimiter):
+        return False
+    return _cells(line) == _cells(delimiter)
+
+
+def _cells(row: str) -> int:
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return len(re.split(r"(?<!\\)\|", row))
+
+
+def _opens_fence(line: str, indent: int) -> tuple[str, int, int] | None:
+    """A code fence opened on this line, `indent` columns into a list item (0: top level)."""
+    if _indent(line) - indent >= 4:
+        return None
+    match = _FENCE.match(line.lstrip(" \t"))
+    if match is None or (match[1][0] == "`" and "`" in match[2]):
+        return None
+    return match[1][0], len(match[1]), indent
+
+
+def _closes_fence(line: str, fence: tuple[str, int, int]) -> bool:
+    stripped = line.strip(" \t")
+    marker, length, indent = fence
     return (
-        len(line) - len(line.lstrip(" ")) < 4
+        _indent(line) - indent < 4
         and len(stripped) >= length
         and stripped == marker * len(stripped)
     )

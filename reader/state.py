@@ -1,0 +1,299 @@
+"""Per-user, per-pack reading state: where you were, where you went, bookmarks, what you read.
+
+The reading-state feature is three core modules (no Textual in any of them):
+this one is the data and its JSON form, :mod:`reader.state_store` loads and saves it
+safely, :mod:`reader.state_io` holds the filesystem mechanics. Public API::
+
+    # reader.state
+    Position(section: str, scroll: float = 0.0)
+    Bookmark(id: str, section: str, scroll: float = 0.0, note: str = "", created: float = 0.0)
+    ReadingState(position=None, history=[], history_index=-1, bookmarks=[], read=set())
+        .visit(pos: Position) -> None
+        .back() -> Position | None;  .forward() -> Position | None
+        .add_bookmark(section: str, scroll: float = 0.0, note: str = "") -> Bookmark
+        .rename_bookmark(bookmark_id: str, note: str) -> bool
+        .delete_bookmark(bookmark_id: str) -> bool
+        .toggle_read(section: str) -> bool;  .mark_read(section: str);  .reset_progress()
+        .copy() -> ReadingState
+        .to_json() -> dict;  ReadingState.from_json(data: object) -> ReadingState
+    # reader.state_store
+    StateStore.open(pack_root: Path, pack_title: str, *, state_dir: Path | None = None,
+                    enabled: bool = True) -> StateStore
+        .saving: bool;  .path: Path | None
+        .load() -> ReadingState
+        .update(change: Callable[[ReadingState], object]) -> ReadingState
+        .take_notices() -> list[str]
+
+A pack is known by its resolved root path plus its title, not by a content hash, so
+editing a pack keeps its progress. The file format has ``"version": 1``; from_json is
+strict about the outer shape (StateFormatError: the file is set aside) and forgiving
+inside it (unknown keys ignored, one malformed entry dropped).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.sanitize import sanitize_line
+
+__all__ = [
+    "FORMAT_VERSION",
+    "HISTORY_LIMIT",
+    "Bookmark",
+    "NewerFormatError",
+    "Position",
+    "ReadingState",
+    "StateFormatError",
+]
+
+FORMAT_VERSION = 1
+HISTORY_LIMIT = 200
+NOTE_LIMIT = 200
+_ID_LIMIT = 1000
+
+
+class StateFormatError(ValueError):
+    """The JSON is not a reading state; the whole file is set aside."""
+
+
+class NewerFormatError(ValueError):
+    """Written by a newer reader: neither trust nor overwrite it."""
+
+
+@dataclass(slots=True)
+class Position:
+    """A place in a pack: a section id plus how far down it was scrolled."""
+
+    section: str
+    scroll: float = 0.0
+
+
+@dataclass(slots=True)
+class Bookmark:
+    """A named place the user chose to keep; `created` is a Unix timestamp."""
+
+    id: str
+    section: str
+    scroll: float = 0.0
+    note: str = ""
+    created: float = 0.0
+
+
+@dataclass
+class ReadingState:
+    """Everything remembered for one pack; plain data, so it can be tested without a disk.
+
+    `history[history_index]` is the current entry, as in a browser; -1 means no history.
+    """
+
+    position: Position | None = None
+    history: list[Position] = field(default_factory=list)
+    history_index: int = -1
+    bookmarks: list[Bookmark] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)
+
+    def visit(self, pos: Position) -> None:
+        """Record a jump; staying in the same section only refreshes its scroll offset.
+
+        A new place drops any forward history, and the oldest entries beyond
+        HISTORY_LIMIT, exactly like a browser's back/forward.
+        """
+        entry = Position(pos.section, _scroll(pos.scroll))
+        if 0 <= self.history_index < len(self.history) and (
+            self.history[self.history_index].section == entry.section
+        ):
+            self.history[self.history_index] = entry
+        else:
+            del self.history[self.history_index + 1 :]
+            self.history.append(entry)
+            del self.history[: max(0, len(self.history) - HISTORY_LIMIT)]
+            self.history_index = len(self.history) - 1
+        self.position = Position(entry.section, entry.scroll)
+
+    def back(self) -> Position | None:
+        """Step back in history; None (and no change) at the oldest entry."""
+        return self._step(-1)
+
+    def forward(self) -> Position | None:
+        """Step forward after going back; None when there is nothing ahead."""
+        return self._step(1)
+
+    def _step(self, delta: int) -> Position | None:
+        target = self.history_index + delta
+        if not 0 <= target < len(self.history):
+            return None
+        self.history_index = target
+        entry = self.history[target]
+        self.position = Position(entry.section, entry.scroll)
+        return Position(entry.section, entry.scroll)
+
+    def add_bookmark(self, section: str, scroll: float = 0.0, note: str = "") -> Bookmark:
+        """Add a bookmark with a fresh random id (unique across concurrent sessions)."""
+        taken = {bookmark.id for bookmark in self.bookmarks}
+        bookmark_id = secrets.token_hex(6)
+        while bookmark_id in taken:  # pragma: no cover - 48 random bits
+            bookmark_id = secrets.token_hex(6)
+        bookmark = Bookmark(bookmark_id, section, _scroll(scroll), _clean_note(note), time.time())
+        self.bookmarks.append(bookmark)
+        return bookmark
+
+    def rename_bookmark(self, bookmark_id: str, note: str) -> bool:
+        """Change a bookmark's note; False if another session already deleted it."""
+        for bookmark in self.bookmarks:
+            if bookmark.id == bookmark_id:
+                bookmark.note = _clean_note(note)
+                return True
+        return False
+
+    def delete_bookmark(self, bookmark_id: str) -> bool:
+        """Remove a bookmark; False if it was already gone."""
+        kept = [bookmark for bookmark in self.bookmarks if bookmark.id != bookmark_id]
+        found = len(kept) != len(self.bookmarks)
+        self.bookmarks = kept
+        return found
+
+    def toggle_read(self, section: str) -> bool:
+        """Flip a section's read mark and return the new value."""
+        if section in self.read:
+            self.read.discard(section)
+            return False
+        self.read.add(section)
+        return True
+
+    def mark_read(self, section: str) -> None:
+        self.read.add(section)
+
+    def reset_progress(self) -> None:
+        self.read.clear()
+
+    def copy(self) -> ReadingState:
+        """An independent copy, so a caller's edits never leak into a store's state."""
+        return ReadingState(
+            Position(self.position.section, self.position.scroll) if self.position else None,
+            [Position(entry.section, entry.scroll) for entry in self.history],
+            self.history_index,
+            [dataclasses.replace(bookmark) for bookmark in self.bookmarks],
+            set(self.read),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The on-disk shape, version 1."""
+        return {
+            "version": FORMAT_VERSION,
+            "position": _position_json(self.position) if self.position else None,
+            "history": [_position_json(entry) for entry in self.history],
+            "history_index": self.history_index,
+            "bookmarks": [_bookmark_json(bookmark) for bookmark in self.bookmarks],
+            "read": sorted(self.read),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ReadingState:
+        """Strict on the outer shape (raise StateFormatError), forgiving inside it.
+
+        Unknown keys are ignored and a malformed entry (one bookmark, one history step,
+        one read mark) is dropped, so one bad value never costs the whole file.
+        """
+        if not isinstance(data, dict):
+            raise StateFormatError("it is not a JSON object")
+        version = data.get("version")
+        if not _is_int(version) or version < 1:
+            raise StateFormatError("it has no valid version")
+        if version > FORMAT_VERSION:
+            raise NewerFormatError(f"the state file is from a newer reader (format {version})")
+        position = _field(data, "position", (dict, type(None)), None)
+        history = [p for p in map(_parse_position, _field(data, "history", list, [])) if p]
+        index = _field(data, "history_index", int, len(history) - 1)
+        bookmarks: dict[str, Bookmark] = {}
+        for raw in _field(data, "bookmarks", list, []):
+            bookmark = _parse_bookmark(raw)
+            if bookmark and bookmark.id not in bookmarks:
+                bookmarks[bookmark.id] = bookmark
+        read = {s for s in _field(data, "read", list, []) if _clean_id(s) is not None}
+        overflow = max(0, len(history) - HISTORY_LIMIT)
+        history = history[overflow:]
+        index = min(max(index - overflow, 0), len(history) - 1)
+        return cls(_parse_position(position), history, index, list(bookmarks.values()), read)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any) -> Any:
+    """A top-level value of the right type; a wrong type means the file is not ours."""
+    if key not in data:
+        return default
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise StateFormatError(f"its {key!r} has the wrong type")
+    return value
+
+
+def _clean_id(value: object) -> str | None:
+    """Section and bookmark ids are opaque, but must be short and terminal-safe."""
+    if not isinstance(value, str) or not 0 < len(value) <= _ID_LIMIT:
+        return None
+    return value if value.isprintable() or sanitize_line(value) == value else None
+
+
+def _clean_note(note: str) -> str:
+    """Notes are shown on a terminal, so they lose control characters and stay short."""
+    return sanitize_line(note)[:NOTE_LIMIT]
+
+
+def _number(value: object, default: float | None = None) -> float | None:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return max(number, 0.0) if math.isfinite(number) else None
+
+
+def _scroll(value: float) -> float:
+    """Callers' offsets are trusted but must stay storable (JSON has no NaN)."""
+    number = _number(value)
+    return 0.0 if number is None else number
+
+
+def _position_json(pos: Position) -> dict[str, Any]:
+    return {"section": pos.section, "scroll": pos.scroll}
+
+
+def _bookmark_json(bookmark: Bookmark) -> dict[str, Any]:
+    return {
+        "id": bookmark.id,
+        "section": bookmark.section,
+        "scroll": bookmark.scroll,
+        "note": bookmark.note,
+        "created": bookmark.created,
+    }
+
+
+def _parse_position(raw: object) -> Position | None:
+    if not isinstance(raw, dict):
+        return None
+    section, scroll = _clean_id(raw.get("section")), _number(raw.get("scroll"), 0.0)
+    return Position(section, scroll) if section is not None and scroll is not None else None
+
+
+def _parse_bookmark(raw: object) -> Bookmark | None:
+    if not isinstance(raw, dict):
+        return None
+    bookmark_id, section = _clean_id(raw.get("id")), _clean_id(raw.get("section"))
+    scroll, created = _number(raw.get("scroll"), 0.0), _number(raw.get("created"), 0.0)
+    note = raw.get("note", "")
+    if bookmark_id is None or section is None or scroll is None or created is None:
+        return None
+    if not isinstance(note, str):
+        return None
+    return Bookmark(bookmark_id, section, scroll, _clean_note(note), created)

@@ -1,0 +1,160 @@
+"""StateStore: load and save one pack's ReadingState safely, or keep it in memory.
+
+Policy lives here (when to set a file aside, when to stop saving, what to tell the user);
+the filesystem mechanics live in :mod:`reader.state_io` and the data in
+:mod:`reader.state`. Every disk access happens under an exclusive lock and every update
+re-reads the file first, so two sessions of the same user never lose each other's
+changes. Nothing here raises for I/O: when saving is impossible the store keeps state in
+memory and leaves one notice for the user. No Textual here.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from reader import state_io
+from reader.state import FORMAT_VERSION, NewerFormatError, ReadingState, StateFormatError
+
+__all__ = ["StateStore"]
+
+
+class StateStore:
+    """Loads and saves one pack's ReadingState; falls back to memory instead of failing.
+
+    `saving` is False when state lives only in memory (disabled, or saving became
+    impossible); `path` is the state file, None if none could ever be chosen. Both
+    are safe to read from any thread; load and update are serialised per store.
+    """
+
+    def __init__(self, pack_root: str, pack_title: str) -> None:
+        self.saving = False
+        self.path: Path | None = None
+        self._identity = {"root": pack_root, "title": pack_title}
+        self._state = ReadingState()
+        self._notices: list[str] = []
+        self._stopped = False
+        self._mutex = threading.RLock()
+
+    @classmethod
+    def open(
+        cls,
+        pack_root: Path,
+        pack_title: str,
+        *,
+        state_dir: Path | None = None,
+        enabled: bool = True,
+    ) -> StateStore:
+        """Find (and prove writable) the pack's state file; never raises for I/O problems."""
+        try:
+            root = str(Path(pack_root).resolve())
+        except (OSError, RuntimeError):  # symlink loops and the like: fall back to absolute
+            root = str(Path(pack_root).absolute())
+        store = cls(root, pack_title)
+        if not enabled:
+            store._stopped = True  # the user asked for it: nothing to tell them
+            return store
+        try:
+            packs = state_io.resolve_state_dir(state_dir) / "packs"
+            state_io.ensure_dir(packs)
+            path = packs / state_io.pack_file_name(root, pack_title)
+            with state_io.locked(_lock_path(path)):
+                state_io.remove_stale_temps(path)
+                state_io.probe_writable(path)
+        except (state_io.Unavailable, OSError) as exc:
+            store._stop_saving(exc)
+            return store
+        store.path, store.saving = path, True
+        return store
+
+    def load(self) -> ReadingState:
+        """The current state (a copy: change it through update, not by mutation)."""
+        with self._mutex:
+            if self.saving:
+                fresh = self._locked_cycle(None)
+                if fresh is not None:
+                    self._state = fresh
+            return self._state.copy()
+
+    def update(self, change: Callable[[ReadingState], object]) -> ReadingState:
+        """Re-read under the lock, apply `change`, write atomically; return the new state.
+
+        `change` must only edit the state it is given: it may run against the newer state
+        another session saved. If it raises, nothing is written and the error propagates.
+        """
+        with self._mutex:
+            if self.saving:
+                fresh = self._locked_cycle(change)
+                if fresh is not None:
+                    self._state = fresh
+                    return fresh.copy()
+            state = self._state.copy()
+            change(state)
+            self._state = state
+            return state.copy()
+
+    def take_notices(self) -> list[str]:
+        """Messages for the user, each returned once."""
+        with self._mutex:
+            notices, self._notices = self._notices, []
+            return notices
+
+    def _locked_cycle(self, change: Callable[[ReadingState], object] | None) -> ReadingState | None:
+        """Read (and, given a change, write) under the lock; None if nothing was read."""
+        assert self.path is not None
+        try:
+            with state_io.locked(_lock_path(self.path)):
+                try:
+                    state = self._read(self.path)
+                except (state_io.Unavailable, NewerFormatError, OSError) as exc:
+                    self._stop_saving(exc)
+                    return None
+                if change is not None:
+                    change(state)
+                    try:
+                        self._write(self.path, state)
+                    except (state_io.Unavailable, OSError) as exc:
+                        self._stop_saving(exc)  # the change still holds, in memory
+                return state
+        except state_io.Unavailable as exc:
+            self._stop_saving(exc)
+            return None
+
+    def _read(self, path: Path) -> ReadingState:
+        """Parse the file; a bad one is renamed aside (the user told once) and we start fresh."""
+        try:
+            data = state_io.read_state_bytes(path)
+            if data is None:
+                return ReadingState()
+            return ReadingState.from_json(state_io.decode_json(data))
+        except (state_io.BadFile, StateFormatError) as exc:
+            moved = state_io.set_aside(path)  # an OSError here means: stop saving
+            self._notify(
+                f"Reading state for this pack could not be used ({exc}); it was moved to "
+                f"{moved} and reading state starts afresh."
+            )
+            return ReadingState()
+
+    def _write(self, path: Path, state: ReadingState) -> None:
+        document = {"version": FORMAT_VERSION, "pack": self._identity} | state.to_json()
+        data = json.dumps(document, ensure_ascii=True, allow_nan=False).encode()  # C encoder
+        if len(data) > state_io.MAX_STATE_BYTES:
+            raise state_io.Unavailable("the reading state grew larger than 4 MiB")
+        state_io.atomic_write(path, data + b"\n")
+
+    def _stop_saving(self, exc: BaseException) -> None:
+        """Switch to memory-only, telling the user once per store."""
+        self.saving = False
+        if not self._stopped:
+            self._stopped = True
+            self._notify(f"Reading state will not be saved: {state_io.describe(exc)}")
+
+    def _notify(self, message: str) -> None:
+        if message not in self._notices:
+            self._notices.append(message)
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")

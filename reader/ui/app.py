@@ -1,0 +1,429 @@
+"""ReaderApp: the wiring between the pack, the sidebar, the reading pane and the state.
+
+Everything the CLI and the tests start goes through :func:`create_app`, so tests run
+the real wiring. Widgets post messages; this class decides what they mean.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from reader.pack import Pack, Section
+from reader.sanitize import sanitize_line
+from reader.state import Position, ReadingState
+from reader.state_store import StateStore
+from reader.ui.commands import ReaderCommands
+from reader.ui.screens.external_link import ExternalLinkScreen
+from reader.ui.screens.help import HelpScreen
+from reader.ui.search_controller import SearchController
+from reader.ui.section_footer import INTERNAL_LINK, section_markdown
+from reader.ui.widgets.comparison import ComparisonPanel
+from reader.ui.widgets.document_view import DocumentView
+from reader.ui.widgets.header_bar import HeaderBar
+from reader.ui.widgets.outline import Outline
+from reader.ui.widgets.search_box import SearchBox
+from reader.ui.widgets.search_results import SearchResults
+
+__all__ = ["ReaderApp", "create_app", "run_app"]
+
+NARROW_WIDTH = 70
+#: Actions an SSH user of `--restricted` may trigger; everything else is refused.
+RESTRICTED_ACTIONS = frozenset({
+    "quit", "help", "focus_search", "toggle_comparison", "toggle_sidebar", "next_section",
+    "previous_section", "back_out", "clear_search", "focus_results", "command_palette",
+    "focus_next", "focus_previous", "history_back", "history_forward", "bookmark",
+    "bookmarks", "toggle_read", "reset_progress", "change_theme", "help_quit", "bell",
+    "show_help_panel", "hide_help_panel", "notify", "toggle_dark", "open_section",
+})  # fmt: skip
+
+
+class ReaderApp(App[int]):
+    """A study reader for one pack."""
+
+    CSS_PATH = "reader.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("slash", "focus_search", "Search", id="app.search"),
+        Binding("c", "toggle_comparison", "Compare", id="app.comparison"),
+        Binding("s", "toggle_sidebar", "Sidebar", id="app.sidebar"),
+        Binding("right_square_bracket", "next_section", "Next", id="app.next-section"),
+        Binding("left_square_bracket", "previous_section", "Prev", id="app.previous-section"),
+        Binding("backspace,H", "history_back", "Back", show=False, id="app.back"),
+        Binding("shift+backspace,L", "history_forward", "Forward", show=False, id="app.forward"),
+        Binding("escape", "back_out", "Back out", show=False, id="app.escape"),
+    ]
+
+    def __init__(
+        self, pack: Pack, *, restricted: bool = False, store: StateStore | None = None
+    ) -> None:
+        super().__init__()
+        self.pack = pack
+        self.restricted = restricted
+        self.store = store or StateStore.open(pack.root, pack.title, enabled=False)
+        self.reading: ReadingState = self.store.load()
+        self.current: Section | None = None
+        self.search = SearchController(self)
+        self.title = sanitize_line(pack.title)
+        self._sidebar_shown: bool | None = None  # None: follow the terminal's width
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="header")
+        with Vertical(id="body"):
+            with Horizontal(id="main"):
+                with Vertical(id="sidebar"):
+                    yield SearchBox(id="search")
+                    yield Outline(self.pack, id="outline")
+                    yield SearchResults(id="results")
+                yield DocumentView(id="document")
+            if self.pack.comparison_id:
+                yield ComparisonPanel(self.pack, id="comparison")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_width(self.size.width)
+        position = self.reading.position
+        start = self.pack.get(position.section) if position else None
+        first = start or self.pack.sections[0]
+        self.open_section(
+            first.id,
+            scroll=round(position.scroll) if start and position else 0,
+            record=start is None,
+        )
+        self.query_one(DocumentView).focus()
+        for notice in self.store.take_notices():
+            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
+        self.search.start_indexing()
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        narrow = width < NARROW_WIDTH
+        self.screen.set_class(narrow, "-narrow")
+        shown = self._sidebar_shown if self._sidebar_shown is not None else not narrow
+        self.query_one("#sidebar").display = shown
+
+    # ------------------------------------------------------------------ sections
+    def open_section(
+        self,
+        section_id: str,
+        *,
+        scroll: int = 0,
+        record: bool = True,
+        highlight_query: str | None = None,
+    ) -> None:
+        """Show a section; remember the jump in history unless it is a history move."""
+        section = self.pack.get(section_id)
+        if section is None:
+            return
+        self._save_position()
+        self.current = section
+        document = self.query_one("#document", DocumentView)
+        highlighter = self.search.highlighter(highlight_query)
+        document.show(
+            section_markdown(self.pack, section),
+            highlighter=highlighter,
+            scroll_to=scroll or None,
+            to_first_match=highlighter is not None,
+        )
+        self.query_one(Outline).call_after_refresh(self.query_one(Outline).reveal, section.id)
+        if record:
+            self._update_state(lambda state: state.visit(Position(section.id, float(scroll))))
+        self._show_place()
+
+    def _show_place(self) -> None:
+        if self.current is None:
+            return
+        self.query_one(HeaderBar).show_place(self.pack.title, self.current.breadcrumb)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        read = len(self.reading.read & self.pack.by_id.keys())
+        percent = f"{100 * read // max(1, len(self.pack.sections))}% read"
+        self.query_one(HeaderBar).show_status(self.search.status(), percent)
+
+    def _save_position(self) -> None:
+        if self.current is None:
+            return
+        section_id, scroll = self.current.id, float(self.query_one(DocumentView).scroll_y)
+        self._update_state(lambda state: _remember(state, section_id, scroll))
+
+    def _update_state(self, change) -> None:
+        self.reading = self.store.update(change)
+        for notice in self.store.take_notices():
+            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
+
+    def action_next_section(self) -> None:
+        self._step(1)
+
+    def action_previous_section(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        if self.current is None:
+            return
+        index = self.current.index + direction
+        if 0 <= index < len(self.pack.sections):
+            self.open_section(self.pack.sections[index].id)
+        else:
+            self.bell()
+
+    @on(DocumentView.ReachedEdge, "#document")
+    def _turn_page(self, event: DocumentView.ReachedEdge) -> None:
+        if abs(event.direction) == 2:
+            self.search.next_result(event.direction // 2)
+        else:
+            self._step(event.direction)
+
+    @on(Outline.SectionSelected)
+    def _outline_selected(self, event: Outline.SectionSelected) -> None:
+        self.open_section(event.section_id)
+        if self.screen.has_class("-narrow") and self._sidebar_shown:
+            self.action_toggle_sidebar()
+        self.query_one("#document").focus()
+
+    # ------------------------------------------------------------------ search
+    @on(SearchBox.Changed, "#search")
+    def _search_changed(self, event: SearchBox.Changed) -> None:
+        self.search.run(event.value)
+
+    @on(SearchBox.Submitted, "#search")
+    def _search_submitted(self, event: SearchBox.Submitted) -> None:
+        if self.search.hits:
+            self.search.open_result(self.search.hits[0].id)
+            self.query_one("#document").focus()
+
+    @on(SearchResults.OptionSelected, "#results")
+    def _result_chosen(self, event: SearchResults.OptionSelected) -> None:
+        if event.option.id:
+            self.search.open_result(event.option.id)
+            self.query_one("#document").focus()
+
+    @on(DocumentView.MatchesChanged, "#document")
+    def _matches_changed(self, event: DocumentView.MatchesChanged) -> None:
+        self.search.match_current, self.search.match_total = event.current, event.total
+        self.refresh_status()
+
+    # ------------------------------------------------------------------ links
+    @on(DocumentView.LinkActivated, "#document")
+    def _follow_link(self, event: DocumentView.LinkActivated) -> None:
+        href = event.href
+        if href.startswith(INTERNAL_LINK):
+            self.open_section(href.removeprefix(INTERNAL_LINK))
+            return
+        if self.current is None:
+            return
+        target = self.pack.resolve(self.current, href)
+        if target.followable and target.section_id:
+            self.open_section(target.section_id)
+        elif target.kind == "external":
+            self.push_screen(ExternalLinkScreen(href))
+        else:
+            reason = target.reason or "not a page of this pack"
+            self.notify(
+                f"Not followed: {sanitize_line(href)} ({sanitize_line(reason)})",
+                severity="warning",
+                markup=False,
+            )
+
+    @on(DocumentView.LinkActivated, "#comparison-document")
+    def _comparison_link(self, event: DocumentView.LinkActivated) -> None:
+        self.action_toggle_comparison()
+        self._follow_link(event)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Never start a browser on this host (over SSH it would be the server's)."""
+        self.push_screen(ExternalLinkScreen(url))
+
+    # ------------------------------------------------------------------ panels
+    def action_toggle_comparison(self) -> None:
+        panels = self.query(ComparisonPanel)
+        if not panels:
+            self.notify("This pack has no comparison table", markup=False)
+            return
+        panel = panels.first()
+        opening = not panel.has_class("-open")
+        panel.set_class(opening, "-open")
+        if opening:
+            panel.load()
+            panel.query_one(DocumentView).focus()
+        else:
+            self.query_one("#document").focus()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        self._sidebar_shown = not sidebar.display
+        sidebar.display = self._sidebar_shown
+        if self._sidebar_shown:
+            self.query_one(Outline).focus()
+        else:
+            self.query_one("#document").focus()
+
+    def action_focus_search(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        if not sidebar.display:
+            self._sidebar_shown = True
+            sidebar.display = True
+        self.query_one(SearchBox).focus()
+
+    def action_focus_results(self) -> None:
+        results = self.query_one(SearchResults)
+        if results.display:
+            results.focus()
+
+    def action_clear_search(self) -> None:
+        self.search.clear()
+        self.query_one("#document").focus()
+
+    def action_back_out(self) -> None:
+        """Esc closes whatever is open, innermost first; the place is kept."""
+        panel = self.query(ComparisonPanel)
+        if panel and panel.first().has_class("-open"):
+            self.action_toggle_comparison()
+        elif self.search.active:
+            self.action_clear_search()
+        elif self.screen.has_class("-narrow") and self._sidebar_shown:
+            self.action_toggle_sidebar()
+        elif self.focused is not self.query_one("#document"):
+            self.query_one("#document").focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_groups()))
+
+    def help_groups(self) -> list[tuple[str, list]]:
+        """Every key by where it works, straight from the bindings."""
+        return [
+            (
+                "Everywhere",
+                [
+                    *self.BINDINGS,
+                    *self.screen.BINDINGS,
+                    Binding("ctrl+p", "command_palette", "Commands"),
+                    Binding("ctrl+q", "quit", "Quit"),
+                ],
+            ),
+            (
+                "Reading pane",
+                [*DocumentView.BINDINGS, Binding("up,down,pageup,pagedown,home,end", "", "Scroll")],
+            ),
+            ("Outline", [*Outline.BINDINGS, Binding("enter", "", "Open section")]),
+            (
+                "Search",
+                [*SearchBox.BINDINGS, *SearchResults.BINDINGS, Binding("enter", "", "Open result")],
+            ),
+            ("External link", ExternalLinkScreen.BINDINGS),
+        ]
+
+    # ------------------------------------------------------------------ history
+    def action_history_back(self) -> None:
+        self._save_position()
+        self._go(self.reading.back())
+
+    def action_history_forward(self) -> None:
+        self._save_position()
+        self._go(self.reading.forward())
+
+    def _go(self, position: Position | None) -> None:
+        if position is None or self.pack.get(position.section) is None:
+            self.bell()
+            return
+        moved = self.reading.copy()
+        self._update_state(lambda state: _copy_history(state, moved))
+        self.open_section(position.section, scroll=round(position.scroll), record=False)
+
+    # ------------------------------------------------------------------ safety
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.restricted and action not in RESTRICTED_ACTIONS:
+            return False
+        if action == "toggle_comparison" and not self.pack.comparison_id:
+            return None
+        return True
+
+    def get_system_commands(self, screen: Screen):
+        for command in super().get_system_commands(screen):
+            if self.restricted and command.title not in ("Theme", "Quit", "Keys"):
+                continue
+            yield command
+        yield SystemCommand("Help", "Every key of the reader", self.action_help)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        if self.restricted:
+            self.notify("Screenshots are off in restricted mode", markup=False)
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        if not self.restricted:
+            self.deliver_screenshot(filename, path)
+
+    def action_suspend_process(self) -> None:
+        if not self.restricted:
+            super().action_suspend_process()
+
+    # ------------------------------------------------------------------ leaving
+    def save_and_exit(self) -> None:
+        """Keep the place, then leave (quit, or the terminal hung up)."""
+        self._save_position()
+        self.exit(0)
+
+    async def action_quit(self) -> None:
+        self.save_and_exit()
+
+
+def _remember(state: ReadingState, section_id: str, scroll: float) -> None:
+    state.position = Position(section_id, scroll)
+    if state.history and 0 <= state.history_index < len(state.history):
+        current = state.history[state.history_index]
+        if current.section == section_id:
+            current.scroll = scroll
+
+
+def _copy_history(state: ReadingState, moved: ReadingState) -> None:
+    state.history = moved.history
+    state.history_index = moved.history_index
+    state.position = moved.history[moved.history_index] if moved.history else state.position
+
+
+def create_app(
+    pack: Pack, *, restricted: bool = False, no_state: bool = False, state_dir: Path | None = None
+) -> ReaderApp:
+    """The one way to build the app, for the command and for the tests."""
+    store = StateStore.open(pack.root, pack.title, state_dir=state_dir, enabled=not no_state)
+    return ReaderApp(pack, restricted=restricted, store=store)
+
+
+def run_app(
+    pack: Pack, *, restricted: bool = False, no_state: bool = False, state_dir: Path | None = None
+) -> int:
+    """Run full screen; a hang-up or TERM saves the place and exits promptly."""
+    app = create_app(pack, restricted=restricted, no_state=no_state, state_dir=state_dir)
+
+    def on_signal(signum: int, frame: object) -> None:
+        app.call_later(app.save_and_exit)
+        signal.alarm(2)  # if the loop is stuck on a dead terminal, SIGALRM ends the process
+
+    def on_alarm(signum: int, frame: object) -> None:
+        os._exit(128 + signal.SIGHUP)
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, on_signal)
+    signal.signal(signal.SIGALRM, on_alarm)
+    result = app.run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,326 @@
+"""Turn markdown-it tokens into a small tree of blocks the reading pane can draw.
+
+Textual's Markdown widget mounts one widget per block, which takes seconds on a big
+section; here each block becomes Rich text that is wrapped into lines on demand. Links
+and `<details>` summaries carry their number in the style's meta, so the view can find
+them on screen after wrapping, highlight the focused one and follow clicks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+from rich.style import Style
+from rich.text import Text
+
+__all__ = [
+    "Block",
+    "BuildContext",
+    "CodeBlock",
+    "DetailsBlock",
+    "HeadingBlock",
+    "ListBlock",
+    "ParagraphBlock",
+    "QuoteBlock",
+    "RuleBlock",
+    "TableBlock",
+    "build_blocks",
+]
+
+_TAG = re.compile(r"<[^>]{0,400}>")
+_SUMMARY = re.compile(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+_DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+@dataclass(eq=False)
+class Block:
+    """Base of every block; `line` is the 0-based source line it starts on."""
+
+    line: int = 0
+
+
+@dataclass(eq=False)
+class ParagraphBlock(Block):
+    text: Text = field(default_factory=Text)
+    role: str = "paragraph"  # "paragraph" or "html" (tags stripped, shown dim)
+
+
+@dataclass(eq=False)
+class HeadingBlock(Block):
+    text: Text = field(default_factory=Text)
+    level: int = 1
+
+
+@dataclass(eq=False)
+class CodeBlock(Block):
+    code: str = ""
+    language: str = ""
+
+
+@dataclass(eq=False)
+class RuleBlock(Block):
+    pass
+
+
+@dataclass(eq=False)
+class QuoteBlock(Block):
+    children: list[Block] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class ListBlock(Block):
+    ordered: bool = False
+    start: int = 1
+    items: list[list[Block]] = field(default_factory=list)
+    tight: bool = True
+
+
+@dataclass(eq=False)
+class TableBlock(Block):
+    header: list[Text] = field(default_factory=list)
+    rows: list[list[Text]] = field(default_factory=list)
+    aligns: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class DetailsBlock(Block):
+    summary: Text = field(default_factory=Text)
+    children: list[Block] = field(default_factory=list)
+    number: int = 0  # which details block of the document, for toggling
+    open: bool = False
+
+
+@dataclass
+class BuildContext:
+    """Styles by role (from the theme) and what the build numbers: links and details."""
+
+    styles: dict[str, Style] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)  # href of link n
+    details: int = 0
+
+    def style(self, roles: list[str], link_number: int | None) -> Style | None:
+        if not roles and link_number is None:
+            return None
+        style = Style.combine(self.styles.get(role, _PLAIN) for role in roles)
+        if link_number is not None:
+            style += Style.from_meta({"link": link_number})
+        return style
+
+
+_PLAIN = Style()
+BASE_STYLES = {
+    "strong": Style(bold=True),
+    "em": Style(italic=True),
+    "s": Style(strike=True),
+    "code": Style(bold=True),
+    "link": Style(underline=True),
+    "image": Style(italic=True, dim=True),
+    "footnote": Style(dim=True),
+}
+
+
+def build_blocks(tokens: list[Token], context: BuildContext) -> list[Block]:
+    """Blocks of a token stream; link hrefs are collected in reading order."""
+    blocks, _ = _build(tokens, 0, None, context)
+    return _fold_details(blocks, context)
+
+
+def _build(
+    tokens: list[Token], position: int, closing: str | None, context: BuildContext
+) -> tuple[list[Block], int]:
+    blocks: list[Block] = []
+    while position < len(tokens):
+        token = tokens[position]
+        kind = token.type
+        line = token.map[0] if token.map else 0
+        if closing is not None and kind == closing:
+            return blocks, position + 1
+        if kind == "heading_open":
+            text = _inline(tokens[position + 1], context)
+            blocks.append(HeadingBlock(line, text, int(token.tag[1:])))
+            position += 3
+        elif kind == "paragraph_open":
+            blocks.append(ParagraphBlock(line, _inline(tokens[position + 1], context)))
+            position += 3
+        elif kind in ("fence", "code_block"):
+            language = token.info.strip().split(" ")[0] if token.info else ""
+            blocks.append(CodeBlock(line, token.content.rstrip("\n"), language))
+            position += 1
+        elif kind == "hr":
+            blocks.append(RuleBlock(line))
+            position += 1
+        elif kind == "html_block":
+            blocks.append(_html_block(token, line))
+            position += 1
+        elif kind == "blockquote_open":
+            children, position = _build(tokens, position + 1, "blockquote_close", context)
+            blocks.append(QuoteBlock(line, children))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            block, position = _list(tokens, position, context)
+            blocks.append(block)
+        elif kind == "table_open":
+            block, position = _table(tokens, position, context)
+            blocks.append(block)
+        elif kind == "footnote_block_open":
+            children, position = _build(tokens, position + 1, "footnote_block_close", context)
+            blocks.extend([RuleBlock(line), *children])
+        else:
+            position += 1  # list items, footnote wrappers: handled by their parents
+    return blocks, position
+
+
+def _list(tokens: list[Token], position: int, context: BuildContext) -> tuple[ListBlock, int]:
+    opening = tokens[position]
+    ordered = opening.type == "ordered_list_open"
+    closing = "ordered_list_close" if ordered else "bullet_list_close"
+    start = int(opening.attrGet("start") or 1) if ordered else 1
+    block = ListBlock(opening.map[0] if opening.map else 0, ordered, start)
+    position += 1
+    while position < len(tokens) and tokens[position].type != closing:
+        if tokens[position].type == "list_item_open":
+            following = tokens[position + 1] if position + 1 < len(tokens) else None
+            if (
+                following is not None
+                and following.type == "paragraph_open"
+                and not following.hidden
+            ):
+                block.tight = False
+            children, position = _build(tokens, position + 1, "list_item_close", context)
+            block.items.append(children)
+        else:
+            position += 1
+    return block, position + 1
+
+
+def _table(tokens: list[Token], position: int, context: BuildContext) -> tuple[TableBlock, int]:
+    block = TableBlock(tokens[position].map[0] if tokens[position].map else 0)
+    row: list[Text] | None = None
+    in_head = False
+    position += 1
+    while position < len(tokens) and tokens[position].type != "table_close":
+        token = tokens[position]
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "tbody_open":
+            in_head = False
+        elif token.type == "tr_open":
+            row = []
+        elif token.type in ("th_open", "td_open"):
+            if in_head:
+                style = str(token.attrGet("style") or "")
+                block.aligns.append(style.removeprefix("text-align:") or "left")
+        elif token.type == "inline" and row is not None:
+            row.append(_inline(token, context))
+        elif token.type == "tr_close" and row is not None:
+            if in_head:
+                block.header = row
+            else:
+                block.rows.append(row)
+            row = None
+        position += 1
+    return block, position + 1
+
+
+def _html_block(token: Token, line: int) -> Block:
+    text = _TAG.sub("", _BREAK_TAG.sub("\n", token.content)).strip()
+    block = ParagraphBlock(line, Text(text), role="html")
+    block.raw = token.content  # type: ignore[attr-defined]  # kept for <details> folding
+    return block
+
+
+def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
+    """Gather the blocks between `<details>` and `</details>` into a DetailsBlock."""
+    result: list[Block] = []
+    stack: list[DetailsBlock] = []
+    for block in blocks:
+        raw = getattr(block, "raw", None)
+        target = stack[-1].children if stack else result
+        if raw is None:
+            if isinstance(block, QuoteBlock):
+                block.children = _fold_details(block.children, context)
+            target.append(block)
+            continue
+        opens = _DETAILS_OPEN.search(raw)
+        closes = _DETAILS_CLOSE.search(raw)
+        if opens and not (
+            closes and closes.start() > opens.start() and not stack and _is_whole_details(raw)
+        ):
+            summary = _SUMMARY.search(raw)
+            label = _TAG.sub("", summary[1]).strip() if summary else "Details"
+            details = DetailsBlock(block.line, Text(label or "Details"), number=context.details)
+            context.details += 1
+            target.append(details)
+            stack.append(details)
+            rest = _TAG.sub("", _SUMMARY.sub("", raw)).strip()
+            if rest:
+                details.children.append(ParagraphBlock(block.line, Text(rest)))
+        elif closes and stack:
+            stack.pop()
+        elif opens:  # a whole <details> in one html block
+            summary = _SUMMARY.search(raw)
+            body = _TAG.sub("", _SUMMARY.sub("", raw)).strip()
+            details = DetailsBlock(
+                block.line,
+                Text(_TAG.sub("", summary[1]).strip() if summary else "Details"),
+                [ParagraphBlock(block.line, Text(body))] if body else [],
+                number=context.details,
+            )
+            context.details += 1
+            target.append(details)
+        elif isinstance(block, ParagraphBlock) and not block.text.plain:
+            continue  # a lone closing tag such as </div>
+        else:
+            target.append(block)
+    return result
+
+
+def _is_whole_details(raw: str) -> bool:
+    return len(_DETAILS_OPEN.findall(raw)) == len(_DETAILS_CLOSE.findall(raw))
+
+
+def _inline(token: Token, context: BuildContext) -> Text:
+    """Rich text of an inline token; links get `link` meta numbering them."""
+    text = Text()
+    styles: list[str] = []
+    link_number: int | None = None
+    for child in token.children or []:
+        kind = child.type
+        if kind == "text":
+            _append(text, child.content, context.style(styles, link_number))
+        elif kind == "code_inline":
+            _append(text, child.content, context.style([*styles, "code"], link_number))
+        elif kind in ("softbreak",):
+            _append(text, " ", context.style(styles, link_number))
+        elif kind == "hardbreak":
+            text.append("\n")
+        elif kind in ("strong_open", "em_open", "s_open"):
+            styles.append(kind.removesuffix("_open"))
+        elif kind in ("strong_close", "em_close", "s_close"):
+            if styles:
+                styles.pop()
+        elif kind == "link_open":
+            link_number = len(context.links)
+            context.links.append(str(child.attrGet("href") or ""))
+            styles.append("link")
+        elif kind == "link_close":
+            link_number = None
+            if "link" in styles:
+                styles.remove("link")
+        elif kind == "image":
+            alt = child.content or str(child.attrGet("alt") or "")
+            label = f"[image: {alt}]" if alt else "[image]"
+            _append(text, label, context.style([*styles, "image"], link_number))
+        elif kind == "footnote_ref":
+            label = (child.meta or {}).get("label", "")
+            _append(text, f"[{label}]", context.style([*styles, "footnote"], link_number))
+        elif kind == "html_inline" and _BREAK_TAG.fullmatch(child.content.strip()):
+            text.append("\n")
+    return text
+
+
+def _append(text: Text, content: str, style: Style | None) -> None:
+    text.append(content, style)

@@ -1,0 +1,308 @@
+"""Draw blocks as lines of terminal cells (Textual `Strip`s) at a given width.
+
+Each block is wrapped once per width and cached by the reading pane, which then only
+copies lines to the screen. Search matches are styled here and marked with `match`
+meta; links and `<details>` summaries carry `link` / `details` meta from the build, so
+the pane can locate all three on screen after wrapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich import box
+from rich.console import Console, ConsoleOptions
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.strip import Strip
+
+from reader.ui.blocks import (
+    Block,
+    CodeBlock,
+    DetailsBlock,
+    HeadingBlock,
+    ListBlock,
+    ParagraphBlock,
+    QuoteBlock,
+    RuleBlock,
+    TableBlock,
+)
+
+__all__ = ["BlockRenderer", "RenderStyles", "Spot", "locate_spots"]
+
+Highlighter = Callable[[str], list[tuple[int, int]]]
+_BULLETS = ("• ", "◦ ", "▪ ")
+MIN_STACKED_COLUMN = 14
+
+
+@dataclass
+class RenderStyles:
+    """Resolved styles for every role, taken from the theme by the reading pane."""
+
+    heading: list[Style] = field(default_factory=lambda: [Style(bold=True)] * 6)
+    rule: Style = field(default_factory=Style)
+    quote: Style = field(default_factory=lambda: Style(italic=True))
+    quote_bar: Style = field(default_factory=Style)
+    code: Style = field(default_factory=Style)
+    match: Style = field(default_factory=lambda: Style(reverse=True))
+    summary: Style = field(default_factory=lambda: Style(bold=True))
+    table_header: Style = field(default_factory=lambda: Style(bold=True))
+    table_border: Style = field(default_factory=Style)
+    dim: Style = field(default_factory=lambda: Style(dim=True))
+    dark: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """Where a link, a details summary or a search match ended up: line and columns."""
+
+    kind: str  # "link", "details" or "match"
+    number: int  # link or details number; match order within the block
+    line: int
+    start: int
+    end: int
+
+
+class BlockRenderer:
+    """Renders one block at a time; holds the console, the styles and the highlighter."""
+
+    def __init__(
+        self, console: Console, styles: RenderStyles, highlighter: Highlighter | None = None
+    ) -> None:
+        self.console = console
+        self.styles = styles
+        self.highlighter = highlighter
+
+    def render(self, block: Block, width: int) -> list[Strip]:
+        width = max(width, 4)
+        if isinstance(block, ParagraphBlock):
+            style = self.styles.dim if block.role == "html" else None
+            return self._text(block.text, width, style)
+        if isinstance(block, HeadingBlock):
+            return self._heading(block, width)
+        if isinstance(block, ListBlock):
+            return self._list(block, width, depth=0)
+        if isinstance(block, QuoteBlock):
+            inner = self._blocks(block.children, width - 2)
+            bar = Segment("▌ ", self.styles.quote_bar)
+            return [Strip([bar, *line.apply_style(self.styles.quote)]) for line in inner]
+        if isinstance(block, CodeBlock):
+            return self._code(block, width)
+        if isinstance(block, TableBlock):
+            return self._table(block, width)
+        if isinstance(block, DetailsBlock):
+            return self._details(block, width)
+        if isinstance(block, RuleBlock):
+            return [Strip([Segment("─" * width, self.styles.rule)], width)]
+        return []
+
+    def _options(self, width: int) -> ConsoleOptions:
+        return self.console.options.update(width=width, height=None, highlight=False)
+
+    def _lines(self, renderable: object, width: int, style: Style | None = None) -> list[Strip]:
+        lines = self.console.render_lines(renderable, self._options(width), style=style, pad=False)
+        return [Strip(line) for line in lines]
+
+    def _highlighted(self, text: Text) -> Text:
+        if self.highlighter is None:
+            return text
+        spans = self.highlighter(text.plain)
+        if not spans:
+            return text
+        text = text.copy()
+        marker = self.styles.match + Style.from_meta({"match": True})
+        for start, end in spans:
+            text.stylize(marker, start, end)
+        return text
+
+    def _text(self, text: Text, width: int, style: Style | None = None) -> list[Strip]:
+        text = self._highlighted(text)
+        if style is not None:
+            text = text.copy()
+            text.stylize_before(style)
+        return self._lines(text, width)
+
+    def _heading(self, block: HeadingBlock, width: int) -> list[Strip]:
+        style = self.styles.heading[min(block.level, 6) - 1]
+        lines = self._text(block.text, width, style)
+        if block.level <= 2:
+            rule = "━" if block.level == 1 else "─"
+            length = min(width, max(line.cell_length for line in lines) if lines else width)
+            lines.append(Strip([Segment(rule * length, self.styles.rule)], length))
+        return lines
+
+    def _blocks(self, blocks: list[Block], width: int, tight: bool = False) -> list[Strip]:
+        lines: list[Strip] = []
+        for number, block in enumerate(blocks):
+            if number and not tight:
+                lines.append(Strip.blank(0))
+            lines.extend(self.render(block, width))
+        return lines
+
+    def _list(self, block: ListBlock, width: int, depth: int) -> list[Strip]:
+        markers = [
+            f"{block.start + n}. " if block.ordered else _BULLETS[depth % len(_BULLETS)]
+            for n in range(len(block.items))
+        ]
+        indent = max((len(marker) for marker in markers), default=2)
+        lines: list[Strip] = []
+        for number, (marker, item) in enumerate(zip(markers, block.items, strict=True)):
+            if number and not block.tight:
+                lines.append(Strip.blank(0))
+            inner: list[Strip] = []
+            for position, child in enumerate(item):
+                if position and not (block.tight and isinstance(child, ListBlock)):
+                    if not block.tight:
+                        inner.append(Strip.blank(0))
+                if isinstance(child, ListBlock):
+                    inner.extend(self._list(child, width - indent, depth + 1))
+                else:
+                    inner.extend(self.render(child, width - indent))
+            for row, line in enumerate(inner or [Strip.blank(0)]):
+                prefix = marker.rjust(indent) if row == 0 else " " * indent
+                lines.append(
+                    Strip([Segment(prefix, self.styles.rule if row == 0 else None), *line])
+                )
+        return lines
+
+    def _code(self, block: CodeBlock, width: int) -> list[Strip]:
+        text = _syntax_text(block.code, block.language, self.styles.dark)
+        text = self._highlighted(text)
+        text.no_wrap = False
+        text.overflow = "fold"
+        lines = self._lines(text, width - 2)
+        background = self.styles.code
+        return [
+            Strip(
+                [
+                    Segment(" ", background),
+                    *line.apply_style(background),
+                    Segment(" " * max(0, width - 2 - line.cell_length + 1), background),
+                ]
+            )
+            for line in lines
+        ]
+
+    def _table(self, block: TableBlock, width: int) -> list[Strip]:
+        columns = max(len(block.header), max((len(row) for row in block.rows), default=0))
+        table = Table(
+            box=box.ROUNDED,
+            show_lines=True,
+            header_style=self.styles.table_header,
+            border_style=self.styles.table_border,
+            expand=False,
+            padding=(0, 1),
+        )
+        for number in range(columns):
+            header = block.header[number] if number < len(block.header) else Text("")
+            align = block.aligns[number] if number < len(block.aligns) else "left"
+            table.add_column(
+                self._highlighted(header),
+                overflow="fold",
+                justify=align if align in ("left", "center", "right") else "left",
+            )
+        for row in block.rows:
+            table.add_row(*(self._highlighted(cell) for cell in row))
+        measured = Measurement.get(self.console, self._options(width), table)
+        if columns > 1 and (measured.minimum > width or width // columns < MIN_STACKED_COLUMN):
+            return self._stacked_table(block, width)
+        return self._lines(table, width)
+
+    def _stacked_table(self, block: TableBlock, width: int) -> list[Strip]:
+        """A narrow screen shows each row as a small card: 'Header: value' lines."""
+        lines: list[Strip] = []
+        for number, row in enumerate(block.rows):
+            if number:
+                lines.append(Strip([Segment("┄" * min(width, 40), self.styles.rule)]))
+            for column, cell in enumerate(row):
+                if column == 0:
+                    lines.extend(self._text(cell, width, self.styles.table_header))
+                    continue
+                label = block.header[column].copy() if column < len(block.header) else Text("")
+                label.stylize(self.styles.dim)
+                entry = Text.assemble("  ", label, ": ", self._highlighted(cell))
+                lines.extend(self._lines(entry, width))
+        return lines
+
+    def _details(self, block: DetailsBlock, width: int) -> list[Strip]:
+        if not block.open and self.highlighter and _has_match(block, self.highlighter):
+            block.open = True  # a search hit inside a closed block opens it
+        arrow = "▼ " if block.open else "▶ "
+        summary = Text(arrow, self.styles.summary).append_text(block.summary)
+        summary.stylize(self.styles.summary + Style.from_meta({"details": block.number}))
+        lines = self._lines(summary, width)
+        if block.open:
+            guide = Segment("│ ", self.styles.rule)
+            lines.extend(Strip([guide, *line]) for line in self._blocks(block.children, width - 2))
+            lines.append(Strip([Segment("╰─", self.styles.rule)]))
+        return lines
+
+
+def _syntax_text(code: str, language: str, dark: bool) -> Text:
+    if not language or language in ("text", "plain", "txt"):
+        return Text(code)
+    from rich.syntax import Syntax  # Pygments loads only when a section has code
+
+    syntax = Syntax(code, language, theme="ansi_dark" if dark else "ansi_light")
+    return syntax.highlight(code).copy()
+
+
+def _has_match(block: DetailsBlock, highlighter: Highlighter) -> bool:
+    texts: list[str] = []
+    stack: list[Block] = list(block.children)
+    while stack:
+        child = stack.pop()
+        if isinstance(child, ParagraphBlock | HeadingBlock):
+            texts.append(child.text.plain)
+        elif isinstance(child, CodeBlock):
+            texts.append(child.code)
+        elif isinstance(child, TableBlock):
+            texts.extend(cell.plain for row in [child.header, *child.rows] for cell in row)
+        elif isinstance(child, QuoteBlock | DetailsBlock):
+            stack.extend(child.children)
+        elif isinstance(child, ListBlock):
+            stack.extend(grandchild for item in child.items for grandchild in item)
+    return any(highlighter(text) for text in texts)
+
+
+def locate_spots(lines: list[Strip]) -> list[Spot]:
+    """Find every link, details summary and match in rendered lines, by their meta."""
+    spots: list[Spot] = []
+    matches = 0
+    for row, line in enumerate(lines):
+        x = 0
+        for segment in line:
+            style = segment.style
+            length = segment.cell_length
+            meta = style.meta if style is not None else None
+            if meta:
+                if "link" in meta:
+                    _extend(spots, Spot("link", meta["link"], row, x, x + length))
+                if "details" in meta:
+                    _extend(spots, Spot("details", meta["details"], row, x, x + length))
+                if meta.get("match"):
+                    if _extend(spots, Spot("match", matches, row, x, x + length)):
+                        matches += 1
+            x += length
+    return spots
+
+
+def _extend(spots: list[Spot], spot: Spot) -> bool:
+    """Add a spot, or merge it into an earlier one it continues (one run, several segments).
+
+    Returns True when the spot is new.
+    """
+    for index in range(len(spots) - 1, max(-1, len(spots) - 4), -1):
+        previous = spots[index]
+        same = previous.kind == spot.kind and (
+            spot.kind == "match" or previous.number == spot.number
+        )
+        if same and previous.line == spot.line and previous.end == spot.start:
+            spots[index] = Spot(spot.kind, previous.number, spot.line, previous.start, spot.end)
+            return False
+    spots.append(spot)
+    return True

@@ -1,0 +1,156 @@
+"""Search as you type: runs queries off the UI thread and keeps the results in order.
+
+The index is built in a worker after the first screen (cached on disk by content hash
+when state is allowed), so opening a big pack never waits for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from platformdirs import user_cache_path
+
+from reader.cli import pack_documents
+from reader.search import SearchHit, SearchIndex, match_spans
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+__all__ = ["SearchController"]
+
+CACHE_ENV = "READER_CACHE_DIR"
+RESULT_LIMIT = 100
+INDEX_DELAY = 0.15  # seconds: let the first screen paint before indexing starts
+
+
+class SearchController:
+    """Owns the index, the current query and its results for one app."""
+
+    def __init__(self, app: ReaderApp) -> None:
+        self.app = app
+        self.index: SearchIndex | None = None
+        self.query = ""
+        self.hits: list[SearchHit] = []
+        self.result_position: int | None = None
+        self.match_current: int | None = None
+        self.match_total = 0
+        self._failed = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query.strip())
+
+    # --------------------------------------------------------------- indexing
+    def start_indexing(self) -> None:
+        self.app.set_timer(INDEX_DELAY, self._start_worker)
+
+    def _start_worker(self) -> None:
+        self.app.run_worker(
+            self._build, thread=True, group="index", exclusive=True, name="search-index"
+        )
+
+    def _build(self) -> None:
+        try:
+            pack = self.app.pack
+            cache_dir = self._cache_dir()
+            digest = hashlib.sha256()
+            for pack_file in pack.files:
+                digest.update(pack_file.relative.encode("utf-8", "replace") + b"\0")
+                digest.update(pack_file.text.encode("utf-8", "replace"))
+            index = SearchIndex.build(
+                pack_documents(pack), cache_dir=cache_dir, cache_key=digest.hexdigest()[:32]
+            )
+        except Exception as error:  # never let indexing take the reader down
+            self.app.call_from_thread(self._index_failed, error)
+            return
+        self.app.call_from_thread(self._ready, index)
+
+    def _cache_dir(self) -> Path | None:
+        if not self.app.store.saving:
+            return None
+        override = os.environ.get(CACHE_ENV)
+        return Path(override) if override else user_cache_path("reader") / "search"
+
+    def _ready(self, index: SearchIndex) -> None:
+        self.index = index
+        if self.active:
+            self.run(self.query)
+
+    def _index_failed(self, error: Exception) -> None:
+        self._failed = True
+        self.app.notify(f"Search is unavailable: {error}", severity="error", markup=False)
+
+    # --------------------------------------------------------------- querying
+    def run(self, query: str) -> None:
+        """Search for `query` (empty: back to the outline)."""
+        self.query = query
+        results = self.app.query_one("#results")
+        outline = self.app.query_one("#outline")
+        if not self.active:
+            self.hits, self.result_position = [], None
+            results.display, outline.display = False, True
+            self.app.refresh_status()
+            return
+        results.display, outline.display = True, False
+        if self.index is None:
+            results.show_hits([], "Search is unavailable" if self._failed else "Indexing…")
+            return
+        self.app.run_worker(
+            partial(self._search, query), thread=True, group="search", exclusive=True, name="search"
+        )
+
+    def _search(self, query: str) -> None:
+        assert self.index is not None
+        hits = self.index.search(query, limit=RESULT_LIMIT)
+        self.app.call_from_thread(self._show, query, hits)
+
+    def _show(self, query: str, hits: list[SearchHit]) -> None:
+        if query != self.query:
+            return  # a newer keystroke has already asked again
+        self.hits = hits
+        self.result_position = None
+        self.app.query_one("#results").show_hits(hits, f"Nothing matches “{query.strip()}”")
+        self.app.refresh_status()
+
+    def open_result(self, section_id: str) -> None:
+        ids = [hit.id for hit in self.hits]
+        self.result_position = ids.index(section_id) if section_id in ids else None
+        self.app.open_section(section_id, highlight_query=self.query)
+
+    def next_result(self, direction: int) -> None:
+        """n/N ran past the last match of this section: continue in the next result."""
+        if not self.hits:
+            self.app.bell()
+            return
+        position = self.result_position if self.result_position is not None else -1
+        following = position + direction
+        if not 0 <= following < len(self.hits):
+            self.app.notify("No more results", markup=False, timeout=2)
+            return
+        self.result_position = following
+        self.app.open_section(self.hits[following].id, highlight_query=self.query)
+        if direction < 0:
+            self.app.query_one("#document").action_scroll_end()
+
+    def highlighter(self, query: str | None) -> Callable[[str], list[tuple[int, int]]] | None:
+        if not query or not query.strip():
+            return None
+        return partial(match_spans, query=query)
+
+    def clear(self) -> None:
+        box = self.app.query_one("#search")
+        box.value = ""
+        self.run("")
+        self.app.query_one("#document").set_highlighter(None, to_first_match=False)
+
+    def status(self) -> str:
+        if not self.active or not self.match_total:
+            return ""
+        if self.match_current is None:
+            return f"{self.match_total} matches"
+        return f"match {self.match_current + 1} of {self.match_total}"

@@ -1,0 +1,508 @@
+"""The reading pane: one section, drawn line by line, never mounting a widget per block.
+
+A big section is parsed in chunks (cut at blank lines outside code and `<details>`):
+the first screen is drawn from the first chunk, and the rest renders between frames,
+so a 260 KB section shows at once and becomes scrollable to the end soon after.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.markdown import parse
+from reader.scan import scan_markdown
+from reader.ui.blocks import BASE_STYLES, Block, BuildContext, DetailsBlock, build_blocks
+from reader.ui.render import BlockRenderer, Highlighter, RenderStyles, Spot, locate_spots
+
+__all__ = ["DocumentView"]
+
+CHUNK_CHARS = 6_000
+FRAME_BUDGET = 0.030  # seconds of rendering between two frames while filling a big section
+MAX_TEXT_WIDTH = 100
+
+
+@dataclass(eq=False)
+class _Placed:
+    """A rendered block: where its lines start, the lines, and what is on them."""
+
+    block: Block
+    lines: list[Strip]
+    spots: list[Spot]
+    start: int = 0
+
+
+@dataclass
+class _Document:
+    chunks: deque[str] = field(default_factory=deque)
+    blocks: list[_Placed] = field(default_factory=list)
+    context: BuildContext = field(default_factory=BuildContext)
+
+
+class _ViewMessage(Message):
+    """A message from a reading view; `control` lets `@on` pick the view by id."""
+
+    def __init__(self, view: DocumentView) -> None:
+        super().__init__()
+        self.view = view
+
+    @property
+    def control(self) -> DocumentView:
+        return self.view
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """Shows Markdown; focusable links and summaries; search matches highlighted."""
+
+    COMPONENT_CLASSES = {
+        "document--h1", "document--h2", "document--h3", "document--h4",
+        "document--link", "document--focus", "document--match", "document--match-current",
+        "document--code", "document--code-inline", "document--quote", "document--rule",
+        "document--summary", "document--table-header", "document--dim",
+    }  # fmt: skip
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False, id="document.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="document.up"),
+        Binding("space", "page_forward", "Page down", show=False, id="document.page-down"),
+        Binding("b", "page_up", "Page up", show=False, id="document.page-up"),
+        Binding("d", "half_page(1)", "Half page down", show=False, id="document.half-down"),
+        Binding("u", "half_page(-1)", "Half page up", show=False, id="document.half-up"),
+        Binding("g", "scroll_home", "Top", show=False, id="document.top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="document.bottom"),
+        Binding("f", "next_item(1)", "Next link", id="document.next-link"),
+        Binding("F", "next_item(-1)", "Previous link", show=False, id="document.previous-link"),
+        Binding("enter", "activate", "Follow", show=False, id="document.follow"),
+        Binding("n", "next_match(1)", "Next match", show=False, id="document.next-match"),
+        Binding("N", "next_match(-1)", "Previous match", show=False, id="document.previous-match"),
+    ]
+
+    class LinkActivated(_ViewMessage):
+        """The reader followed a link (Enter on a focused link, or a click)."""
+
+        def __init__(self, view: DocumentView, href: str) -> None:
+            super().__init__(view)
+            self.href = href
+
+    class MatchesChanged(_ViewMessage):
+        """The current search match or the number of matches changed."""
+
+        def __init__(self, view: DocumentView, current: int | None, total: int) -> None:
+            super().__init__(view)
+            self.current = current
+            self.total = total
+
+    class ReachedEdge(_ViewMessage):
+        """Paging past the end of the section (±1), or past its last search match (±2)."""
+
+        def __init__(self, view: DocumentView, direction: int) -> None:
+            super().__init__(view)
+            self.direction = direction
+
+    class EndSeen(_ViewMessage):
+        """The last line of the section has been on screen: it counts as read."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._document = _Document()
+        self._lines: list[Strip] = []
+        self._width = 0
+        self._highlighter: Highlighter | None = None
+        self._items: list[Spot] = []  # links and summaries, in reading order
+        self._matches: list[Spot] = []
+        self._focused_item: int | None = None
+        self._current_match: int | None = None
+        self._pending_line: int | None = None
+        self._pending_first_match = False
+        self._markdown = ""
+        self.first_screen_ready = False
+        self.fully_rendered = False
+        self._end_seen = False
+        self.render_started = 0.0
+
+    # ----------------------------------------------------------------- loading
+    def show(
+        self,
+        markdown: str,
+        *,
+        highlighter: Highlighter | None = None,
+        scroll_to: int | None = None,
+        to_first_match: bool = False,
+    ) -> None:
+        """Replace the document; render the first screen now and the rest between frames."""
+        self.render_started = time.perf_counter()
+        self._markdown = markdown
+        self._highlighter = highlighter
+        self._pending_line = scroll_to
+        self._pending_first_match = to_first_match and highlighter is not None
+        self._restart()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+
+    def set_highlighter(self, highlighter: Highlighter | None, to_first_match: bool) -> None:
+        """Change the highlighted search; keeps the place unless asked to jump."""
+        self._highlighter = highlighter
+        self._pending_first_match = to_first_match and highlighter is not None
+        self._pending_line = None if to_first_match else round(self.scroll_y)
+        self._rerender_all()
+
+    def _restart(self) -> None:
+        self._document = _Document(deque(_chunks(self._markdown)), [], self._build_context())
+        self._lines = []
+        self._items, self._matches = [], []
+        self._focused_item = self._current_match = None
+        self.first_screen_ready = self.fully_rendered = False
+        self._end_seen = False
+        self._width = self._text_width()
+        self._fill(until_lines=self.size.height + 1 if self.size.height else 60)
+        self._publish()
+        if self._document.chunks:
+            self.call_after_refresh(self._continue)
+        else:
+            self._finish()
+
+    def _build_context(self) -> BuildContext:
+        styles = dict(BASE_STYLES)
+        if self.is_mounted:
+            styles["link"] = self.get_component_rich_style("document--link", partial=True)
+            styles["code"] = self.get_component_rich_style("document--code-inline", partial=True)
+        return BuildContext(styles=styles)
+
+    def _renderer(self) -> BlockRenderer:
+        styles = RenderStyles()
+        if self.is_mounted:
+            get = self.get_component_rich_style
+            styles = RenderStyles(
+                heading=[get(f"document--h{min(level, 4)}", partial=True) for level in range(1, 7)],
+                rule=get("document--rule", partial=True),
+                quote=get("document--quote", partial=True),
+                quote_bar=get("document--rule", partial=True),
+                code=get("document--code", partial=True),
+                match=get("document--match", partial=True),
+                summary=get("document--summary", partial=True),
+                table_header=get("document--table-header", partial=True),
+                table_border=get("document--rule", partial=True),
+                dim=get("document--dim", partial=True),
+                dark=self.app.current_theme.dark,
+            )
+        return BlockRenderer(self.app.console, styles, self._highlighter)
+
+    def _text_width(self) -> int:
+        return max(4, min(self.scrollable_content_region.width or 80, MAX_TEXT_WIDTH))
+
+    def _fill(self, *, until_lines: int | None = None, budget: float | None = None) -> None:
+        """Parse and render chunks until enough lines exist or the time budget is spent."""
+        document = self._document
+        renderer = self._renderer()
+        deadline = time.perf_counter() + budget if budget is not None else None
+        while document.chunks:
+            if until_lines is not None and len(self._lines) >= until_lines:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+            chunk = document.chunks.popleft()
+            for block in build_blocks(parse(chunk), document.context):
+                self._place(block, renderer)
+        self._after_growth()
+
+    def _place(self, block: Block, renderer: BlockRenderer) -> None:
+        lines = renderer.render(block, self._width)
+        placed = _Placed(block, lines, locate_spots(lines), len(self._lines))
+        if self._document.blocks:
+            self._lines.append(Strip.blank(0))
+            placed.start += 1
+        self._document.blocks.append(placed)
+        self._lines.extend(lines)
+        for spot in placed.spots:
+            moved = Spot(spot.kind, spot.number, spot.line + placed.start, spot.start, spot.end)
+            (self._matches if spot.kind == "match" else self._items).append(moved)
+
+    def _after_growth(self) -> None:
+        self.virtual_size = Size(self._width, len(self._lines))
+        if self._pending_first_match and self._matches:
+            self._pending_first_match = False
+            self._current_match = 0
+            self._scroll_to_spot(self._matches[0])
+            self._publish()
+        if self._pending_line is not None and len(self._lines) >= self._pending_line:
+            line, self._pending_line = self._pending_line, None
+            self.scroll_to(0, line, animate=False, immediate=True)
+        if len(self._lines) >= self.size.height or not self._document.chunks:
+            self.first_screen_ready = True
+        self.refresh()
+
+    def _continue(self) -> None:
+        if not self._document.chunks:
+            return
+        self._fill(budget=FRAME_BUDGET)
+        self._publish()
+        if self._document.chunks:
+            self.set_timer(0.001, self._continue)
+        else:
+            self._finish()
+
+    def _finish(self) -> None:
+        self.fully_rendered = True
+        if self._pending_first_match:
+            self._pending_first_match = False
+            self._publish()
+
+    def render_everything(self) -> None:
+        """Finish rendering now (the reader jumped to the end before it was done)."""
+        if self._document.chunks:
+            self._fill()
+            self._finish()
+            self._publish()
+
+    def _rerender_all(self) -> None:
+        """Wrap every block again (new width, theme, or highlight), keeping the top block."""
+        top_block = self._block_at(round(self.scroll_y))
+        blocks = [placed.block for placed in self._document.blocks]
+        self._document.blocks = []
+        self._document.context = self._document.context  # links keep their numbers
+        self._lines, self._items, self._matches = [], [], []
+        self._width = self._text_width()
+        renderer = self._renderer()
+        for block in blocks:
+            self._place(block, renderer)
+        if top_block is not None and self._pending_line is None and not self._pending_first_match:
+            self._pending_line = self._document.blocks[top_block].start
+        self._current_match = None
+        self._after_growth()
+        self._publish()
+
+    def _block_at(self, line: int) -> int | None:
+        for index, placed in enumerate(self._document.blocks):
+            if placed.start + len(placed.lines) > line:
+                return index
+        return None
+
+    # ----------------------------------------------------------------- drawing
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if row >= len(self._lines):
+            return Strip.blank(width, base)
+        line = self._lines[row]
+        if row == len(self._lines) - 1 and self.fully_rendered and not self._end_seen:
+            self._end_seen = True
+            self.post_message(self.EndSeen(self))
+        for spot, role in self._emphasis():
+            if spot.line == row:
+                line = _restyle(line, spot.start, spot.end, self.get_component_rich_style(role))
+        return line.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+
+    def _emphasis(self) -> list[tuple[Spot, str]]:
+        marks: list[tuple[Spot, str]] = []
+        if self._focused_item is not None and self._focused_item < len(self._items):
+            focused = self._items[self._focused_item]
+            marks.extend(
+                (spot, "document--focus")
+                for spot in self._items
+                if spot.kind == focused.kind and spot.number == focused.number
+            )
+        if self._current_match is not None and self._current_match < len(self._matches):
+            marks.append((self._matches[self._current_match], "document--match-current"))
+        return marks
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._text_width() != self._width and self._document.blocks:
+            self._rerender_all()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._document.blocks:
+            self._document.context = self._document.context
+            self.call_after_refresh(self._restyle_all)
+
+    def _restyle_all(self) -> None:
+        """A theme change rebuilds the blocks, since link and code colours live in them."""
+        line = round(self.scroll_y)
+        self._pending_line = line
+        self._restart()
+
+    # ----------------------------------------------------------------- actions
+    def action_page_forward(self) -> None:
+        if self.scroll_y >= self.max_scroll_y and self.fully_rendered:
+            self.post_message(self.ReachedEdge(self, 1))
+        else:
+            self.scroll_page_down()
+
+    def action_half_page(self, direction: int) -> None:
+        self.scroll_relative(y=direction * max(1, self.size.height // 2), animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.render_everything()
+        super().action_scroll_end()
+
+    def action_next_item(self, direction: int) -> None:
+        """Move the link/summary focus, scrolling it into view."""
+        if not self._items:
+            self.app.bell()
+            return
+        distinct = _first_of_each(self._items)
+        if self._focused_item is None:
+            visible = [i for i in distinct if self._items[i].line >= self.scroll_y]
+            target = (visible[0] if visible else distinct[0]) if direction > 0 else distinct[-1]
+        else:
+            current = distinct.index(self._first_spot_of(self._focused_item))
+            target = distinct[(current + direction) % len(distinct)]
+        self._focused_item = target
+        self._scroll_to_spot(self._items[target])
+        self.refresh()
+
+    def _first_spot_of(self, index: int) -> int:
+        spot = self._items[index]
+        for number, other in enumerate(self._items):
+            if other.kind == spot.kind and other.number == spot.number:
+                return number
+        return index
+
+    def action_activate(self) -> None:
+        if self._focused_item is None or self._focused_item >= len(self._items):
+            return
+        spot = self._items[self._focused_item]
+        self._activate(spot.kind, spot.number)
+
+    def _activate(self, kind: str, number: int) -> None:
+        if kind == "link" and number < len(self._document.context.links):
+            self.post_message(self.LinkActivated(self, self._document.context.links[number]))
+        elif kind == "details":
+            self.toggle_details(number)
+
+    def toggle_details(self, number: int) -> None:
+        for placed in self._document.blocks:
+            for details in _details_in(placed.block):
+                if details.number == number:
+                    details.open = not details.open
+                    self._rerender_all()
+                    self._focus_spot("details", number)
+                    return
+
+    def _focus_spot(self, kind: str, number: int) -> None:
+        for index, spot in enumerate(self._items):
+            if spot.kind == kind and spot.number == number:
+                self._focused_item = index
+                self._scroll_to_spot(spot)
+                break
+        self.refresh()
+
+    def action_next_match(self, direction: int) -> None:
+        if not self._matches:
+            self.post_message(self.ReachedEdge(self, 2 * direction))
+            return
+        if self._current_match is None:
+            self._current_match = 0 if direction > 0 else len(self._matches) - 1
+        else:
+            following = self._current_match + direction
+            if not 0 <= following < len(self._matches):
+                self.post_message(self.ReachedEdge(self, 2 * direction))
+                return
+            self._current_match = following
+        self._scroll_to_spot(self._matches[self._current_match])
+        self._publish()
+        self.refresh()
+
+    def _scroll_to_spot(self, spot: Spot) -> None:
+        top, height = round(self.scroll_y), max(1, self.size.height)
+        if not top <= spot.line < top + height:
+            self.scroll_to(0, max(0, spot.line - height // 3), animate=False, immediate=True)
+
+    def _publish(self) -> None:
+        total = len(self._matches)
+        self.post_message(self.MatchesChanged(self, self._current_match, total))
+
+    def on_click(self, event: events.Click) -> None:
+        meta = event.style.meta
+        if "link" in meta:
+            self._focus_spot("link", meta["link"])
+            self._activate("link", meta["link"])
+        elif "details" in meta:
+            self.toggle_details(meta["details"])
+
+    # ----------------------------------------------------------------- queries
+    @property
+    def match_count(self) -> int:
+        return len(self._matches)
+
+    @property
+    def current_match(self) -> int | None:
+        return self._current_match
+
+    @property
+    def focused_href(self) -> str | None:
+        if self._focused_item is None or self._focused_item >= len(self._items):
+            return None
+        spot = self._items[self._focused_item]
+        links = self._document.context.links
+        return links[spot.number] if spot.kind == "link" and spot.number < len(links) else None
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def plain_lines(self) -> list[str]:
+        """The rendered text, line by line (tests and the 'end seen' check use it)."""
+        return [line.text for line in self._lines]
+
+
+def _chunks(markdown: str) -> list[str]:
+    """Cut Markdown at blank lines outside code and details into pieces of ~CHUNK_CHARS."""
+    if len(markdown) <= CHUNK_CHARS:
+        return [markdown]
+    lines = markdown.split("\n")
+    offsets = [0, *accumulate(len(line) + 1 for line in lines)]
+    pieces: list[str] = []
+    start = 0
+    for number in scan_markdown(lines).break_lines:
+        if offsets[number] - offsets[start] >= CHUNK_CHARS:
+            pieces.append("\n".join(lines[start:number]))
+            start = number
+    pieces.append("\n".join(lines[start:]))
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _first_of_each(items: list[Spot]) -> list[int]:
+    """Indices of the first spot of each link/summary (a wrapped link has several)."""
+    seen: set[tuple[str, int]] = set()
+    firsts: list[int] = []
+    for index, spot in enumerate(items):
+        key = (spot.kind, spot.number)
+        if key not in seen:
+            seen.add(key)
+            firsts.append(index)
+    return firsts
+
+
+def _details_in(block: Block) -> list[DetailsBlock]:
+    found: list[DetailsBlock] = []
+    stack = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, DetailsBlock):
+            found.append(node)
+        stack.extend(getattr(node, "children", []))
+        for item in getattr(node, "items", []):
+            stack.extend(item)
+    return found
+
+
+def _restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
+    """Apply `style` over columns [start, end) of a line."""
+    if end <= start:
+        return line
+    before, middle, after = line.divide([start, end, max(end, line.cell_length)])
+    middle = Strip([Segment(text, (old or Style()) + style) for text, old, _ in middle])
+    return Strip.join([before, middle, after])

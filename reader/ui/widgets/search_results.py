@@ -1,0 +1,51 @@
+"""Ranked search results: title, where it sits in the pack, and a highlighted snippet."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.sanitize import sanitize_line
+
+__all__ = ["SearchResults"]
+
+
+class SearchResults(OptionList):
+    """Enter opens the highlighted result at its first match."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="results.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="results.up"),
+        Binding("escape", "app.clear_search", "Clear search", id="results.clear"),
+    ]
+
+    def show_hits(self, hits: list, message: str = "") -> None:
+        """Replace the list with `hits` (reader.search.SearchHit) or a one-line message."""
+        self.clear_options()
+        if not hits:
+            self.add_option(Option(Text(message or "No matches", style="italic"), disabled=True))
+            return
+        self.add_options(Option(_prompt(hit), id=hit.id) for hit in hits)
+        self.highlighted = 0
+
+
+def _prompt(hit) -> Text:
+    title = _marked(sanitize_line(hit.title), hit.title_spans, "bold")
+    prompt = Text.assemble(title)
+    if hit.path:
+        prompt.append("\n" + sanitize_line(hit.path), style="dim")
+    if hit.snippet:
+        prompt.append("\n")
+        prompt.append_text(_marked(sanitize_line(hit.snippet), hit.snippet_spans, ""))
+    return prompt
+
+
+def _marked(text: str, spans: tuple[tuple[int, int], ...], style: str) -> Text:
+    """Text with matched spans emphasised; spans past the end (after sanitizing) are dropped."""
+    rich_text = Text(text, style=style)
+    for start, end in spans:
+        if 0 <= start < end <= len(text):
+            rich_text.stylize("bold reverse", start, end)
+    return rich_text
