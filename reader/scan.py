@@ -99,6 +99,10 @@ def scan_markdown(lines: list[str]) -> FileScan:
                 continue
             if not continues:
                 list_indent = None  # a blank line and then less indent: the list is over
+        if line[0].isalpha() and "|" not in line:  # plain prose, by far the commonest line
+            if paragraph_start is None and not continues:
+                paragraph_start = number
+            continue
         if indent >= 4 and paragraph_start is None:
             continue  # indented code, or a lazy line of a list item or quote
         fence = _opens_fence(line, 0)
@@ -150,6 +154,8 @@ def scan_markdown(lines: list[str]) -> FileScan:
 
 def _indent(line: str) -> int:
     """Columns of leading whitespace, tabs to multiples of four as CommonMark counts them."""
+    if line[:1] not in (" ", "\t"):
+        return 0
     stripped = line.lstrip(" \t")
     return len(line[: len(line) - len(stripped)].expandtabs(4))
 
@@ -204,9 +210,10 @@ def _cells(row: str) -> int:
 
 def _opens_fence(line: str, indent: int) -> tuple[str, int, int] | None:
     """A code fence opened on this line, `indent` columns into a list item (0: top level)."""
-    if _indent(line) - indent >= 4:
+    text = line.lstrip(" \t")
+    if text[:1] not in ("`", "~") or _indent(line) - indent >= 4:
         return None
-    match = _FENCE.match(line.lstrip(" \t"))
+    match = _FENCE.match(text)
     if match is None or (match[1][0] == "`" and "`" in match[2]):
         return None
     return match[1][0], len(match[1]), indent

@@ -80,7 +80,8 @@ class SearchDocument:
 class SearchHit:
     """One result; spans are [start, end) offsets into `snippet` and `title`.
 
-    `score` is higher for better hits (bm25, sign flipped).
+    Title, path and snippet are single-line, control-free text (spans refer to these
+    forms); `score` is higher for better hits (bm25, sign flipped).
     """
 
     id: str
@@ -98,12 +99,16 @@ def _one_line(text: str) -> str:
 
 
 class SearchIndex:
-    """A searchable set of documents; safe to build in one thread and query from another."""
+    """A searchable set of documents; safe to build in one thread and query from another.
+
+    `loaded_from_cache` is True when build reused a cache file instead of indexing.
+    """
 
     def __init__(self, conn: sqlite3.Connection, *, loaded_from_cache: bool) -> None:
         self._conn: sqlite3.Connection | None = conn
         self._lock = threading.Lock()
-        self._vocabulary: Vocabulary | None = None
+        # Loaded now, in the builder's thread, so the first typo never stalls the UI.
+        self._vocabulary = _load_vocabulary(conn)
         self.loaded_from_cache = loaded_from_cache
 
     @classmethod
@@ -196,8 +201,6 @@ class SearchIndex:
                 continue
             if len(term.tokens) != 1:
                 return None
-            if self._vocabulary is None:
-                self._vocabulary = _load_vocabulary(conn)
             options = self._vocabulary.suggest(term.tokens[0], prefix=term.prefix)
             if not options:
                 return None

@@ -13,6 +13,7 @@ import bisect
 import re
 import sqlite3
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -91,31 +92,51 @@ class _FoldTable(dict[int, str]):
             new = [ch for ch in chars if ord(ch) not in self]
             if not new:
                 return
-            if self._probe is None:
-                self._probe = sqlite3.connect(":memory:", check_same_thread=False)
-                self._probe.execute(
-                    f"CREATE VIRTUAL TABLE probe USING fts5(t, tokenize='{TOKENIZER}')"
-                )
-                self._probe.execute(
-                    "CREATE VIRTUAL TABLE temp.probe_v USING fts5vocab(main, probe, instance)"
-                )
-            rows = [(i, f"a{ch}b") for i, ch in enumerate(new) if not _SURROGATE.match(ch)]
-            self._probe.executemany("INSERT INTO probe(rowid, t) VALUES (?, ?)", rows)
-            tokens: dict[int, list[str]] = {}
-            for doc, term in self._probe.execute(
-                "SELECT doc, term FROM probe_v ORDER BY doc, offset"
-            ):
-                tokens.setdefault(doc, []).append(term)
-            self._probe.execute("DELETE FROM probe")
+            try:
+                tokens: dict[int, list[str]] | None = self._probe_tokens(new)
+            except sqlite3.Error:  # no FTS5 in this SQLite: search is off, highlights guess
+                tokens = None
             for i, ch in enumerate(new):
-                found = tokens.get(i, [])
-                if len(found) == 1 and found[0].startswith("a") and found[0].endswith("b"):
+                found = tokens.get(i, []) if tokens is not None else []
+                if tokens is None:
+                    folded = _guess_fold(ch)
+                elif len(found) == 1 and found[0].startswith("a") and found[0].endswith("b"):
                     folded = found[0][1:-1]  # a letter or digit, or "" for a dropped accent
                 else:
                     folded = " "  # FTS5 split "a" from "b": a separator
                 if len(folded) != 1:
                     self.irregular.add(ch)
                 self[ord(ch)] = folded
+
+    def _probe_tokens(self, chars: list[str]) -> dict[int, list[str]]:
+        """FTS5's tokens for "a<char>b", keyed by the character's position in chars."""
+        if self._probe is None:
+            probe = sqlite3.connect(":memory:", check_same_thread=False)
+            probe.execute(f"CREATE VIRTUAL TABLE probe USING fts5(t, tokenize='{TOKENIZER}')")
+            probe.execute(
+                "CREATE VIRTUAL TABLE temp.probe_v USING fts5vocab(main, probe, instance)"
+            )
+            self._probe = probe
+        rows = [(i, f"a{ch}b") for i, ch in enumerate(chars) if not _SURROGATE.match(ch)]
+        self._probe.executemany("INSERT INTO probe(rowid, t) VALUES (?, ?)", rows)
+        tokens: dict[int, list[str]] = {}
+        for doc, term in self._probe.execute("SELECT doc, term FROM probe_v ORDER BY doc, offset"):
+            tokens.setdefault(doc, []).append(term)
+        self._probe.execute("DELETE FROM probe")
+        return tokens
+
+
+def _guess_fold(ch: str) -> str:
+    """Without FTS5, approximate it: letters and digits, lowercased, accents dropped."""
+    if unicodedata.combining(ch):
+        return ""
+    if not ch.isalnum():
+        return " "
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    for candidate in (base.lower(), ch.lower()):
+        if len(candidate) == 1:
+            return candidate
+    return ch
 
 
 _TABLE = _FoldTable()

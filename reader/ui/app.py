@@ -12,19 +12,19 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from reader.pack import Pack, Section
 from reader.sanitize import sanitize_line
-from reader.state import Position, ReadingState
+from reader.state import Bookmark, Position, ReadingState
 from reader.state_store import StateStore
 from reader.ui.commands import ReaderCommands
+from reader.ui.screens.bookmarks import BookmarksScreen
 from reader.ui.screens.external_link import ExternalLinkScreen
 from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
 from reader.ui.section_footer import INTERNAL_LINK, section_markdown
 from reader.ui.widgets.comparison import ComparisonPanel
@@ -36,7 +36,12 @@ from reader.ui.widgets.search_results import SearchResults
 
 __all__ = ["ReaderApp", "create_app", "run_app"]
 
-NARROW_WIDTH = 70
+#: Actions that work on the reading screen only, not while a dialog is open.
+MAIN_SCREEN_ACTIONS = frozenset({
+    "focus_search", "toggle_comparison", "toggle_sidebar", "next_section", "previous_section",
+    "history_back", "history_forward", "back_out", "clear_search", "focus_results",
+    "bookmark", "bookmarks", "toggle_read",
+})  # fmt: skip
 #: Actions an SSH user of `--restricted` may trigger; everything else is refused.
 RESTRICTED_ACTIONS = frozenset({
     "quit", "help", "focus_search", "toggle_comparison", "toggle_sidebar", "next_section",
@@ -64,6 +69,9 @@ class ReaderApp(App[int]):
         Binding("left_square_bracket", "previous_section", "Prev", id="app.previous-section"),
         Binding("backspace,H", "history_back", "Back", show=False, id="app.back"),
         Binding("shift+backspace,L", "history_forward", "Forward", show=False, id="app.forward"),
+        Binding("m", "bookmark", "Bookmark", id="app.bookmark"),
+        Binding("B", "bookmarks", "Bookmarks", show=False, id="app.bookmarks"),
+        Binding("x", "toggle_read", "Mark read", show=False, id="app.toggle-read"),
         Binding("escape", "back_out", "Back out", show=False, id="app.escape"),
     ]
 
@@ -78,45 +86,32 @@ class ReaderApp(App[int]):
         self.current: Section | None = None
         self.search = SearchController(self)
         self.title = sanitize_line(pack.title)
-        self._sidebar_shown: bool | None = None  # None: follow the terminal's width
+        self.main = MainScreen(pack)
 
     # ------------------------------------------------------------------ layout
-    def compose(self) -> ComposeResult:
-        yield HeaderBar(id="header")
-        with Vertical(id="body"):
-            with Horizontal(id="main"):
-                with Vertical(id="sidebar"):
-                    yield SearchBox(id="search")
-                    yield Outline(self.pack, id="outline")
-                    yield SearchResults(id="results")
-                yield DocumentView(id="document")
-            if self.pack.comparison_id:
-                yield ComparisonPanel(self.pack, id="comparison")
-        yield Footer()
+    def get_default_screen(self) -> MainScreen:
+        return self.main
 
-    def on_mount(self) -> None:
-        self._apply_width(self.size.width)
+    def start_reading(self) -> None:
+        """Called by the reading screen once mounted: open where the reader left off."""
         position = self.reading.position
         start = self.pack.get(position.section) if position else None
         first = start or self.pack.sections[0]
-        self.open_section(
-            first.id,
-            scroll=round(position.scroll) if start and position else 0,
-            record=start is None,
-        )
-        self.query_one(DocumentView).focus()
-        for notice in self.store.take_notices():
-            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
+        scroll = round(position.scroll) if start is not None and position is not None else 0
+        self.open_section(first.id, scroll=scroll, record=start is None)
+        self.main.query_one("#document").focus()
+        self._tell(self.store.take_notices())
+        self._show_progress()
         self.search.start_indexing()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
 
-    def on_resize(self) -> None:
-        self._apply_width(self.size.width)
+    def _restyle(self) -> None:
+        for view in self.main.query(DocumentView):
+            view.restyle()
 
-    def _apply_width(self, width: int) -> None:
-        narrow = width < NARROW_WIDTH
-        self.screen.set_class(narrow, "-narrow")
-        shown = self._sidebar_shown if self._sidebar_shown is not None else not narrow
-        self.query_one("#sidebar").display = shown
+    def _tell(self, notices: list[str]) -> None:
+        for notice in notices:
+            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
 
     # ------------------------------------------------------------------ sections
     def open_section(
@@ -133,7 +128,7 @@ class ReaderApp(App[int]):
             return
         self._save_position()
         self.current = section
-        document = self.query_one("#document", DocumentView)
+        document = self.main.query_one("#document", DocumentView)
         highlighter = self.search.highlighter(highlight_query)
         document.show(
             section_markdown(self.pack, section),
@@ -141,7 +136,9 @@ class ReaderApp(App[int]):
             scroll_to=scroll or None,
             to_first_match=highlighter is not None,
         )
-        self.query_one(Outline).call_after_refresh(self.query_one(Outline).reveal, section.id)
+        self.main.query_one(Outline).call_after_refresh(
+            self.main.query_one(Outline).reveal, section.id
+        )
         if record:
             self._update_state(lambda state: state.visit(Position(section.id, float(scroll))))
         self._show_place()
@@ -149,24 +146,23 @@ class ReaderApp(App[int]):
     def _show_place(self) -> None:
         if self.current is None:
             return
-        self.query_one(HeaderBar).show_place(self.pack.title, self.current.breadcrumb)
+        self.main.query_one(HeaderBar).show_place(self.pack.title, self.current.breadcrumb)
         self.refresh_status()
 
     def refresh_status(self) -> None:
         read = len(self.reading.read & self.pack.by_id.keys())
         percent = f"{100 * read // max(1, len(self.pack.sections))}% read"
-        self.query_one(HeaderBar).show_status(self.search.status(), percent)
+        self.main.query_one(HeaderBar).show_status(self.search.status(), percent)
 
     def _save_position(self) -> None:
         if self.current is None:
             return
-        section_id, scroll = self.current.id, float(self.query_one(DocumentView).scroll_y)
+        section_id, scroll = self.current.id, float(self.main.query_one(DocumentView).scroll_y)
         self._update_state(lambda state: _remember(state, section_id, scroll))
 
     def _update_state(self, change) -> None:
         self.reading = self.store.update(change)
-        for notice in self.store.take_notices():
-            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
+        self._tell(self.store.take_notices())
 
     def action_next_section(self) -> None:
         self._step(1)
@@ -193,9 +189,9 @@ class ReaderApp(App[int]):
     @on(Outline.SectionSelected)
     def _outline_selected(self, event: Outline.SectionSelected) -> None:
         self.open_section(event.section_id)
-        if self.screen.has_class("-narrow") and self._sidebar_shown:
+        if self.main.narrow and self.main.sidebar_choice:
             self.action_toggle_sidebar()
-        self.query_one("#document").focus()
+        self.main.query_one("#document").focus()
 
     # ------------------------------------------------------------------ search
     @on(SearchBox.Changed, "#search")
@@ -206,13 +202,13 @@ class ReaderApp(App[int]):
     def _search_submitted(self, event: SearchBox.Submitted) -> None:
         if self.search.hits:
             self.search.open_result(self.search.hits[0].id)
-            self.query_one("#document").focus()
+            self.main.query_one("#document").focus()
 
     @on(SearchResults.OptionSelected, "#results")
     def _result_chosen(self, event: SearchResults.OptionSelected) -> None:
         if event.option.id:
             self.search.open_result(event.option.id)
-            self.query_one("#document").focus()
+            self.main.query_one("#document").focus()
 
     @on(DocumentView.MatchesChanged, "#document")
     def _matches_changed(self, event: DocumentView.MatchesChanged) -> None:
@@ -252,7 +248,7 @@ class ReaderApp(App[int]):
 
     # ------------------------------------------------------------------ panels
     def action_toggle_comparison(self) -> None:
-        panels = self.query(ComparisonPanel)
+        panels = self.main.query(ComparisonPanel)
         if not panels:
             self.notify("This pack has no comparison table", markup=False)
             return
@@ -263,44 +259,41 @@ class ReaderApp(App[int]):
             panel.load()
             panel.query_one(DocumentView).focus()
         else:
-            self.query_one("#document").focus()
+            self.main.query_one("#document").focus()
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
-        self._sidebar_shown = not sidebar.display
-        sidebar.display = self._sidebar_shown
-        if self._sidebar_shown:
-            self.query_one(Outline).focus()
+        shown = not self.main.query_one("#sidebar").display
+        self.main.show_sidebar(shown)
+        if shown:
+            self.main.query_one(Outline).focus()
         else:
-            self.query_one("#document").focus()
+            self.main.query_one("#document").focus()
 
     def action_focus_search(self) -> None:
-        sidebar = self.query_one("#sidebar")
-        if not sidebar.display:
-            self._sidebar_shown = True
-            sidebar.display = True
-        self.query_one(SearchBox).focus()
+        if not self.main.query_one("#sidebar").display:
+            self.main.show_sidebar(True)
+        self.main.query_one(SearchBox).focus()
 
     def action_focus_results(self) -> None:
-        results = self.query_one(SearchResults)
+        results = self.main.query_one(SearchResults)
         if results.display:
             results.focus()
 
     def action_clear_search(self) -> None:
         self.search.clear()
-        self.query_one("#document").focus()
+        self.main.query_one("#document").focus()
 
     def action_back_out(self) -> None:
         """Esc closes whatever is open, innermost first; the place is kept."""
-        panel = self.query(ComparisonPanel)
+        panel = self.main.query(ComparisonPanel)
         if panel and panel.first().has_class("-open"):
             self.action_toggle_comparison()
         elif self.search.active:
             self.action_clear_search()
-        elif self.screen.has_class("-narrow") and self._sidebar_shown:
+        elif self.main.narrow and self.main.sidebar_choice:
             self.action_toggle_sidebar()
-        elif self.focused is not self.query_one("#document"):
-            self.query_one("#document").focus()
+        elif self.focused is not self.main.query_one("#document"):
+            self.main.query_one("#document").focus()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_groups()))
@@ -326,6 +319,7 @@ class ReaderApp(App[int]):
                 "Search",
                 [*SearchBox.BINDINGS, *SearchResults.BINDINGS, Binding("enter", "", "Open result")],
             ),
+            ("Bookmarks list", BookmarksScreen.BINDINGS),
             ("External link", ExternalLinkScreen.BINDINGS),
         ]
 
@@ -346,10 +340,61 @@ class ReaderApp(App[int]):
         self._update_state(lambda state: _copy_history(state, moved))
         self.open_section(position.section, scroll=round(position.scroll), record=False)
 
+    # ------------------------------------------------------------------ bookmarks
+    def action_bookmark(self) -> None:
+        if self.current is None:
+            return
+        section_id = self.current.id
+        scroll = float(self.main.query_one(DocumentView).scroll_y)
+        self._update_state(lambda state: state.add_bookmark(section_id, scroll))
+        self.notify(
+            f"Bookmarked {sanitize_line(self.current.title)}: B lists bookmarks",
+            markup=False,
+            timeout=3,
+        )
+
+    def action_bookmarks(self) -> None:
+        self.push_screen(BookmarksScreen(self.pack, list(self.reading.bookmarks)))
+
+    def jump_to_bookmark(self, bookmark: Bookmark) -> None:
+        self.open_section(bookmark.section, scroll=round(bookmark.scroll))
+
+    def rename_bookmark(self, bookmark_id: str, note: str) -> None:
+        self._update_state(lambda state: state.rename_bookmark(bookmark_id, note))
+
+    def delete_bookmark(self, bookmark_id: str) -> None:
+        self._update_state(lambda state: state.delete_bookmark(bookmark_id))
+
+    # ------------------------------------------------------------------ progress
+    @on(DocumentView.EndSeen, "#document")
+    def _end_seen(self, event: DocumentView.EndSeen) -> None:
+        if self.current is not None and self.current.id not in self.reading.read:
+            section_id = self.current.id
+            self._update_state(lambda state: state.mark_read(section_id))
+            self._show_progress()
+
+    def action_toggle_read(self) -> None:
+        if self.current is None:
+            return
+        section_id = self.current.id
+        self._update_state(lambda state: state.toggle_read(section_id))
+        self._show_progress()
+
+    def action_reset_progress(self) -> None:
+        self._update_state(lambda state: state.reset_progress())
+        self._show_progress()
+        self.notify("Reading progress reset", markup=False, timeout=3)
+
+    def _show_progress(self) -> None:
+        self.main.query_one(Outline).set_read(self.reading.read)
+        self.refresh_status()
+
     # ------------------------------------------------------------------ safety
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.restricted and action not in RESTRICTED_ACTIONS:
             return False
+        if action in MAIN_SCREEN_ACTIONS and self.screen is not self.main:
+            return False  # a dialog is open: its keys win, the reading screen waits
         if action == "toggle_comparison" and not self.pack.comparison_id:
             return None
         return True

@@ -23,6 +23,10 @@ ACTIONS = (
     ("Previous section", "previous_section", "Open the previous section"),
     ("Back", "history_back", "Go back in history"),
     ("Forward", "history_forward", "Go forward in history"),
+    ("Bookmark this place", "bookmark", "Add a bookmark at the current position"),
+    ("Bookmarks", "bookmarks", "List, jump to, rename or delete bookmarks"),
+    ("Mark section read or unread", "toggle_read", "Toggle the tick in the outline"),
+    ("Reset reading progress", "reset_progress", "Forget which sections were read"),
     ("Keys", "help", "Every key of the reader"),
 )
 MAX_SECTION_HITS = 200

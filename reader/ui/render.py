@@ -155,9 +155,8 @@ class BlockRenderer:
                 lines.append(Strip.blank(0))
             inner: list[Strip] = []
             for position, child in enumerate(item):
-                if position and not (block.tight and isinstance(child, ListBlock)):
-                    if not block.tight:
-                        inner.append(Strip.blank(0))
+                if position and not block.tight:
+                    inner.append(Strip.blank(0))
                 if isinstance(child, ListBlock):
                     inner.extend(self._list(child, width - indent, depth + 1))
                 else:
@@ -284,9 +283,8 @@ def locate_spots(lines: list[Strip]) -> list[Spot]:
                     _extend(spots, Spot("link", meta["link"], row, x, x + length))
                 if "details" in meta:
                     _extend(spots, Spot("details", meta["details"], row, x, x + length))
-                if meta.get("match"):
-                    if _extend(spots, Spot("match", matches, row, x, x + length)):
-                        matches += 1
+                if meta.get("match") and _extend(spots, Spot("match", matches, row, x, x + length)):
+                    matches += 1
             x += length
     return spots
 

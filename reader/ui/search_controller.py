@@ -89,8 +89,8 @@ class SearchController:
     def run(self, query: str) -> None:
         """Search for `query` (empty: back to the outline)."""
         self.query = query
-        results = self.app.query_one("#results")
-        outline = self.app.query_one("#outline")
+        results = self.app.main.query_one("#results")
+        outline = self.app.main.query_one("#outline")
         if not self.active:
             self.hits, self.result_position = [], None
             results.display, outline.display = False, True
@@ -114,7 +114,7 @@ class SearchController:
             return  # a newer keystroke has already asked again
         self.hits = hits
         self.result_position = None
-        self.app.query_one("#results").show_hits(hits, f"Nothing matches “{query.strip()}”")
+        self.app.main.query_one("#results").show_hits(hits, f"Nothing matches “{query.strip()}”")
         self.app.refresh_status()
 
     def open_result(self, section_id: str) -> None:
@@ -135,7 +135,7 @@ class SearchController:
         self.result_position = following
         self.app.open_section(self.hits[following].id, highlight_query=self.query)
         if direction < 0:
-            self.app.query_one("#document").action_scroll_end()
+            self.app.main.query_one("#document").action_scroll_end()
 
     def highlighter(self, query: str | None) -> Callable[[str], list[tuple[int, int]]] | None:
         if not query or not query.strip():
@@ -143,10 +143,10 @@ class SearchController:
         return partial(match_spans, query=query)
 
     def clear(self) -> None:
-        box = self.app.query_one("#search")
+        box = self.app.main.query_one("#search")
         box.value = ""
         self.run("")
-        self.app.query_one("#document").set_highlighter(None, to_first_match=False)
+        self.app.main.query_one("#document").set_highlighter(None, to_first_match=False)
 
     def status(self) -> str:
         if not self.active or not self.match_total:

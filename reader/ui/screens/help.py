@@ -35,8 +35,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Esc closes.  Mouse works too.", style="dim"))
 
     def _table(self) -> Table:
-        table = Table(box=None, show_header=False, padding=(0, 2), expand=True)
-        table.add_column("key", style="bold", no_wrap=True)
+        table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
+        table.add_column("key", style="bold", no_wrap=True, min_width=14)
         table.add_column("what")
         for title, bindings in self.groups:
             table.add_row(Text(title, style="underline"), "")

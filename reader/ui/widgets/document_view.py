@@ -268,8 +268,7 @@ class DocumentView(ScrollView, can_focus=True):
         """Wrap every block again (new width, theme, or highlight), keeping the top block."""
         top_block = self._block_at(round(self.scroll_y))
         blocks = [placed.block for placed in self._document.blocks]
-        self._document.blocks = []
-        self._document.context = self._document.context  # links keep their numbers
+        self._document.blocks = []  # the build context stays: links keep their numbers
         self._lines, self._items, self._matches = [], [], []
         self._width = self._text_width()
         renderer = self._renderer()
@@ -298,11 +297,16 @@ class DocumentView(ScrollView, can_focus=True):
         line = self._lines[row]
         if row == len(self._lines) - 1 and self.fully_rendered and not self._end_seen:
             self._end_seen = True
-            self.post_message(self.EndSeen(self))
+            # Built later, in this widget's own message loop: a message made during a
+            # repaint names the screen as its sender and would stop bubbling there.
+            self.call_later(self._announce_end)
         for spot, role in self._emphasis():
             if spot.line == row:
                 line = _restyle(line, spot.start, spot.end, self.get_component_rich_style(role))
         return line.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+
+    def _announce_end(self) -> None:
+        self.post_message(self.EndSeen(self))
 
     def _emphasis(self) -> list[tuple[Spot, str]]:
         marks: list[tuple[Spot, str]] = []
@@ -321,16 +325,13 @@ class DocumentView(ScrollView, can_focus=True):
         if self._text_width() != self._width and self._document.blocks:
             self._rerender_all()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self._document.blocks:
-            self._document.context = self._document.context
-            self.call_after_refresh(self._restyle_all)
-
-    def _restyle_all(self) -> None:
+    def restyle(self) -> None:
         """A theme change rebuilds the blocks, since link and code colours live in them."""
-        line = round(self.scroll_y)
-        self._pending_line = line
+        if self._markdown:
+            self.call_after_refresh(self._rebuild_keeping_place)
+
+    def _rebuild_keeping_place(self) -> None:
+        self._pending_line = round(self.scroll_y)
         self._restart()
 
     # ----------------------------------------------------------------- actions
