@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.check import check_pack, is_failure
 from reader.pack import Pack, PackError, load_pack
 from reader.sanitize import sanitize, sanitize_line
+
+if TYPE_CHECKING:
+    from reader.search import SearchDocument
 
 __all__ = ["main"]
 
@@ -24,10 +27,36 @@ EXIT_USAGE = 2
 
 
 def package_version() -> str:
+    """The installed version, from the package metadata: the one place it is written."""
+    from importlib.metadata import PackageNotFoundError, version  # slow: only for --version
+
     try:
         return version("reader")
     except PackageNotFoundError:
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """Like argparse's version action, but reads the metadata only when asked."""
+
+    def __init__(
+        self,
+        option_strings: list[str],
+        dest: str = argparse.SUPPRESS,
+        default: str = argparse.SUPPRESS,
+        help: str | None = None,
+    ) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: object,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"reader {package_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-state", action="store_true", help="remember nothing on disk")
     parser.add_argument("--state-dir", type=Path, help="where reading state is kept")
-    parser.add_argument("--version", action="version", version=f"reader {package_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser
 
 
@@ -151,7 +180,7 @@ def _print_search(pack: Pack, query: str) -> int:
     return 0
 
 
-def pack_documents(pack: Pack) -> list:
+def pack_documents(pack: Pack) -> list[SearchDocument]:
     """The pack's sections as search documents (title, parent path, plain text)."""
     from reader.search import SearchDocument
 

@@ -83,7 +83,19 @@ def discover_files(path: Path, problems: list[Problem], order: object = None) ->
     except OSError as error:
         raise PackError(f"{path}: cannot read this folder: {error.strerror or error}") from None
     found.sort(key=lambda pack_file: _sort_key(pack_file.relative))
-    return _apply_order(found, order, problems)
+    return _apply_order(_without_aliases(found, problems), order, problems)
+
+
+def _without_aliases(found: list[PackFile], problems: list[Problem]) -> list[PackFile]:
+    """Keep one entry per real file: a symlink to a pack file would list its sections twice."""
+    kept: dict[Path, PackFile] = {}
+    for pack_file in sorted(found, key=lambda pack_file: pack_file.path.is_symlink()):
+        first = kept.setdefault(pack_file.real, pack_file)
+        if first is not pack_file:
+            problems.append(
+                Problem(pack_file.relative, 0, f"same file as {first.relative}; skipped", "note")
+            )
+    return [pack_file for pack_file in found if kept[pack_file.real] is pack_file]
 
 
 def _walk(

@@ -6,7 +6,7 @@ the real wiring. Widgets post messages; this class decides what they mean.
 
 from __future__ import annotations
 
-import os
+import asyncio
 import signal
 from pathlib import Path
 from typing import ClassVar
@@ -36,6 +36,7 @@ from reader.ui.widgets.search_results import SearchResults
 
 __all__ = ["ReaderApp", "create_app", "run_app"]
 
+HANG_UP_GRACE = 2  # seconds
 #: Actions that work on the reading screen only, not while a dialog is open.
 MAIN_SCREEN_ACTIONS = frozenset({
     "focus_search", "toggle_comparison", "toggle_sidebar", "next_section", "previous_section",
@@ -87,6 +88,7 @@ class ReaderApp(App[int]):
         self.search = SearchController(self)
         self.title = sanitize_line(pack.title)
         self.main = MainScreen(pack)
+        self.handle_signals = False  # run_app turns it on; tests keep their own loop clean
 
     # ------------------------------------------------------------------ layout
     def get_default_screen(self) -> MainScreen:
@@ -102,6 +104,10 @@ class ReaderApp(App[int]):
         self.main.query_one("#document").focus()
         self._tell(self.store.take_notices())
         self._show_progress()
+        if self.handle_signals:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.hang_up)
         self.search.start_indexing()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
 
@@ -431,6 +437,15 @@ class ReaderApp(App[int]):
     async def action_quit(self) -> None:
         self.save_and_exit()
 
+    def hang_up(self) -> None:
+        """SIGHUP (the SSH connection dropped) or SIGTERM: save, leave within 2 seconds.
+
+        If the exit gets stuck writing to a terminal that is gone, SIGALRM's default
+        action ends the process.
+        """
+        signal.alarm(HANG_UP_GRACE)
+        self.save_and_exit()
+
 
 def _remember(state: ReadingState, section_id: str, scroll: float) -> None:
     state.position = Position(section_id, scroll)
@@ -457,18 +472,8 @@ def create_app(
 def run_app(
     pack: Pack, *, restricted: bool = False, no_state: bool = False, state_dir: Path | None = None
 ) -> int:
-    """Run full screen; a hang-up or TERM saves the place and exits promptly."""
+    """Run full screen until the reader quits or the terminal goes away."""
     app = create_app(pack, restricted=restricted, no_state=no_state, state_dir=state_dir)
-
-    def on_signal(signum: int, frame: object) -> None:
-        app.call_later(app.save_and_exit)
-        signal.alarm(2)  # if the loop is stuck on a dead terminal, SIGALRM ends the process
-
-    def on_alarm(signum: int, frame: object) -> None:
-        os._exit(128 + signal.SIGHUP)
-
-    for signum in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(signum, on_signal)
-    signal.signal(signal.SIGALRM, on_alarm)
+    app.handle_signals = True
     result = app.run()
     return result if isinstance(result, int) else 0

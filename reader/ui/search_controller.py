@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from platformdirs import user_cache_path
 
 from reader.cli import pack_documents
-from reader.search import SearchHit, SearchIndex, match_spans
+from reader.search_query import match_spans
 
 if TYPE_CHECKING:
+    from reader.search import SearchHit, SearchIndex
     from reader.ui.app import ReaderApp
 
 __all__ = ["SearchController"]
@@ -55,6 +56,8 @@ class SearchController:
         )
 
     def _build(self) -> None:
+        from reader.search import SearchIndex  # SQLite loads after the first screen
+
         try:
             pack = self.app.pack
             cache_dir = self._cache_dir()

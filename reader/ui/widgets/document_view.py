@@ -29,7 +29,8 @@ from reader.ui.render import BlockRenderer, Highlighter, RenderStyles, Spot, loc
 __all__ = ["DocumentView"]
 
 CHUNK_CHARS = 6_000
-FRAME_BUDGET = 0.030  # seconds of rendering between two frames while filling a big section
+SLICE_BUDGET = 0.040  # seconds of rendering before keys and paints get a turn
+GROWTH_INTERVAL = 0.25  # seconds between scrollbar updates while a big section fills
 MAX_TEXT_WIDTH = 100
 
 
@@ -129,6 +130,8 @@ class DocumentView(ScrollView, can_focus=True):
         self.first_screen_ready = False
         self.fully_rendered = False
         self._end_seen = False
+        self._renderer_cache: BlockRenderer | None = None
+        self._last_growth = 0.0
         self.render_started = 0.0
 
     # ----------------------------------------------------------------- loading
@@ -157,6 +160,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._rerender_all()
 
     def _restart(self) -> None:
+        self._renderer_cache = None
+        self._last_growth = time.perf_counter()
         self._document = _Document(deque(_chunks(self._markdown)), [], self._build_context())
         self._lines = []
         self._items, self._matches = [], []
@@ -200,10 +205,12 @@ class DocumentView(ScrollView, can_focus=True):
     def _text_width(self) -> int:
         return max(4, min(self.scrollable_content_region.width or 80, MAX_TEXT_WIDTH))
 
-    def _fill(self, *, until_lines: int | None = None, budget: float | None = None) -> None:
+    def _fill(
+        self, *, until_lines: int | None = None, budget: float | None = None, publish: bool = True
+    ) -> None:
         """Parse and render chunks until enough lines exist or the time budget is spent."""
         document = self._document
-        renderer = self._renderer()
+        renderer = self._current_renderer()
         deadline = time.perf_counter() + budget if budget is not None else None
         while document.chunks:
             if until_lines is not None and len(self._lines) >= until_lines:
@@ -213,7 +220,13 @@ class DocumentView(ScrollView, can_focus=True):
             chunk = document.chunks.popleft()
             for block in build_blocks(parse(chunk), document.context):
                 self._place(block, renderer)
-        self._after_growth()
+        if publish:
+            self._after_growth()
+
+    def _current_renderer(self) -> BlockRenderer:
+        if self._renderer_cache is None:
+            self._renderer_cache = self._renderer()
+        return self._renderer_cache
 
     def _place(self, block: Block, renderer: BlockRenderer) -> None:
         lines = renderer.render(block, self._width)
@@ -242,12 +255,17 @@ class DocumentView(ScrollView, can_focus=True):
         self.refresh()
 
     def _continue(self) -> None:
+        """Render the next slice; the scrollbar and screen update a few times a second."""
         if not self._document.chunks:
             return
-        self._fill(budget=FRAME_BUDGET)
-        self._publish()
+        self._fill(budget=SLICE_BUDGET, publish=False)
+        now = time.perf_counter()
+        if not self._document.chunks or now - self._last_growth > GROWTH_INTERVAL:
+            self._last_growth = now
+            self._after_growth()
+            self._publish()
         if self._document.chunks:
-            self.set_timer(0.001, self._continue)
+            self.call_later(self._continue)
         else:
             self._finish()
 
@@ -271,7 +289,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._document.blocks = []  # the build context stays: links keep their numbers
         self._lines, self._items, self._matches = [], [], []
         self._width = self._text_width()
-        renderer = self._renderer()
+        self._renderer_cache = None
+        renderer = self._current_renderer()
         for block in blocks:
             self._place(block, renderer)
         if top_block is not None and self._pending_line is None and not self._pending_first_match:
@@ -384,13 +403,30 @@ class DocumentView(ScrollView, can_focus=True):
             self.toggle_details(number)
 
     def toggle_details(self, number: int) -> None:
-        for placed in self._document.blocks:
+        for index, placed in enumerate(self._document.blocks):
             for details in _details_in(placed.block):
                 if details.number == number:
                     details.open = not details.open
-                    self._rerender_all()
+                    self._replace_block(index)
                     self._focus_spot("details", number)
                     return
+
+    def _replace_block(self, index: int) -> None:
+        """Draw one block again (a details block opened or closed); the rest only moves."""
+        blocks = self._document.blocks
+        old = blocks[index]
+        lines = self._current_renderer().render(old.block, self._width)
+        blocks[index] = _Placed(old.block, lines, locate_spots(lines), old.start)
+        self._lines[old.start : old.start + len(old.lines)] = lines
+        shift = len(lines) - len(old.lines)
+        for placed in blocks[index + 1 :]:
+            placed.start += shift
+        self._items, self._matches = [], []
+        for placed in blocks:
+            for spot in placed.spots:
+                moved = Spot(spot.kind, spot.number, spot.line + placed.start, spot.start, spot.end)
+                (self._matches if spot.kind == "match" else self._items).append(moved)
+        self._after_growth()
 
     def _focus_spot(self, kind: str, number: int) -> None:
         for index, spot in enumerate(self._items):
