@@ -181,12 +181,16 @@ def _print_search(pack: Pack, query: str) -> int:
 
 
 def pack_documents(pack: Pack) -> list[SearchDocument]:
-    """The pack's sections as search documents (title, parent path, plain text)."""
+    """The pack's sections as search documents: title, parent path and plain words."""
+    from reader.markdown import search_text
     from reader.search import SearchDocument
 
     return [
         SearchDocument(
-            section.id, section.title, " › ".join(a.title for a in section.ancestors), section.text
+            section.id,
+            section.title,
+            " › ".join(ancestor.title for ancestor in section.ancestors),
+            search_text(section.markdown),
         )
         for section in pack.sections
     ]

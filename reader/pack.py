@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -29,6 +30,8 @@ MANIFEST_NAME = "pack.toml"
 #: ever means rendering megabytes (a file with no headings, or one 5 MB line).
 MAX_SECTION_CHARS = 512 * 1024
 MAX_LEVEL_DEPTH = 6
+_SUMMARY = re.compile(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+_VERSUS = re.compile(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
 
 
 @dataclass(slots=True, eq=False)
@@ -356,8 +359,11 @@ def _comparison(pack: Pack, wanted: object) -> str | None:
         return wanted
     for section in pack.sections:
         markdown = section.markdown
-        if "<details" in markdown and "|" in markdown and " vs" in markdown.lower():
-            return section.id
+        if "<details" not in markdown:
+            continue
+        for summary in _SUMMARY.finditer(markdown):
+            if _VERSUS.search(summary[1]) and "|" in markdown[summary.end() :]:
+                return section.id
     return None
 
 

@@ -156,6 +156,8 @@ class ReaderApp(App[int]):
         self.refresh_status()
 
     def refresh_status(self) -> None:
+        if not self.main.is_attached:
+            return  # shutting down: the header is already gone
         read = len(self.reading.read & self.pack.by_id.keys())
         percent = f"{100 * read // max(1, len(self.pack.sections))}% read"
         self.main.query_one(HeaderBar).show_status(self.search.status(), percent)

@@ -26,7 +26,7 @@ __all__ = ["SearchController"]
 
 CACHE_ENV = "READER_CACHE_DIR"
 RESULT_LIMIT = 100
-INDEX_DELAY = 0.15  # seconds: let the first screen paint before indexing starts
+INDEX_DELAY = 0.3  # seconds after the first paint before indexing starts
 
 
 class SearchController:
@@ -48,7 +48,8 @@ class SearchController:
 
     # --------------------------------------------------------------- indexing
     def start_indexing(self) -> None:
-        self.app.set_timer(INDEX_DELAY, self._start_worker)
+        """Start once the first screen is on the terminal, so it never waits for us."""
+        self.app.call_after_refresh(self.app.set_timer, INDEX_DELAY, self._start_worker)
 
     def _start_worker(self) -> None:
         self.app.run_worker(

@@ -1,0 +1,1230 @@
+"""The benchmark harness: every number issue 7 asks for, from one command, in one run.
+
+    python -m tests.perf [--quick] [--runs N] [--json PATH]
+
+Absolute times drift on shared machines, so the headline numbers are ratios against a
+bare Textual app started the same way in the same run, the two interleaved so that
+machine noise hits both. First screen and peak RSS come from a real terminal (a private
+tmux server); search and section-open latency come from worker processes, each under a
+timeout, so a hung app gives a "timeout" row instead of a hung harness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import contextlib
+import inspect
+import json
+import math
+import os
+import platform
+import random
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from tests.perf import generate
+from tests.perf.bare_app import READY_TEXT
+
+REPO = Path(__file__).resolve().parents[2]
+BARE_APP = Path(__file__).resolve().with_name("bare_app.py")
+WIDTH, HEIGHT = 120, 40
+POLL_S = 0.01
+RESULT_MARK = "BENCH-RESULT "
+
+#: Budgets from issue 7: first screen and RSS as ratios to bare Textual, the rest absolute.
+FIRST_SCREEN_BUDGET = {"default": 1.3, "pack_3_5mb": 1.6, "many_headings": 2.5}
+RSS_BUDGET = {"default": 1.5, "pack_3_5mb": 2.5}
+OPEN_BUDGET = {
+    ("normal", "first"): 0.1,
+    ("normal", "full"): 0.1,
+    ("big", "first"): 0.3,
+    ("big", "full"): 1.5,
+}
+SEARCH_P95_BUDGET = 0.030
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big the generated packs are; --quick shrinks everything."""
+
+    pack_840k: tuple[int, int, int] | None  # sections, files, bytes
+    pack_3_5mb: tuple[int, int, int]
+    big_kb: int
+    headings: int
+    queries_per_kind: int
+
+
+FULL = Sizes((400, 20, 840_000), (2000, 60, 3_500_000), 260, 20_000, 30)
+QUICK = Sizes(None, (40, 4, 80_000), 26, 500, 5)
+
+
+@dataclass
+class PackSpec:
+    """One pack the reader is started on, and what on screen proves its first section."""
+
+    key: str
+    label: str
+    path: Path
+    expect: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- packs
+
+
+def make_packs(root: Path, sizes: Sizes) -> tuple[list[PackSpec], Path]:
+    """Generate the packs (seeded); also a pack for opening the big section from elsewhere."""
+    specs = [PackSpec("default", "default pack", REPO / "content")]
+    if sizes.pack_840k:
+        sections, files, size = sizes.pack_840k
+        path = generate.generate_pack(root / "pack-840k", sections, files, size, seed=1)
+        specs.append(PackSpec("pack_840k", "", path))
+    sections, files, size = sizes.pack_3_5mb
+    path = generate.generate_pack(root / "pack-3.5mb", sections, files, size, seed=2)
+    specs.append(PackSpec("pack_3_5mb", "", path))
+    big = generate.generate_big_section(root / "big-section", kb=sizes.big_kb)
+    specs.append(PackSpec("big_section", f"file with one {sizes.big_kb} KB section", big))
+    many = generate.generate_many_headings(root / "many-headings", count=sizes.headings)
+    specs.append(PackSpec("many_headings", f"file with {sizes.headings:,} headings", many))
+    # Opening the big section is timed from an app that starts on a small intro section.
+    open_pack = root / "open-big"
+    open_pack.mkdir()
+    (open_pack / "00-intro.md").write_text(
+        "# Intro\n\nA short first section, so the big one is opened, not started on.\n",
+        encoding="utf-8",
+    )
+    generate.generate_big_section(open_pack, kb=sizes.big_kb, name="01-big-section.md")
+    return specs, open_pack
+
+
+def describe(spec: PackSpec) -> None:
+    """Fill in sizes and a label that says what was really measured."""
+    from reader.pack import load_pack
+
+    pack = load_pack(spec.path)
+    size = generate.markdown_bytes(spec.path)
+    spec.stats = {
+        "bytes": size,
+        "files": len(pack.files),
+        "sections": len(pack.sections),
+        "path": str(spec.path),
+    }
+    if not spec.label:
+        spec.label = f"{_size_label(size)} pack ({len(pack.sections):,} sections, " + (
+            f"{len(pack.files)} files)"
+        )
+
+
+def _size_label(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{round(size / 1000)} KB"
+
+
+def time_loads(spec: PackSpec, runs: int) -> dict[str, Any]:
+    """Median wall time of load_pack (what the app waits for before anything else)."""
+    from reader.pack import load_pack
+
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        load_pack(spec.path)
+        samples.append(time.perf_counter() - started)
+    return {"status": "ok", "median_s": statistics.median(samples), "samples_s": samples}
+
+
+def expected_text(spec: PackSpec, reader_cmd: list[str], env: dict[str, str]) -> list[str]:
+    """The first section's title (from `reader --list`) and the first words of its body.
+
+    The title alone proves little: it is also in the outline, and a one-file pack uses it
+    as the pack title in the header. The body's opening words are only in the reading pane.
+    """
+    from reader.pack import load_pack
+
+    first = load_pack(spec.path).sections[0]
+    title = first.title
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        listed = subprocess.run(
+            [*reader_cmd, "--list", str(spec.path)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        lines = listed.stdout.splitlines()
+        if listed.returncode == 0 and len(lines) > 1:
+            title = re.sub(r"\s+\[[^\]]*\]$", "", lines[1]).strip()
+    expect = [title]
+    for line in first.text.splitlines():
+        line = line.strip()
+        if not line or line == first.title:
+            continue
+        words = re.match(r"[A-Za-z0-9][A-Za-z0-9 ,]*", line)
+        if words and len(words[0]) >= 8:
+            cut = words[0][:30]
+            if len(words[0]) > 30 and " " in cut:
+                cut = cut.rsplit(" ", 1)[0]
+            expect.append(cut.strip(" ,"))
+        break
+    return expect
+
+
+# --------------------------------------------------------------------------- tmux
+
+
+def _proc_field(pid: int, name: str) -> int | None:
+    """A kB field of /proc/<pid>/status (VmHWM, VmRSS), or None once the process is gone."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """User + system CPU of all the process's threads, in clock ticks."""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    return None
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(OSError, IndexError):
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state not in ("Z", "X")
+    return False
+
+
+def wait_until_idle(pid: int, limit_s: float, window_s: float = 0.3) -> float:
+    """Wait until the app stops using CPU (background indexing done), so VmHWM is its peak."""
+    tick = 1 / os.sysconf("SC_CLK_TCK")
+    started = time.perf_counter()
+    last = _cpu_ticks(pid)
+    while last is not None and time.perf_counter() - started < limit_s:
+        time.sleep(window_s)
+        now = _cpu_ticks(pid)
+        if now is None or (now - last) * tick <= window_s * 0.1:
+            break
+        last = now
+    return time.perf_counter() - started
+
+
+@dataclass
+class Sample:
+    """One start of one app in the terminal."""
+
+    role: str
+    pack: str
+    status: str  # "ok", "timeout", "exited (N)", "error: ..."
+    seconds: float | None = None
+    peak_rss_kb: int | None = None
+    quit_clean: bool | None = None
+    settle_s: float | None = None  # time waited for the app to go idle before reading VmHWM
+    screen: str = ""
+
+
+class Tmux:
+    """A private tmux server (its own -L socket) that is always killed, with its panes."""
+
+    def __init__(self, socket: str, env: dict[str, str], cwd: Path) -> None:
+        self.socket, self.env, self.cwd = socket, env, cwd
+        self.server_pid: int | None = None
+        self.socket_path: Path | None = None
+        self.pids: list[int] = []
+        self.count = 0
+
+    def __call__(self, *args: str, timeout: float = 10) -> subprocess.CompletedProcess[str]:
+        command = ["tmux", "-u", "-L", self.socket, "-f", "/dev/null", *args]
+        try:
+            return subprocess.run(
+                command,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return subprocess.CompletedProcess(command, 124, "", "tmux timed out")
+
+    def start(self) -> None:
+        """A holder session keeps one server up, so no run pays for starting tmux."""
+        started = self("new-session", "-d", "-s", "hold", "-x", str(WIDTH), "-y", str(HEIGHT))
+        if started.returncode:
+            raise RuntimeError(f"tmux would not start: {started.stderr.strip()}")
+        for option, value in [
+            ("status", "off"),
+            ("remain-on-exit", "on"),
+            ("default-terminal", "xterm-256color"),
+            ("history-limit", "100"),
+        ]:
+            self("set-option", "-g", option, value)
+        pid, _, socket_path = (
+            self("display-message", "-p", "#{pid} #{socket_path}").stdout.strip().partition(" ")
+        )
+        self.server_pid = int(pid) if pid.isdigit() else None
+        self.socket_path = Path(socket_path) if socket_path else None
+
+    def stop(self) -> None:
+        """Kill the server, then anything it left behind, by pid (never by name)."""
+        self("kill-server")
+        for pid in [p for p in (self.server_pid, *self.pids) if p]:
+            deadline = time.perf_counter() + 3
+            while _alive(pid) and time.perf_counter() < deadline:
+                time.sleep(0.05)
+            if _alive(pid):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        if self.socket_path and self("list-sessions").returncode:
+            self.socket_path.unlink(missing_ok=True)  # tmux leaves the socket file behind
+        self.server_pid, self.socket_path, self.pids = None, None, []
+
+    def first_screen(
+        self,
+        role: str,
+        pack: str,
+        argv: list[str],
+        expect: list[str],
+        timeout: float,
+        settle_s: float,
+    ) -> Sample:
+        """Start argv in a fresh 120x40 session; time until every expected string shows."""
+        self.count += 1
+        name = f"run{self.count}"
+        started = time.perf_counter()
+        spawned = self(
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(WIDTH),
+            "-y",
+            str(HEIGHT),
+            "-c",
+            str(self.cwd),
+            "--",
+            *argv,
+        )
+        if spawned.returncode:
+            return Sample(role, pack, f"error: tmux new-session: {spawned.stderr.strip()}")
+        sample = Sample(role, pack, "timeout")
+        text, polls = "", 0
+        while True:
+            captured = self("capture-pane", "-p", "-t", name)
+            now = time.perf_counter()
+            text = captured.stdout if captured.returncode == 0 else text
+            if captured.returncode == 0 and all(part in text for part in expect):
+                sample.status, sample.seconds = "ok", now - started
+                break
+            polls += 1
+            if polls % 10 == 0 or captured.returncode:
+                dead = self("display-message", "-p", "-t", name, "#{pane_dead} #{pane_dead_status}")
+                if dead.returncode:
+                    sample.status = "error: the tmux pane vanished"
+                    break
+                if dead.stdout.startswith("1"):
+                    sample.status = f"exited ({dead.stdout.split()[-1]})"
+                    text = self("capture-pane", "-p", "-t", name).stdout or text
+                    break
+            if now - started > timeout:
+                break
+            time.sleep(POLL_S)
+        pid_text = self("display-message", "-p", "-t", name, "#{pane_pid}").stdout.strip()
+        pid = int(pid_text) if pid_text.isdigit() else None
+        if pid:
+            self.pids.append(pid)
+        if sample.status == "ok" and pid:
+            sample.settle_s = wait_until_idle(pid, settle_s)
+            sample.peak_rss_kb = _proc_field(pid, "VmHWM")
+            dead = self("display-message", "-p", "-t", name, "#{pane_dead} #{pane_dead_status}")
+            if dead.stdout.startswith("1"):  # showed its first screen, then died: a failure
+                sample.status = f"exited ({dead.stdout.split()[-1]}) after the first screen"
+                text = self("capture-pane", "-p", "-t", name).stdout or text
+        if sample.status != "ok":
+            sample.screen = "\n".join(
+                line.rstrip()
+                for line in text.splitlines()
+                if line.strip() and not line.startswith("Pane is dead")
+            )
+        quit_clean = self._quit(name, pid)  # always: it also closes the session
+        sample.quit_clean = None if sample.status.startswith("exited") else quit_clean
+        return sample
+
+    def _quit(self, name: str, pid: int | None) -> bool:
+        """Press q like a person; kill the session either way; True if the app quit on q."""
+        clean = False
+        if self("send-keys", "-t", name, "q").returncode == 0:
+            deadline = time.perf_counter() + 5
+            while time.perf_counter() < deadline:
+                dead = self("display-message", "-p", "-t", name, "#{pane_dead}").stdout
+                if dead.startswith("1") or (pid and not _alive(pid)):
+                    clean = True
+                    break
+                time.sleep(0.02)
+        self("kill-session", "-t", name)
+        if pid and _alive(pid):
+            time.sleep(0.2)  # SIGHUP from the closed pane normally ends it
+            if _alive(pid):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        return clean
+
+
+def interleaved(specs: list[PackSpec], runs: int) -> Iterator[tuple[int, PackSpec, str]]:
+    """bare, reader, reader, bare, ...: each pack's reader runs sit between bare runs."""
+    for run in range(runs):
+        for spec in specs:
+            roles = ("bare", "reader") if run % 2 == 0 else ("reader", "bare")
+            for role in roles:
+                yield run, spec, role
+
+
+def measure_terminal(
+    specs: list[PackSpec],
+    args: argparse.Namespace,
+    reader_cmd: list[str],
+    env: dict[str, str],
+    log: Callable[[str], None],
+) -> list[Sample]:
+    """Every first-screen run, bare and reader interleaved, in one private tmux server."""
+    tmux = Tmux(args.tmux_socket, env, REPO)
+    atexit.register(tmux.stop)
+    settle = 0.6 if args.quick else 10.0  # quick: RSS need not wait for background work
+    bare_argv = [sys.executable, str(BARE_APP)]
+
+    def reader_argv(spec: PackSpec) -> list[str]:
+        if args.reader_is_bare:
+            return [*bare_argv, *spec.expect]
+        return [*reader_cmd, str(spec.path), "--no-state"]
+
+    samples: list[Sample] = []
+    try:
+        tmux.start()
+        if not args.quick:  # warm the disk cache and the bytecode cache; not counted
+            tmux.first_screen("bare", "warm-up", bare_argv, [READY_TEXT], args.timeout, 0)
+            tmux.first_screen(
+                "reader", "warm-up", reader_argv(specs[0]), specs[0].expect, args.timeout, 0
+            )
+        total = args.runs * len(specs) * 2
+        for number, (_run, spec, role) in enumerate(interleaved(specs, args.runs), start=1):
+            if role == "bare":
+                argv, expect = bare_argv, [READY_TEXT]
+            else:
+                argv, expect = reader_argv(spec), spec.expect
+            sample = tmux.first_screen(role, spec.key, argv, expect, args.timeout, settle)
+            samples.append(sample)
+            shown = f"{sample.seconds:.3f} s" if sample.seconds is not None else ""
+            if sample.peak_rss_kb and sample.settle_s is not None:
+                shown += f", peak {sample.peak_rss_kb / 1024:.1f} MB"
+                shown += f" (idle {sample.settle_s:.1f} s later)"
+            if sample.status != "ok":
+                shown = f"{shown} {sample.status}".strip()
+            log(f"first screen {number}/{total}: {role:6} {spec.key:14} {shown}")
+            if sample.status != "ok" and sample.screen:
+                log("  last screen: " + sample.screen.splitlines()[-1][:200])
+    finally:
+        tmux.stop()
+    return samples
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def run_worker(kind: str, params: dict[str, Any], env: dict[str, str], timeout: float) -> dict:
+    """Run one in-process measurement in a child, under a timeout, and read its JSON."""
+    command = [sys.executable, "-m", "tests.perf", "--worker", kind, json.dumps(params)]
+    child = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except BaseException as error:  # a timeout, or Ctrl-C: its own session would outlive us
+        with contextlib.suppress(OSError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        if not isinstance(error, subprocess.TimeoutExpired):
+            raise
+        return {"status": "timeout", "reason": f"no result within {timeout:.0f} s"}
+    for line in reversed(out.splitlines()):
+        if line.startswith(RESULT_MARK):
+            return json.loads(line[len(RESULT_MARK) :])
+    last = (err.strip().splitlines() or [f"exit code {child.returncode}"])[-1]
+    return {"status": "error", "reason": last[:300]}
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker must not outlive a harness that was killed outright (kill -9)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def worker_main(kind: str, params_json: str) -> int:
+    """Entry of a worker child: measure, print one marked JSON line, never raise."""
+    _die_with_parent()
+    params = json.loads(params_json)
+    try:
+        if kind == "search":
+            result = measure_search(**params)
+        elif kind == "open":
+            result = asyncio.run(measure_open(**params))
+        else:
+            result = {"status": "error", "reason": f"unknown worker {kind}"}
+    except Exception as error:  # a harness must report, not crash
+        result = {"status": "error", "reason": f"{type(error).__name__}: {error}"[:300]}
+    print(RESULT_MARK + json.dumps(result), flush=True)
+    return 0
+
+
+# --------------------------------------------------------------------------- in-process
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: with 200+ samples, p95 is a real observed latency."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))]
+
+
+def make_queries(texts: list[str], per_kind: int, seed: int) -> dict[str, list[str]]:
+    """Queries a reader would type, drawn from the corpus so most of them find something."""
+    rng = random.Random(seed)
+    counts = Counter(word for text in texts for word in re.findall(r"[a-z]{3,}", text.lower()))
+    ranked = [word for word, _ in counts.most_common()] or ["barrier"]
+    rare = [word for word in ranked if counts[word] <= 3] or ranked[-200:]
+    long_words = [word for word in ranked if len(word) >= 5] or ranked
+    runs = [words for text in texts if len(words := re.findall(r"\w+", text.lower())) >= 4]
+    runs = runs or [["skin", "barrier", "repair", "notes"]]
+
+    def phrase() -> str:
+        words = rng.choice(runs)
+        length = rng.randint(2, 3)
+        at = rng.randrange(len(words) - length + 1)
+        return '"' + " ".join(words[at : at + length]) + '"'
+
+    def typo() -> str:
+        word = rng.choice(long_words)
+        at = rng.randrange(len(word))
+        return word[:at] + rng.choice([c for c in "aeioulnrst" if c != word[at]]) + word[at + 1 :]
+
+    kinds: dict[str, Callable[[], str]] = {
+        "common word": lambda: rng.choice(ranked[:100]),
+        "rare word": lambda: rng.choice(rare),
+        "prefix": lambda: rng.choice(long_words)[: rng.randint(3, 5)],
+        "two terms": lambda: f"{rng.choice(ranked[:300])} {rng.choice(ranked[:3000])}",
+        "phrase": phrase,
+        "miss": lambda: "".join(rng.choices("bcdfghjklmnpqrstvwxz", k=rng.randint(6, 9))),
+        "typo": typo,
+    }
+    return {kind: [make() for _ in range(per_kind)] for kind, make in kinds.items()}
+
+
+def measure_search(pack: str, per_kind: int, seed: int) -> dict[str, Any]:
+    """Index build and per-query engine latency on one pack; "n/a" until reader.search exists."""
+    try:
+        from reader.cli import pack_documents
+        from reader.search import SearchIndex
+    except Exception as error:
+        return {"status": "n/a", "reason": f"reader.search: {type(error).__name__}: {error}"}
+    from reader.pack import load_pack
+
+    loaded = load_pack(pack)
+    started = time.perf_counter()
+    documents = pack_documents(loaded)
+    documents_s = time.perf_counter() - started
+    started = time.perf_counter()
+    index = SearchIndex.build(documents)
+    build_s = time.perf_counter() - started
+    queries = make_queries([document.text for document in documents], per_kind, seed)
+    started = time.perf_counter()
+    index.search("barrier", limit=50)
+    first_s = time.perf_counter() - started
+    everything: list[float] = []
+    by_kind: dict[str, dict[str, Any]] = {}
+    for kind, texts in queries.items():
+        timings, found = [], 0
+        for text in texts:
+            started = time.perf_counter()
+            found += bool(index.search(text, limit=50))
+            timings.append(time.perf_counter() - started)
+        everything.extend(timings)
+        by_kind[kind] = {
+            "n": len(timings),
+            "p50_s": percentile(timings, 0.5),
+            "p95_s": percentile(timings, 0.95),
+            "with_hits": found,
+            "examples": texts[:3],
+        }
+    close = getattr(index, "close", None)
+    if callable(close):
+        close()
+    return {
+        "status": "ok",
+        "documents": len(documents),
+        "documents_s": documents_s,
+        "build_s": build_s,
+        "first_query_s": first_s,
+        "queries": len(everything),
+        "p50_s": percentile(everything, 0.5),
+        "p95_s": percentile(everything, 0.95),
+        "max_s": max(everything),
+        "by_kind": by_kind,
+    }
+
+
+def _document(app: Any) -> Any:
+    try:
+        return app.query_one("#document")
+    except Exception:  # not mounted yet, or between screens
+        return None
+
+
+async def _open_once(
+    make_app: Callable[[Any], Any],
+    pack_path: str,
+    section_id: str,
+    timeout: float,
+    result: dict[str, Any],
+) -> None:
+    """One fresh app: wait for its start section, open `section_id`, time the two flags.
+
+    Fills `result` as it goes, so an app that raises while closing keeps its timings.
+    """
+    from reader.pack import load_pack
+
+    app = make_app(load_pack(pack_path))  # a fresh pack each time: no warm parse cache
+    result.update(status="timeout", first_screen_s=None, fully_rendered_s=None)
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        started = time.perf_counter()
+        while True:  # the section the app starts on, fully shown, before timing another
+            document = _document(app)
+            if document is not None:
+                missing = [
+                    name
+                    for name in ("first_screen_ready", "fully_rendered")
+                    if not hasattr(document, name)
+                ]
+                if missing:
+                    result.update(status="n/a", reason=f"#document has no {', '.join(missing)}")
+                    return
+                if document.fully_rendered:
+                    break
+            if time.perf_counter() - started > timeout:
+                result["reason"] = "the start section never became fully_rendered"
+                return
+            await pilot.pause(POLL_S)
+        if not callable(getattr(app, "open_section", None)):
+            result.update(status="n/a", reason="ReaderApp has no open_section()")
+            return
+        checks = 0
+        started = time.perf_counter()
+        opened = app.open_section(section_id)
+        if inspect.isawaitable(opened):
+            await opened
+        while True:
+            elapsed = time.perf_counter() - started
+            document = _document(app)
+            if document is not None and getattr(document, "section_id", section_id) == section_id:
+                if result["first_screen_s"] is None and document.first_screen_ready:
+                    result["first_screen_s"] = elapsed
+                if document.fully_rendered:
+                    result["fully_rendered_s"] = elapsed
+                    if result["first_screen_s"] is None:
+                        result["first_screen_s"] = elapsed
+                    result["status"] = "ok"
+                    break
+            if elapsed > timeout:
+                result["reason"] = f"not fully_rendered after {timeout:.0f} s"
+                break
+            checks += 1
+            await pilot.pause(POLL_S)
+        stale = checks == 0 and (result["fully_rendered_s"] or 1) < 0.0005
+        if stale and not hasattr(document, "section_id"):  # no render is that fast: old flags?
+            result["warning"] = (
+                "fully_rendered was True within 0.5 ms of open_section(): reset the flags "
+                "before it returns, or expose #document.section_id"
+            )
+
+
+async def measure_open(cases: list[dict[str, str]], runs: int, timeout: float) -> dict[str, Any]:
+    """Section-open latency per case, a fresh app per run; "n/a" until the contract holds."""
+    try:
+        from reader.ui.app import ReaderApp
+    except Exception as error:
+        return {
+            "status": "n/a",
+            "reason": f"reader.ui.app.ReaderApp: {type(error).__name__}: {error}",
+        }
+    notes = []
+    try:
+        inspect.signature(ReaderApp).bind(None, no_state=True)
+
+        def make_app(pack: Any) -> Any:
+            return ReaderApp(pack, no_state=True)
+
+    except TypeError:  # measure anyway, and say the contract is not met yet
+        notes.append("ReaderApp(pack, no_state=True) is not accepted yet: used ReaderApp(pack)")
+
+        def make_app(pack: Any) -> Any:
+            return ReaderApp(pack)
+
+    results: dict[str, Any] = {}
+    for case in cases:
+        samples = []
+        for _ in range(runs):
+            sample: dict[str, Any] = {"status": "error"}
+            try:
+                await _open_once(make_app, case["pack"], case["section"], timeout, sample)
+            except Exception as error:
+                problem = f"{type(error).__name__}: {error}"[:300]
+                sample["traceback"] = traceback.format_exc()[-3000:]
+                if sample["status"] == "ok":  # measured; the app failed while closing
+                    sample["warning"] = f"the app raised while closing: {problem}"
+                else:
+                    sample.update(status="error", reason=problem)
+            samples.append(sample)
+            if sample["status"] != "ok":
+                break
+        good = [sample for sample in samples if sample["status"] == "ok"]
+        summary: dict[str, Any] = {"section": case["section"], "runs": samples}
+        if len(good) == len(samples):
+            summary["status"] = "ok"
+            for key in ("first_screen_s", "fully_rendered_s"):
+                summary[key] = statistics.median(sample[key] for sample in good)
+        else:
+            summary.update(status=samples[-1]["status"], reason=samples[-1].get("reason", ""))
+        results[case["label"]] = summary
+    if all(result["status"] == "n/a" for result in results.values()):
+        return {"status": "n/a", "reason": next(iter(results.values())).get("reason", "")}
+    return {"status": "ok", "cases": results, "notes": notes}
+
+
+# --------------------------------------------------------------------------- report
+
+
+def summarize_terminal(samples: list[Sample], specs: list[PackSpec]) -> dict[str, Any]:
+    """Medians per pack; each pack's ratio uses the bare runs interleaved with it."""
+
+    def stats(group: list[Sample]) -> dict[str, Any]:
+        good = [s for s in group if s.status == "ok" and s.seconds is not None]
+        rss = [s.peak_rss_kb for s in good if s.peak_rss_kb]
+        return {
+            "runs": len(group),
+            "ok": len(good),
+            "median_s": statistics.median(s.seconds for s in good) if good else None,
+            "samples_s": [s.seconds for s in group],
+            "statuses": [s.status for s in group],
+            "peak_rss_kb": statistics.median(rss) if rss else None,
+            "quit_clean": [s.quit_clean for s in group],
+            "settle_s": [s.settle_s for s in group],
+            "failures": [
+                {"status": s.status, "screen": s.screen} for s in group if s.status != "ok"
+            ][:2],
+        }
+
+    bare = stats([s for s in samples if s.role == "bare"])
+    packs: dict[str, Any] = {}
+    for spec in specs:
+        reader = stats([s for s in samples if s.role == "reader" and s.pack == spec.key])
+        paired = stats([s for s in samples if s.role == "bare" and s.pack == spec.key])
+        entry = {
+            "reader": reader,
+            "bare": paired,
+            "expect": spec.expect,
+            "ratio": None,
+            "rss_ratio": None,
+        }
+        if reader["median_s"] and paired["median_s"]:
+            entry["ratio"] = reader["median_s"] / paired["median_s"]
+        if reader["peak_rss_kb"] and bare["peak_rss_kb"]:
+            entry["rss_ratio"] = reader["peak_rss_kb"] / bare["peak_rss_kb"]
+        packs[spec.key] = entry
+    return {"bare": bare, "packs": packs}
+
+
+@dataclass
+class Row:
+    """One line of the table, and of the JSON's "rows"."""
+
+    what: str
+    shown: str
+    value: float | None = None
+    unit: str = "s"
+    ratio: float | None = None
+    budget: float | None = None
+    budget_unit: str = "s"
+    ok: bool | None = None
+
+
+def _judge(value: float | None, budget: float | None, judge: bool) -> bool | None:
+    if budget is None or not judge or value is None:
+        return None
+    return value <= budget
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f} s"
+
+
+def _megabytes(kb: float | None, otherwise: str) -> str:
+    return f"{kb / 1024:.1f} MB" if kb else otherwise
+
+
+def terminal_rows(
+    summary: dict[str, Any], specs: list[PackSpec], judge: bool, reason: str
+) -> list[Row]:
+    """First screen and peak RSS rows: reader against the bare floor."""
+    bare = summary.get("bare") or {}
+    packs = summary.get("packs") or {}
+    floor = bare.get("median_s")
+    rows = [
+        Row(
+            "first screen: bare Textual app (floor)",
+            _seconds(floor) if floor else reason or "failed",
+            floor,
+            ratio=1.0 if floor else None,
+        )
+    ]
+    for spec in specs:
+        what, budget = f"first screen: {spec.label}", FIRST_SCREEN_BUDGET.get(spec.key)
+        entry = packs.get(spec.key)
+        if entry is None:
+            rows.append(Row(what, reason, budget=budget, budget_unit="×"))
+            continue
+        reader = entry["reader"]
+        shown, ok = _seconds(reader["median_s"]), _judge(entry["ratio"], budget, judge)
+        if reader["ok"] < reader["runs"]:  # a crash or a timeout fails the row, budget or not
+            failure = next(status for status in reader["statuses"] if status != "ok")
+            failed = f"{reader['runs'] - reader['ok']}/{reader['runs']} {failure}"
+            shown, ok = (f"{shown} ({failed})" if reader["median_s"] else failure), False
+        rows.append(
+            Row(
+                what,
+                shown,
+                reader["median_s"],
+                ratio=entry["ratio"],
+                budget=budget,
+                budget_unit="×",
+                ok=ok,
+            )
+        )
+    bare_rss = bare.get("peak_rss_kb")
+    rows.append(
+        Row(
+            "peak RSS: bare Textual app",
+            _megabytes(bare_rss, reason or "failed"),
+            bare_rss,
+            "kB",
+            1.0 if bare_rss else None,
+        )
+    )
+    for spec in specs:
+        entry = packs.get(spec.key) or {"reader": {}, "rss_ratio": None}
+        rss, ratio = entry["reader"].get("peak_rss_kb"), entry["rss_ratio"]
+        budget = RSS_BUDGET.get(spec.key)
+        rows.append(
+            Row(
+                f"peak RSS: {spec.label}",
+                _megabytes(rss, reason or "n/a"),
+                rss,
+                "kB",
+                ratio,
+                budget,
+                "×",
+                _judge(ratio, budget, judge),
+            )
+        )
+    return rows
+
+
+def search_rows(result: dict[str, Any], label: str, judge: bool) -> list[Row]:
+    """Engine rows; the same rows with "n/a" while reader.search is missing."""
+    ok = result.get("status") == "ok"
+    queries = f" ({result['queries']} queries)" if ok else ""
+    rows = []
+    for key, name, budget in [
+        ("documents_s", "sections to documents (parse)", None),
+        ("build_s", "index build", None),
+        ("p50_s", f"p50 latency{queries}", None),
+        ("p95_s", f"p95 latency{queries}", SEARCH_P95_BUDGET),
+    ]:
+        value = result.get(key) if ok else None
+        shown = result.get("status", "n/a")
+        if value is not None:
+            shown = f"{value * 1000:.1f} ms" if key in ("p50_s", "p95_s") else _seconds(value)
+        rows.append(
+            Row(
+                f"search, {label}: {name}",
+                shown,
+                value,
+                budget=budget,
+                ok=_judge(value, budget, judge),
+            )
+        )
+    return rows
+
+
+def open_rows(result: dict[str, Any], labels: dict[str, str], judge: bool) -> list[Row]:
+    """Section open: first screen painted, then scrollable to the end."""
+    rows = []
+    for case, label in labels.items():
+        entry = (result.get("cases") or {}).get(case, result)
+        status = entry.get("status", "n/a")
+        for part, key, name in [
+            ("first", "first_screen_s", "first screen"),
+            ("full", "fully_rendered_s", "scrollable to the end"),
+        ]:
+            value = entry.get(key) if status == "ok" else None
+            budget = OPEN_BUDGET[(case, part)]
+            ok = False if status in ("timeout", "error") else _judge(value, budget, judge)
+            shown = _seconds(value) if value is not None else status
+            rows.append(Row(f"open {label}: {name}", shown, value, budget=budget, ok=ok))
+    return rows
+
+
+def load_rows(loads: dict[str, dict[str, Any]], specs: list[PackSpec]) -> list[Row]:
+    """load_pack per pack: what every start of the app pays before anything is drawn."""
+    return [
+        Row(
+            f"load_pack: {spec.label}",
+            _seconds(loads[spec.key]["median_s"]),
+            loads[spec.key]["median_s"],
+        )
+        for spec in specs
+        if spec.key in loads
+    ]
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    """The Markdown table the README pastes."""
+    lines = ["| what | value | ratio vs bare | budget | ok? |", "|---|---|---|---|---|"]
+    for row in rows:
+        ratio = f"{row['ratio']:.2f}×" if row["ratio"] is not None else "–"
+        budget = "–"
+        if row["budget"] is not None:
+            budget = (
+                f"≤ {row['budget']}×"
+                if row["budget_unit"] == "×"
+                else f"≤ {row['budget'] * 1000:.0f} ms"
+                if row["budget"] < 0.1
+                else f"≤ {row['budget']} s"
+            )
+        ok = {True: "yes", False: "**NO**", None: "–"}[row["ok"]]
+        lines.append(f"| {row['what']} | {row['shown']} | {ratio} | {budget} | {ok} |")
+    return "\n".join(lines)
+
+
+def machine_info(reader_cmd: list[str]) -> dict[str, Any]:
+    """What the numbers were measured on: they mean nothing without it."""
+
+    def package(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    tmux = shutil.which("tmux")
+    tmux_version = ""
+    if tmux:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            tmux_version = subprocess.run(
+                [tmux, "-V"], capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "nproc": nproc,
+        "cpu": cpu,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "textual": package("textual"),
+        "reader": package("reader"),
+        "tmux": tmux_version or "not found",
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "reader_command": shlex.join(reader_cmd),
+    }
+
+
+def reader_command(given: str | None) -> list[str]:
+    """The installed `reader` console script, else this Python's `-m reader`."""
+    if given:
+        return shlex.split(given)
+    found = shutil.which("reader")
+    return [found] if found else [sys.executable, "-m", "reader"]
+
+
+def child_env(state_dir: Path) -> dict[str, str]:
+    """One environment for every child: no Textual debug switches, no state on disk."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("TEXTUAL") and key not in ("TMUX", "TMUX_PANE")
+    }
+    env.update(TERM="xterm-256color", READER_STATE_DIR=str(state_dir), SHELL="/bin/sh")
+    if "utf-8" not in (env.get("LC_ALL") or env.get("LANG") or "").lower().replace("utf8", "utf-8"):
+        env["LANG"] = "C.UTF-8"
+        env.pop("LC_ALL", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.perf",
+        description="Benchmark reader against a bare Textual app: first screen (tmux), "
+        "peak RSS, search latency, section open, pack load. Prints a table, writes JSON.",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small packs, one run each: proves the harness works (CI)",
+    )
+    parser.add_argument("--runs", type=int, help="terminal runs per pack and role (default 7)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=REPO / "bench-results" / "bench.json",
+        help="where to write the results (default bench-results/bench.json)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="seconds before a first screen or a section open is a timeout",
+    )
+    parser.add_argument(
+        "--packs",
+        help="comma-separated subset of: default, pack_840k, pack_3_5mb, big_section, "
+        "many_headings (default: all)",
+    )
+    parser.add_argument(
+        "--expect",
+        action="append",
+        default=[],
+        metavar="PACK=TEXT",
+        help="text that proves PACK's first screen (repeat: all must show)",
+    )
+    parser.add_argument(
+        "--reader-cmd",
+        help="command that starts the reader (default: "
+        "the installed `reader`, else `python -m reader`)",
+    )
+    parser.add_argument(
+        "--reader-is-bare",
+        action="store_true",
+        help="check the harness: the bare app plays the reader, showing the expected text",
+    )
+    parser.add_argument(
+        "--tmux-socket",
+        default=f"reader-bench-{os.getpid()}",
+        help="name of the private tmux socket (tmux -L)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the generated packs")
+    parser.add_argument(
+        "--fail-on-budget",
+        action="store_true",
+        help="exit 1 when a budget is missed (never with --quick)",
+    )
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.runs is None:
+        args.runs = 1 if args.quick else 7
+    args.runs = max(1, args.runs)
+    return args
+
+
+def _raise_exit(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # so every `finally` runs and tmux is cleaned up
+
+
+def open_cases(open_pack: Path, big_kb: int) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """A typical section of the default pack (median size), and the big generated one."""
+    from reader.pack import load_pack
+
+    sections = load_pack(REPO / "content").sections[1:]  # not the one the app starts on
+    normal = sorted(sections, key=lambda section: len(section.markdown))[len(sections) // 2]
+    big = max(load_pack(open_pack).sections, key=lambda section: len(section.markdown))
+    cases = [
+        {"label": "normal", "pack": str(REPO / "content"), "section": normal.id},
+        {"label": "big", "pack": str(open_pack), "section": big.id},
+    ]
+    size = max(1, len(normal.markdown) // 1024)
+    labels = {"normal": f"normal section ({normal.id}, {size} KB)", "big": f"{big_kb} KB section"}
+    return cases, labels
+
+
+def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """Every measurement, in order; returns the report that becomes the JSON."""
+    sizes = QUICK if args.quick else FULL
+    env = child_env(root / "state")
+    command = reader_command(args.reader_cmd)
+    machine = machine_info(command)
+    started = time.perf_counter()
+    specs, open_pack = make_packs(root, sizes)
+    log(f"generated packs in {root} ({time.perf_counter() - started:.1f} s)")
+    if args.packs:
+        wanted = set(args.packs.split(","))
+        unknown = wanted - {spec.key for spec in specs}
+        if unknown:
+            raise SystemExit(f"--packs: unknown {sorted(unknown)}; known: {[s.key for s in specs]}")
+        specs = [spec for spec in specs if spec.key in wanted]
+    overrides: dict[str, list[str]] = {}
+    for item in args.expect:
+        key, _, text = item.partition("=")
+        overrides.setdefault(key, []).append(text)
+    for spec in specs:
+        describe(spec)
+        spec.expect = overrides.get(spec.key) or expected_text(spec, command, env)
+        log(f"{spec.key}: {spec.label}; first screen shows {spec.expect}")
+
+    loads = {spec.key: time_loads(spec, 1 if args.quick else 5) for spec in specs}
+    no_tmux = "" if shutil.which("tmux") else "n/a (tmux not found)"
+    samples = [] if no_tmux else measure_terminal(specs, args, command, env, log)
+    terminal = summarize_terminal(samples, specs) if samples else {}
+
+    search_spec = next((spec for spec in specs if spec.key == "pack_3_5mb"), None)
+    search: dict[str, Any] = {"status": "n/a", "reason": "the 3.5 MB pack was not selected"}
+    if search_spec:
+        log("search: building the index and timing queries")
+        params = {"pack": str(search_spec.path), "per_kind": sizes.queries_per_kind, "seed": 7}
+        search = run_worker("search", params, env, timeout=120 if args.quick else 900)
+
+    log("section open: in-process app")
+    cases, labels = open_cases(open_pack, sizes.big_kb)
+    params = {"cases": cases, "runs": args.runs, "timeout": args.timeout}
+    limit = 60 + len(cases) * args.runs * (args.timeout * 2 + 10)
+    opened = run_worker("open", params, env, timeout=limit)
+
+    judge = not args.quick
+    search_label = _size_label(search_spec.stats["bytes"]) + " pack" if search_spec else "-"
+    rows = [
+        *terminal_rows(terminal, specs, judge, no_tmux),
+        *open_rows(opened, labels, judge),
+        *search_rows(search, search_label, judge),
+        *load_rows(loads, specs),
+    ]
+    settings = {
+        "quick": args.quick,
+        "runs": args.runs,
+        "timeout_s": args.timeout,
+        "terminal": f"tmux {WIDTH}x{HEIGHT}",
+        "poll_s": POLL_S,
+        "reader_is_bare": args.reader_is_bare,
+    }
+    return {
+        "schema": 1,
+        "machine": machine,
+        "settings": settings,
+        "packs": {s.key: {"label": s.label, **s.stats, "expect": s.expect} for s in specs},
+        "first_screen": terminal,
+        "search": search,
+        "section_open": opened,
+        "pack_load": loads,
+        "rows": [asdict(row) for row in rows],
+    }
+
+
+def print_report(report: dict[str, Any]) -> None:
+    """Machine line, the table, then why any row is not a plain number."""
+    machine, settings = report["machine"], report["settings"]
+    print(
+        f"machine: {machine['nproc']} CPUs ({machine['cpu'] or '?'}), Python "
+        f"{machine['python']}, Textual {machine['textual']}, {machine['tmux']}, "
+        f"{machine['date']}, load average {machine['loadavg'][0]}"
+    )
+    quick = "; QUICK: small packs, budgets not judged" if settings["quick"] else ""
+    print(
+        f"reader: {machine['reader_command']}; {settings['runs']} run(s) per pack, "
+        f"interleaved with the bare app{quick}\n"
+    )
+    print(format_table(report["rows"]))
+    notes = _notes(report)
+    if notes:
+        print("\n" + "\n".join(notes))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate, measure, print the table, write the JSON; always clean up."""
+    args = parse_args(argv)
+    if args.worker:
+        return worker_main(*args.worker)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_exit)
+    began = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - began:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+    root = Path(tempfile.mkdtemp(prefix="reader-bench-"))
+    try:
+        report = measure(args, root, log)
+    except KeyboardInterrupt:
+        log("interrupted: tmux server and generated packs cleaned up")
+        return 130
+    finally:
+        if args.keep:
+            log(f"kept the generated packs in {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    print_report(report)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nJSON: {args.json}")
+    missed = any(row["ok"] is False for row in report["rows"])
+    return 1 if args.fail_on_budget and missed and not args.quick else 0
+
+
+def _notes(report: dict[str, Any]) -> list[str]:
+    """Why a row says n/a, timeout or a failure: the first thing anyone asks."""
+    notes = []
+    for name in ("search", "section_open"):
+        result = report[name]
+        if result.get("status") != "ok":
+            notes.append(f"- {name}: {result.get('status')}: {result.get('reason', '')}")
+        notes.extend(f"- {name}: {note}" for note in result.get("notes", []))
+        for case, entry in (result.get("cases") or {}).items():
+            warnings = [run["warning"] for run in entry["runs"] if "warning" in run]
+            if entry.get("status") != "ok" or warnings:
+                said = [entry.get("status", ""), entry.get("reason", ""), *warnings[:1]]
+                notes.append(f"- open {case}: " + "; ".join(part for part in said if part))
+    for key, entry in (report["first_screen"].get("packs") or {}).items():
+        for failure in entry["reader"]["failures"][:1]:
+            lines = failure["screen"].splitlines()
+            where, lines = (
+                ("first", lines[:3]) if failure["status"] == "timeout" else ("last", lines[-3:])
+            )
+            notes.append(
+                f"- first screen {key}: {failure['status']}; {where} screen lines: "
+                + " / ".join(line.strip() for line in lines)
+            )
+    return notes
