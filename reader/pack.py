@@ -12,10 +12,9 @@ import bisect
 import itertools
 import os
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-import tomllib
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
 from reader.links import LinkTarget, resolve_href

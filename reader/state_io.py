@@ -22,7 +22,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -211,7 +211,7 @@ def decode_json(data: bytes) -> object:
 
 def set_aside(path: Path) -> Path:
     """Rename a bad file (or the symlink itself) to `<name>.bad-<UTC time>`, keeping its bytes."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.bad-{stamp}")
     counter = 1
     while os.path.lexists(target):

@@ -34,7 +34,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -970,7 +970,7 @@ def machine_info(reader_cmd: list[str]) -> dict[str, Any]:
         "reader": package("reader"),
         "tmux": tmux_version or "not found",
         "loadavg": [round(x, 2) for x in os.getloadavg()],
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "reader_command": shlex.join(reader_cmd),
     }
 
