@@ -12,7 +12,6 @@ import bisect
 import itertools
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -193,6 +192,8 @@ def _read_manifest(folder: Path) -> dict[str, object]:
     manifest = folder / MANIFEST_NAME
     if not manifest.is_file():
         return {}
+    import tomllib  # only packs with a manifest pay for it
+
     try:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

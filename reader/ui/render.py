@@ -81,6 +81,7 @@ class BlockRenderer:
         self.console = console
         self.styles = styles
         self.highlighter = highlighter
+        self._options_by_width: dict[int, ConsoleOptions] = {}
 
     def render(self, block: Block, width: int) -> list[Strip]:
         width = max(width, 4)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from platformdirs import user_cache_path
 
 from reader.cli import pack_documents
-from reader.search_query import match_spans
 
 if TYPE_CHECKING:
     from reader.search import SearchHit, SearchIndex
@@ -144,6 +143,8 @@ class SearchController:
     def highlighter(self, query: str | None) -> Callable[[str], list[tuple[int, int]]] | None:
         if not query or not query.strip():
             return None
+        from reader.search_query import match_spans  # SQLite loads only once searching
+
         return partial(match_spans, query=query)
 
     def clear(self) -> None:

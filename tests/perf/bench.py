@@ -673,24 +673,16 @@ async def _open_once(
 async def measure_open(cases: list[dict[str, str]], runs: int, timeout: float) -> dict[str, Any]:
     """Section-open latency per case, a fresh app per run; "n/a" until the contract holds."""
     try:
-        from reader.ui.app import ReaderApp
+        from reader.ui.app import create_app
     except Exception as error:
         return {
             "status": "n/a",
-            "reason": f"reader.ui.app.ReaderApp: {type(error).__name__}: {error}",
+            "reason": f"reader.ui.app.create_app: {type(error).__name__}: {error}",
         }
-    notes = []
-    try:
-        inspect.signature(ReaderApp).bind(None, no_state=True)
+    notes: list[str] = []
 
-        def make_app(pack: Any) -> Any:
-            return ReaderApp(pack, no_state=True)
-
-    except TypeError:  # measure anyway, and say the contract is not met yet
-        notes.append("ReaderApp(pack, no_state=True) is not accepted yet: used ReaderApp(pack)")
-
-        def make_app(pack: Any) -> Any:
-            return ReaderApp(pack)
+    def make_app(pack: Any) -> Any:
+        return create_app(pack, no_state=True)
 
     results: dict[str, Any] = {}
     for case in cases:
