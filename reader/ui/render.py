@@ -50,6 +50,7 @@ class RenderStyles:
 
     heading: list[Style] = field(default_factory=lambda: [Style(bold=True)] * 6)
     rule: Style = field(default_factory=Style)
+    bullet: Style = field(default_factory=lambda: Style(bold=True))
     quote: Style = field(default_factory=lambda: Style(italic=True))
     quote_bar: Style = field(default_factory=Style)
     code: Style = field(default_factory=Style)
@@ -184,7 +185,7 @@ class BlockRenderer:
             for row, line in enumerate(inner or [Strip.blank(0)]):
                 prefix = marker.rjust(indent) if row == 0 else " " * indent
                 lines.append(
-                    Strip([Segment(prefix, self.styles.rule if row == 0 else None), *line])
+                    Strip([Segment(prefix, self.styles.bullet if row == 0 else None), *line])
                 )
         return lines
 

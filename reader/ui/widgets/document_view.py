@@ -70,7 +70,7 @@ class DocumentView(ScrollView, can_focus=True):
         "document--h1", "document--h2", "document--h3", "document--h4",
         "document--link", "document--focus", "document--match", "document--match-current",
         "document--code", "document--code-inline", "document--quote", "document--rule",
-        "document--summary", "document--table-header", "document--dim",
+        "document--summary", "document--table-header", "document--dim", "document--bullet",
     }  # fmt: skip
 
     BINDINGS = [
@@ -190,6 +190,7 @@ class DocumentView(ScrollView, can_focus=True):
             styles = RenderStyles(
                 heading=[get(f"document--h{min(level, 4)}", partial=True) for level in range(1, 7)],
                 rule=get("document--rule", partial=True),
+                bullet=get("document--bullet", partial=True),
                 quote=get("document--quote", partial=True),
                 quote_bar=get("document--rule", partial=True),
                 code=get("document--code", partial=True),
