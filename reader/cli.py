@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,20 +181,17 @@ def _print_search(pack: Pack, query: str) -> int:
     return 0
 
 
-def pack_documents(pack: Pack) -> list[SearchDocument]:
-    """The pack's sections as search documents: title, parent path and plain words."""
+def pack_documents(pack: Pack) -> Iterator[SearchDocument]:
+    """The pack's sections as search documents: title, parent path and plain words.
+
+    A generator, so a fresh cached index never pays for extracting the text.
+    """
     from reader.markdown import search_text
     from reader.search import SearchDocument
 
-    return [
-        SearchDocument(
-            section.id,
-            section.title,
-            " › ".join(ancestor.title for ancestor in section.ancestors),
-            search_text(section.markdown),
-        )
-        for section in pack.sections
-    ]
+    for section in pack.sections:
+        path = " › ".join(ancestor.title for ancestor in section.ancestors)
+        yield SearchDocument(section.id, section.title, path, search_text(section.markdown))
 
 
 def _silence_stdout() -> None:

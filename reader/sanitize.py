@@ -25,6 +25,7 @@ _ESCAPES = re.compile("|".join((_STRING_SEQUENCE, _CSI_SEQUENCE, _OTHER_ESCAPE))
 # Unicode line/paragraph separators that some terminals treat as newlines.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _WHITESPACE_RUN = re.compile(r"\s+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def sanitize(text: str) -> str:
@@ -34,11 +35,14 @@ def sanitize(text: str) -> str:
     plain newline rather than vanishing, so such files keep their line breaks, as
     CommonMark reads them.
     """
-    if text.isprintable() or _CONTROLS.search(text) is None:
+    if text.isprintable() or (_CONTROLS.search(text) is None and _SURROGATES.search(text) is None):
         return text  # nothing to remove: a 3.5 MB pack skips the slow pass below
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("", text)
+    text = _CONTROLS.sub("", text)
+    # Undecodable bytes in file names arrive as lone surrogates (U+DC80..U+DCFF); printed,
+    # they turn back into raw bytes such as 0x9b, an 8-bit CSI.
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def sanitize_line(text: str) -> str:

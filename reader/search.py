@@ -41,7 +41,7 @@ __all__ = ["SCHEMA_VERSION", "SearchDocument", "SearchHit", "SearchIndex", "matc
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1  # bump whenever the tables or the tokenizer change: old caches rebuild
+SCHEMA_VERSION = 2  # bump whenever the tables or the tokenizer change: old caches rebuild
 _MAX_LIMIT = 1000
 _STALE_TEMP_SECONDS = 3600  # a younger temp file may be another process's write
 # bm25 weights by column (title, path, body): a heading hit beats any number of body hits.
@@ -271,6 +271,7 @@ def _load_cache(path: Path, cache_key: str) -> sqlite3.Connection | None:
             raise sqlite3.DatabaseError("stale search cache")
         if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
             raise sqlite3.DatabaseError("corrupt search cache")
+        conn.execute("SELECT term, docs FROM terms LIMIT 1").fetchall()  # every table we read
         return conn
     except (sqlite3.Error, OSError) as exc:
         conn.close()

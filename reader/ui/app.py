@@ -63,7 +63,8 @@ class ReaderApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("slash", "focus_search", "Search", id="app.search"),
+        # Priority: keys typed right after "/" must land in the box, not the reading pane.
+        Binding("slash", "focus_search", "Search", id="app.search", priority=True),
         Binding("c", "toggle_comparison", "Compare", id="app.comparison"),
         Binding("s", "toggle_sidebar", "Sidebar", id="app.sidebar"),
         Binding("right_square_bracket", "next_section", "Next", id="app.next-section"),
@@ -278,9 +279,13 @@ class ReaderApp(App[int]):
             self.main.query_one("#document").focus()
 
     def action_focus_search(self) -> None:
+        box = self.main.query_one(SearchBox)
+        if self.focused is box:
+            box.insert_text_at_cursor("/")  # the priority binding took the key from the box
+            return
         if not self.main.query_one("#sidebar").display:
             self.main.show_sidebar(True)
-        self.main.query_one(SearchBox).focus()
+        self.main.set_focus(box)
 
     def action_focus_results(self) -> None:
         results = self.main.query_one(SearchResults)
@@ -478,4 +483,4 @@ def run_app(
     app = create_app(pack, restricted=restricted, no_state=no_state, state_dir=state_dir)
     app.handle_signals = True
     result = app.run()
-    return result if isinstance(result, int) else 0
+    return result if isinstance(result, int) else (app.return_code or 0)

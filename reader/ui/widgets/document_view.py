@@ -149,8 +149,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._highlighter = highlighter
         self._pending_line = scroll_to
         self._pending_first_match = to_first_match and highlighter is not None
-        self._restart()
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self._restart()
 
     def set_highlighter(self, highlighter: Highlighter | None, to_first_match: bool) -> None:
         """Change the highlighted search; keeps the place unless asked to jump."""

@@ -1,0 +1,302 @@
+"""A real OpenSSH server for the whole session, serving the reader as its only command.
+
+This is the deployment issue 6 promises is safe: Debian's sshd, `ForceCommand` running the
+installed `reader --restricted`, forwarding disabled, key-only login. It listens on two
+free ports of 127.0.0.1: the first serves the bundled pack, the second (a `Match
+LocalPort` block) serves a hostile pack for the attack tests, so one sshd serves both.
+Host and client keys are throwaway; nothing outside tmp is written except /run/sshd,
+the privilege-separation folder sshd insists on when run as root.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+# The tmux driver lives beside the terminal tests; the SSH tests drive their client with it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "terminal"))
+
+from tmux import (
+    Tmux,
+    clean_env,
+    env_argv,
+    processes_with,
+    reader_command,
+    require_binary,
+    wait_until,
+)
+
+SSHD = "/usr/sbin/sshd"
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"
+START_TIMEOUT = 15.0
+CLICK_MARKUP = "[@click=app.screenshot('x','/tmp')]click me[/]"
+
+
+#: One section per escaping link: its name and the href it carries.
+ATTACK_LINKS = {
+    "abs": "/etc/passwd",
+    "absenc": "%2Fetc%2Fpasswd",
+    "rel": "../../etc/passwd",
+    "deep": "../" * 12 + "etc/passwd",
+    "encoded": "%2e%2e/" * 12 + "etc/passwd",
+    "symlink": "escape.md",
+    "symdir": "outside/passwd",
+    "fileurl": "file:///etc/passwd",
+    "fileenc": "file%3A///etc/passwd",
+    "proxy": "-oProxyCommand=sh",
+    "sshurl": "ssh://-oProxyCommand=touch%20/tmp/reader-pwned/x",
+}
+
+
+def attack_pack(root: Path) -> Path:
+    """Links that try to leave the pack, one per section, and Textual markup in content."""
+    sections = ATTACK_LINKS
+    body = ["# Attack links", "", "One link per section; none may lead out of the pack.", ""]
+    for name, href in sections.items():
+        body += [f"## Link {name}", "", f"Follow [the {name} link]({href}) now.", ""]
+    body += [
+        "## Markup [@click=app.screenshot('h','/tmp')]heading click[/]",
+        "",
+        f"Paragraph markup: {CLICK_MARKUP}",
+        "",
+        "| Cell | Markup |",
+        "|---|---|",
+        "| one | [@click=app.screenshot('t','/tmp')]cell click[/] |",
+        "",
+        "[[@click=app.screenshot('l','/tmp')]link text[/]](#attack-links)",
+        "",
+    ]
+    root.mkdir(parents=True)
+    (root / "00-attack.md").write_text("\n".join(body), encoding="utf-8")
+    (root / "escape.md").symlink_to("/etc/passwd")
+    (root / "outside").symlink_to("/etc")
+    return root
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class SshServer:
+    """What a test needs to reach the server and to inspect the reader behind it.
+
+    Tests reach everything through this fixture object: importing `conftest` by name
+    would pick up whichever conftest.py pytest imported last.
+    """
+
+    attack_links: ClassVar[dict[str, str]] = ATTACK_LINKS
+    click_markup: ClassVar[str] = CLICK_MARKUP
+    free_port = staticmethod(free_port)
+    port_open = staticmethod(port_open)
+
+    port: int
+    attack_port: int
+    key: Path
+    user: str
+    home: Path  # the reader's HOME (set by ForceCommand)
+    state_dir: Path
+    marker: str  # in the reader's environment: finds its processes
+    client_home: Path
+    attack_pack: Path
+    log: Path
+
+    def options(self) -> list[str]:
+        """Client options: this key only, no agent, no config, no host-key prompts."""
+        return [
+            "-F", "/dev/null",
+            "-i", str(self.key),
+            "-o", "IdentitiesOnly=yes",
+            "-o", "IdentityAgent=none",
+            "-o", "StrictHostKeyChecking=no",
+            "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "BatchMode=yes",
+            "-o", "LogLevel=ERROR",
+            "-o", "ConnectTimeout=10",
+            "-o", f"User={self.user}",
+        ]  # fmt: skip
+
+    def ssh(self, *args: str, port: int | None = None, tty: bool = True) -> list[str]:
+        """`ssh -tt|-T -p PORT ... 127.0.0.1 ARGS` as an argv."""
+        return [
+            require_binary("ssh"),
+            "-tt" if tty else "-T",
+            "-p", str(port or self.port),
+            *self.options(),
+            "127.0.0.1",
+            *args,
+        ]  # fmt: skip
+
+    def client_env(self, term: str = "xterm-256color") -> dict[str, str]:
+        return clean_env(self.client_home, term=term)
+
+
+def _sshd_config(
+    tmp: Path, ports: tuple[int, int], reader: str, home: Path, state: Path, pack: Path
+) -> Path:
+    environment = {
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "TMPDIR": str(home / "tmp"),
+        "READER_STATE_DIR": str(state),
+    }
+    if os.environ.get("PYTHONPATH"):  # the reader under test, as this pytest imports it
+        environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    prefix = "env " + " ".join(f"{key}={shlex.quote(value)}" for key, value in environment.items())
+    main = f"{prefix} {shlex.quote(reader)} --restricted"
+    attack = f"{main} --no-state {shlex.quote(str(pack))}"  # each test starts at the top
+    user_is_root = os.geteuid() == 0
+    config = f"""\
+Port {ports[0]}
+Port {ports[1]}
+ListenAddress 127.0.0.1
+HostKey {tmp / "host_ed25519"}
+PidFile {tmp / "sshd.pid"}
+AuthorizedKeysFile {tmp / "authorized_keys"}
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PermitRootLogin {"prohibit-password" if user_is_root else "no"}
+DisableForwarding yes
+AllowTcpForwarding no
+AllowStreamLocalForwarding no
+PermitTunnel no
+PermitTTY yes
+X11Forwarding no
+AllowAgentForwarding no
+PermitUserEnvironment no
+PrintMotd no
+PrintLastLog no
+AcceptEnv LANG LC_*
+Subsystem sftp {SFTP_SERVER}
+LogLevel VERBOSE
+ForceCommand {main}
+Match LocalPort {ports[1]}
+    ForceCommand {attack}
+"""
+    path = tmp / "sshd_config"
+    path.write_text(config, encoding="utf-8")
+    return path
+
+
+def _keygen(path: Path) -> None:
+    subprocess.run(
+        [require_binary("ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(path)],
+        check=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="session")
+def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
+    """Debian's sshd on 127.0.0.1, for the whole test session; stopped at the end."""
+    sshd_binary = require_binary("sshd", SSHD)
+    require_binary("ssh")
+    tmp = tmp_path_factory.mktemp("sshd")
+    home, state, client_home = tmp / "home", tmp / "state", tmp / "client-home"
+    for folder in (home, home / "tmp", home / ".cache", home / ".local", client_home):
+        folder.mkdir(parents=True)
+    _keygen(tmp / "host_ed25519")
+    _keygen(tmp / "client_ed25519")
+    authorized = tmp / "authorized_keys"
+    authorized.write_text((tmp / "client_ed25519.pub").read_text(), encoding="utf-8")
+    authorized.chmod(0o600)
+    pack = attack_pack(tmp / "attack-pack")
+    ports = (free_port(), free_port())
+    config = _sshd_config(tmp, ports, reader_command(), home, state, pack)
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)
+    checked = subprocess.run(
+        [sshd_binary, "-t", "-f", str(config)], capture_output=True, text=True, timeout=30
+    )
+    assert checked.returncode == 0, f"sshd -t rejected the config: {checked.stderr}"
+    log = tmp / "sshd.log"
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(
+            [sshd_binary, "-D", "-e", "-f", str(config)],
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not all(port_open(port) for port in ports):
+            assert server.poll() is None, f"sshd exited: {log.read_text(errors='replace')}"
+            assert time.monotonic() < deadline, f"sshd not listening: {log.read_text()}"
+            time.sleep(0.05)
+        yield SshServer(
+            port=ports[0],
+            attack_port=ports[1],
+            key=tmp / "client_ed25519",
+            user=pwd.getpwuid(os.getuid()).pw_name,
+            home=home,
+            state_dir=state,
+            marker=str(state),
+            client_home=client_home,
+            attack_pack=pack,
+            log=log,
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    """A private tmux server for the ssh client, killed when the test ends."""
+    server = Tmux(tmp_path / "tmux")
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture
+def connect(tmux: Tmux, sshd: SshServer):
+    """`connect()` / `connect(attack=True)`: `ssh -tt` to the reader inside tmux.
+
+    An earlier test's session (its tmux killed at teardown) hangs up on its reader; that
+    reader must be gone within seconds, or it is an orphan and this test says so.
+    """
+
+    def start(*, attack: bool = False, width: int = 100, height: int = 30) -> None:
+        wait_until(
+            lambda: not processes_with(sshd.marker),
+            timeout=5,
+            why="the reader of an earlier, hung-up session to exit",
+        )
+        port = sshd.attack_port if attack else sshd.port
+        tmux.start(env_argv(sshd.client_env(), sshd.ssh(port=port)), width=width, height=height)
+
+    return start
