@@ -14,16 +14,13 @@ from typing import ClassVar
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.screen import Screen
 
 from reader.pack import Pack, Section
 from reader.sanitize import sanitize_line
 from reader.state import Bookmark, Position, ReadingState
 from reader.state_store import StateStore
-from reader.ui.commands import ReaderCommands
-from reader.ui.screens.bookmarks import BookmarksScreen
-from reader.ui.screens.external_link import ExternalLinkScreen
-from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
 from reader.ui.section_footer import INTERNAL_LINK, section_markdown
@@ -53,11 +50,18 @@ RESTRICTED_ACTIONS = frozenset({
 })  # fmt: skip
 
 
+def _reader_commands() -> type[Provider]:
+    """The palette's provider, imported only when the palette first opens."""
+    from reader.ui.commands import ReaderCommands
+
+    return ReaderCommands
+
+
 class ReaderApp(App[int]):
     """A study reader for one pack."""
 
     CSS_PATH = "reader.tcss"
-    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {_reader_commands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
@@ -237,7 +241,7 @@ class ReaderApp(App[int]):
         if target.followable and target.section_id:
             self.open_section(target.section_id)
         elif target.kind == "external":
-            self.push_screen(ExternalLinkScreen(href))
+            self._show_external(href)
         else:
             reason = target.reason or "not a page of this pack"
             self.notify(
@@ -253,6 +257,11 @@ class ReaderApp(App[int]):
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never start a browser on this host (over SSH it would be the server's)."""
+        self._show_external(url)
+
+    def _show_external(self, url: str) -> None:
+        from reader.ui.screens.external_link import ExternalLinkScreen
+
         self.push_screen(ExternalLinkScreen(url))
 
     # ------------------------------------------------------------------ panels
@@ -309,10 +318,15 @@ class ReaderApp(App[int]):
             self.main.query_one("#document").focus()
 
     def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.help_groups()))
 
     def help_groups(self) -> list[tuple[str, list]]:
         """Every key by where it works, straight from the bindings."""
+        from reader.ui.screens.bookmarks import BookmarksScreen
+        from reader.ui.screens.external_link import ExternalLinkScreen
+
         return [
             (
                 "Everywhere",
@@ -367,6 +381,8 @@ class ReaderApp(App[int]):
         )
 
     def action_bookmarks(self) -> None:
+        from reader.ui.screens.bookmarks import BookmarksScreen
+
         self.push_screen(BookmarksScreen(self.pack, list(self.reading.bookmarks)))
 
     def jump_to_bookmark(self, bookmark: Bookmark) -> None:
