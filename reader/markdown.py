@@ -140,8 +140,12 @@ _LINK = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]*)>")
 _LINE_MARKERS = re.compile(r"^ {0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+)", re.MULTILINE)
 _RULE_LINE = re.compile(r"^ {0,3}[-=*_|:~` ]{3,}$", re.MULTILINE)
-# Emphasis, code and table punctuation: the search tokenizer splits words on it anyway.
-_MARKUP_CHARACTERS = str.maketrans("*_~`|", "     ")
+# Emphasis and code marks go (so "*word*," stays "word,"); table pipes become spaces.
+# Underscores stay: they are word characters in names, and FTS5 splits on them anyway.
+_MARKUP_CHARACTERS = str.maketrans({"*": None, "~": None, "`": None, "|": " "})
+_HEADING_LINES = re.compile(
+    r"\A(?: {0,3}#{1,6}(?:[ \t][^\n]*)?\n| *\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*\n)"
+)
 
 
 def search_text(markdown: str) -> str:
@@ -151,7 +155,8 @@ def search_text(markdown: str) -> str:
     first screen; search needs the words, not the structure, so link targets, tags and
     markup characters are stripped by pattern instead. Rendering still uses markdown-it.
     """
-    text = _IMAGE.sub(r"\1", markdown)
+    text = _HEADING_LINES.sub("", markdown, count=1)  # the title is indexed on its own
+    text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
     text = _TAG.sub("", text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -132,12 +133,13 @@ class ReaderApp(App[int]):
         scroll: int = 0,
         record: bool = True,
         highlight_query: str | None = None,
+        to_match: str = "first",
     ) -> None:
         """Show a section; remember the jump in history unless it is a history move."""
         section = self.pack.get(section_id)
         if section is None:
             return
-        self._save_position()
+        leaving = self._place_now()
         self.current = section
         document = self.main.query_one("#document", DocumentView)
         highlighter = self.search.highlighter(highlight_query)
@@ -145,13 +147,22 @@ class ReaderApp(App[int]):
             section_markdown(self.pack, section),
             highlighter=highlighter,
             scroll_to=scroll or None,
-            to_first_match=highlighter is not None,
+            to_match=to_match,
         )
         self.main.query_one(Outline).call_after_refresh(
             self.main.query_one(Outline).reveal, section.id
         )
-        if record:
-            self._update_state(lambda state: state.visit(Position(section.id, float(scroll))))
+        arriving = Position(section.id, float(scroll))
+
+        def remember_jump(state: ReadingState) -> None:  # one locked write per jump
+            if leaving is not None:
+                _remember(state, *leaving)
+            if record:
+                state.visit(arriving)
+            else:  # a history move or a resume: history is already where it should be
+                state.position = arriving
+
+        self._update_state(remember_jump)
         self._show_place()
 
     def _show_place(self) -> None:
@@ -167,13 +178,17 @@ class ReaderApp(App[int]):
         percent = f"{100 * read // max(1, len(self.pack.sections))}% read"
         self.main.query_one(HeaderBar).show_status(self.search.status(), percent)
 
-    def _save_position(self) -> None:
+    def _place_now(self) -> tuple[str, float] | None:
         if self.current is None:
-            return
-        section_id, scroll = self.current.id, float(self.main.query_one(DocumentView).scroll_y)
-        self._update_state(lambda state: _remember(state, section_id, scroll))
+            return None
+        return self.current.id, float(self.main.query_one(DocumentView).scroll_y)
 
-    def _update_state(self, change) -> None:
+    def _save_position(self) -> None:
+        place = self._place_now()
+        if place is not None:
+            self._update_state(lambda state: _remember(state, *place))
+
+    def _update_state(self, change: Callable[[ReadingState], object]) -> None:
         self.reading = self.store.update(change)
         self._tell(self.store.take_notices())
 
@@ -352,18 +367,19 @@ class ReaderApp(App[int]):
 
     # ------------------------------------------------------------------ history
     def action_history_back(self) -> None:
-        self._save_position()
-        self._go(self.reading.back())
+        self._go(-1)
 
     def action_history_forward(self) -> None:
-        self._save_position()
-        self._go(self.reading.forward())
+        self._go(1)
 
-    def _go(self, position: Position | None) -> None:
+    def _go(self, direction: int) -> None:
+        """Move through history like a browser; the scroll where we were is kept."""
+        self._save_position()
+        moved = self.reading.copy()
+        position = moved.back() if direction < 0 else moved.forward()
         if position is None or self.pack.get(position.section) is None:
             self.bell()
             return
-        moved = self.reading.copy()
         self._update_state(lambda state: _copy_history(state, moved))
         self.open_section(position.section, scroll=round(position.scroll), record=False)
 

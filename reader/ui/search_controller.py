@@ -136,9 +136,11 @@ class SearchController:
             self.app.notify("No more results", markup=False, timeout=2)
             return
         self.result_position = following
-        self.app.open_section(self.hits[following].id, highlight_query=self.query)
-        if direction < 0:
-            self.app.main.query_one("#document").action_scroll_end()
+        self.app.open_section(
+            self.hits[following].id,
+            highlight_query=self.query,
+            to_match="first" if direction > 0 else "last",
+        )
 
     def highlighter(self, query: str | None) -> Callable[[str], list[tuple[int, int]]] | None:
         if not query or not query.strip():

@@ -14,6 +14,8 @@ from reader.pack import Pack, Section
 __all__ = ["INTERNAL_LINK", "section_markdown"]
 
 INTERNAL_LINK = "reader-section:"
+#: A manual's chapter can have thousands of subsections; the outline lists them all.
+MAX_LISTED_CHILDREN = 40
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
@@ -23,7 +25,10 @@ def section_markdown(pack: Pack, section: Section) -> str:
     if section.children:
         lines.append("**In this section**")
         lines.append("")
-        lines.extend(f"- {_link(child)}" for child in section.children)
+        lines.extend(f"- {_link(child)}" for child in section.children[:MAX_LISTED_CHILDREN])
+        hidden = len(section.children) - MAX_LISTED_CHILDREN
+        if hidden > 0:
+            lines.append(f"- … and {hidden} more: `]` goes on, the outline lists them all")
         lines.append("")
     following = pack.sections[section.index + 1] if section.index + 1 < len(pack.sections) else None
     if following is not None:

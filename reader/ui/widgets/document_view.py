@@ -125,11 +125,12 @@ class DocumentView(ScrollView, can_focus=True):
         self._focused_item: int | None = None
         self._current_match: int | None = None
         self._pending_line: int | None = None
-        self._pending_first_match = False
+        self._pending_match: str | None = None
         self._markdown = ""
         self.first_screen_ready = False
         self.fully_rendered = False
         self._end_seen = False
+        self._waiting_for_size = False
         self._renderer_cache: BlockRenderer | None = None
         self._last_growth = 0.0
         self.render_started = 0.0
@@ -141,21 +142,32 @@ class DocumentView(ScrollView, can_focus=True):
         *,
         highlighter: Highlighter | None = None,
         scroll_to: int | None = None,
-        to_first_match: bool = False,
+        to_match: str | None = None,
     ) -> None:
-        """Replace the document; render the first screen now and the rest between frames."""
+        """Replace the document; render the first screen now and the rest between frames.
+
+        `to_match` is "first" or "last": select that search match once it is rendered.
+        Before the first layout the width is unknown, so rendering waits for it: text
+        wrapped at a guessed width would put resume positions and "read" marks wrong.
+        """
         self.render_started = time.perf_counter()
         self._markdown = markdown
         self._highlighter = highlighter
         self._pending_line = scroll_to
-        self._pending_first_match = to_first_match and highlighter is not None
+        self._pending_match = to_match if highlighter is not None else None
         self.scroll_to(0, 0, animate=False, immediate=True)
+        if not self.size.width:
+            self._waiting_for_size = True
+            self._document = _Document()
+            self._lines, self._items, self._matches = [], [], []
+            self.first_screen_ready = self.fully_rendered = False
+            return
         self._restart()
 
     def set_highlighter(self, highlighter: Highlighter | None, to_first_match: bool) -> None:
         """Change the highlighted search; keeps the place unless asked to jump."""
         self._highlighter = highlighter
-        self._pending_first_match = to_first_match and highlighter is not None
+        self._pending_match = "first" if to_first_match and highlighter is not None else None
         self._pending_line = None if to_first_match else round(self.scroll_y)
         self._rerender_all()
 
@@ -243,10 +255,13 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _after_growth(self) -> None:
         self.virtual_size = Size(self._width, len(self._lines))
-        if self._pending_first_match and self._matches:
-            self._pending_first_match = False
-            self._current_match = 0
-            self._scroll_to_spot(self._matches[0])
+        if self._pending_match == "last" and self._document.chunks:
+            pass  # the last match is only known once everything is rendered
+        elif self._pending_match and self._matches:
+            last = self._pending_match == "last"
+            self._pending_match = None
+            self._current_match = len(self._matches) - 1 if last else 0
+            self._scroll_to_spot(self._matches[self._current_match])
             self._publish()
         if self._pending_line is not None and len(self._lines) >= self._pending_line:
             line, self._pending_line = self._pending_line, None
@@ -272,8 +287,9 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _finish(self) -> None:
         self.fully_rendered = True
-        if self._pending_first_match:
-            self._pending_first_match = False
+        if self._pending_match:
+            self._after_growth()  # place the last match, or give up on a missing first one
+            self._pending_match = None
             self._publish()
 
     def render_everything(self) -> None:
@@ -294,7 +310,7 @@ class DocumentView(ScrollView, can_focus=True):
         renderer = self._current_renderer()
         for block in blocks:
             self._place(block, renderer)
-        if top_block is not None and self._pending_line is None and not self._pending_first_match:
+        if top_block is not None and self._pending_line is None and not self._pending_match:
             self._pending_line = self._document.blocks[top_block].start
         self._current_match = None
         self._after_growth()
@@ -342,7 +358,10 @@ class DocumentView(ScrollView, can_focus=True):
         return marks
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._text_width() != self._width and self._document.blocks:
+        if self._waiting_for_size and self.size.width:
+            self._waiting_for_size = False
+            self._restart()
+        elif self._text_width() != self._width and self._document.blocks:
             self._rerender_all()
 
     def restyle(self) -> None:

@@ -1,0 +1,108 @@
+"""Helpers for driving the real app with Pilot, the way a reader would.
+
+Every app is built through `create_app` (the same factory the command uses) and always
+with `no_state=True` or a temporary `state_dir`, and HOME/XDG point into a temp folder,
+so no test can touch the real home. Waiting is done by polling a condition with short
+pauses, never by a fixed long sleep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.pack import Pack, load_pack
+from reader.ui.app import ReaderApp, create_app
+from reader.ui.widgets.document_view import DocumentView
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CONTENT = REPO_ROOT / "content"
+SIZE = (100, 30)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Point HOME, XDG dirs and the reader's overrides at a throwaway folder."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.setenv("READER_CACHE_DIR", str(home / "reader-cache"))
+    monkeypatch.delenv("READER_STATE_DIR", raising=False)
+    monkeypatch.delenv("READER_RESTRICTED", raising=False)
+    return home
+
+
+@pytest.fixture
+def pack() -> Pack:
+    """The bundled eczema pack, freshly loaded (sections cache parsed text)."""
+    return load_pack(CONTENT)
+
+
+@pytest.fixture
+def app(pack: Pack) -> ReaderApp:
+    """The reader on the bundled pack, remembering nothing."""
+    return create_app(pack, no_state=True)
+
+
+async def wait_until(
+    pilot: Pilot,
+    condition: Callable[[], object],
+    timeout: float = 5.0,
+    what: str | Callable[[], str] = "",
+) -> None:
+    """Poll `condition` between short pauses; fail with `what` (text, or a function
+    called at failure time to describe what was seen instead) if it never holds."""
+    loop_time = 0.0
+    while not condition():
+        if loop_time >= timeout:
+            described = what() if callable(what) else what
+            pytest.fail(f"timed out after {timeout}s waiting for {described or condition}")
+        await pilot.pause(0.05)
+        loop_time += 0.05
+
+
+async def wait_for_index(pilot: Pilot, app: ReaderApp, timeout: float = 10.0) -> None:
+    """The search index is built in a worker after the first screen."""
+    await wait_until(pilot, lambda: app.search.index is not None, timeout, "the search index")
+
+
+async def wait_rendered(pilot: Pilot, view: DocumentView, timeout: float = 10.0) -> None:
+    """A big section renders between frames; wait until its last line exists."""
+    await wait_until(pilot, lambda: view.fully_rendered, timeout, "the document to render")
+
+
+def document(app: ReaderApp) -> DocumentView:
+    return app.main.query_one("#document", DocumentView)
+
+
+def text_of(app: ReaderApp) -> str:
+    """Everything the reading pane has rendered, as plain text."""
+    return "\n".join(document(app).plain_lines())
+
+
+def visible_lines(view: DocumentView) -> list[str]:
+    """The lines of the view that are on screen right now."""
+    top = round(view.scroll_y)
+    return view.plain_lines()[top : top + view.size.height]
+
+
+def static_text(app: ReaderApp, selector: str) -> str:
+    """The plain text a header Static shows."""
+    return str(app.main.query_one(selector).render())
+
+
+def record_notifications(app: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Keep (severity, message) of every notification the app shows, and still show it."""
+    seen: list[tuple[str, str]] = []
+    real_notify = app.notify
+
+    def notify(message: str, *args: object, **kwargs: object) -> None:
+        seen.append((str(kwargs.get("severity", "information")), str(message)))
+        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "notify", notify)
+    return seen
