@@ -222,6 +222,7 @@ class BlockRenderer:
             align = block.aligns[number] if number < len(block.aligns) else "left"
             table.add_column(
                 self._highlighted(header),
+                vertical="top",
                 overflow="fold",
                 justify=align if align in ("left", "center", "right") else "left",
             )

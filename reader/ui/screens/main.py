@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["NARROW_WIDTH", "MainScreen"]
 
 NARROW_WIDTH = 70
+SHORT_HEIGHT = 32
 
 
 class MainScreen(Screen[None]):
@@ -51,6 +52,8 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.apply_width(event.size.width)
+        # On a short terminal the comparison takes the whole body, or it shows two rows.
+        self.set_class(event.size.height < SHORT_HEIGHT, "-short")
 
     @property
     def narrow(self) -> bool:

@@ -384,8 +384,12 @@ class DocumentView(ScrollView, can_focus=True):
         self.scroll_relative(y=direction * max(1, self.size.height // 2), animate=False)
 
     def action_scroll_end(self) -> None:
+        """Straight to the end, like less: no animation across thousands of lines."""
         self.render_everything()
-        super().action_scroll_end()
+        self.scroll_end(animate=False, immediate=True)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False, immediate=True)
 
     def action_next_item(self, direction: int) -> None:
         """Move the link/summary focus, scrolling it into view."""

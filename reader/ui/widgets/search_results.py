@@ -11,6 +11,8 @@ from reader.sanitize import sanitize_line
 
 __all__ = ["SearchResults"]
 
+SNIPPET_CHARS = 90
+
 
 class SearchResults(OptionList):
     """Enter opens the highlighted result at its first match."""
@@ -27,7 +29,12 @@ class SearchResults(OptionList):
         if not hits:
             self.add_option(Option(Text(message or "No matches", style="italic"), disabled=True))
             return
-        self.add_options(Option(_prompt(hit), id=hit.id) for hit in hits)
+        options: list[Option | None] = []
+        for hit in hits:
+            if options:
+                options.append(None)  # a rule between results
+            options.append(Option(_prompt(hit), id=hit.id))
+        self.add_options(options)
         self.highlighted = 0
 
 
@@ -37,8 +44,12 @@ def _prompt(hit) -> Text:
     if hit.path:
         prompt.append("\n" + sanitize_line(hit.path), style="dim")
     if hit.snippet:
+        snippet = _marked(sanitize_line(hit.snippet), hit.snippet_spans, "")
+        if len(snippet) > SNIPPET_CHARS:  # two or three lines of a sidebar, not a paragraph
+            snippet.truncate(SNIPPET_CHARS)
+            snippet.append("…")
         prompt.append("\n")
-        prompt.append_text(_marked(sanitize_line(hit.snippet), hit.snippet_spans, ""))
+        prompt.append_text(snippet)
     return prompt
 
 
