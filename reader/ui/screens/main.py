@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["NARROW_WIDTH", "MainScreen"]
 
 NARROW_WIDTH = 70
+SIDEBAR_WIDTH = 32  # as in reader.tcss
+DOCUMENT_CHROME = 6  # reading pane padding (2 + 2) and its scrollbar (2), as in reader.tcss
 SHORT_HEIGHT = 32
 
 
@@ -48,7 +50,16 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.apply_width(self.app.size.width)
+        self.query_one("#document", DocumentView).width_hint = self._document_width
         self.app.start_reading()  # type: ignore[attr-defined]
+
+    def _document_width(self) -> int:
+        """The reading pane's text width as the stylesheet will lay it out."""
+        width = self.app.size.width
+        if self.query_one("#sidebar").display and not self.narrow:
+            width -= min(SIDEBAR_WIDTH, width * 40 // 100) + 1  # its border
+        return width - DOCUMENT_CHROME
 
     def on_resize(self, event: events.Resize) -> None:
         self.apply_width(event.size.width)

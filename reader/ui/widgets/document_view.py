@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -131,6 +132,9 @@ class DocumentView(ScrollView, can_focus=True):
         self.fully_rendered = False
         self._end_seen = False
         self._waiting_for_size = False
+        #: Before the first layout, the owner's estimate of the text width: waiting for
+        #: the layout costs the first screen a frame or more.
+        self.width_hint: Callable[[], int] | None = None
         self._renderer_cache: BlockRenderer | None = None
         self._last_growth = 0.0
         self.render_started = 0.0
@@ -156,7 +160,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._pending_line = scroll_to
         self._pending_match = to_match if highlighter is not None else None
         self.scroll_to(0, 0, animate=False, immediate=True)
-        if not self.size.width:
+        if not self.size.width and self.width_hint is None:
             self._waiting_for_size = True
             self._document = _Document()
             self._lines, self._items, self._matches = [], [], []
@@ -216,7 +220,10 @@ class DocumentView(ScrollView, can_focus=True):
         return BlockRenderer(self.app.console, styles, self._highlighter)
 
     def _text_width(self) -> int:
-        return max(4, min(self.scrollable_content_region.width or 80, MAX_TEXT_WIDTH))
+        width = self.scrollable_content_region.width
+        if not width and self.width_hint is not None:
+            width = self.width_hint()
+        return max(4, min(width or 80, MAX_TEXT_WIDTH))
 
     def _fill(
         self, *, until_lines: int | None = None, budget: float | None = None, publish: bool = True
@@ -255,7 +262,9 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _after_growth(self) -> None:
         self.virtual_size = Size(self._width, len(self._lines))
-        if self._pending_match == "last" and self._document.chunks:
+        if not self.size.height:
+            pass  # not laid out yet: a scroll now would be clamped to 0; on_resize retries
+        elif self._pending_match == "last" and self._document.chunks:
             pass  # the last match is only known once everything is rendered
         elif self._pending_match and self._matches:
             last = self._pending_match == "last"
@@ -263,7 +272,11 @@ class DocumentView(ScrollView, can_focus=True):
             self._current_match = len(self._matches) - 1 if last else 0
             self._scroll_to_spot(self._matches[self._current_match])
             self._publish()
-        if self._pending_line is not None and len(self._lines) >= self._pending_line:
+        if (
+            self._pending_line is not None
+            and len(self._lines) >= self._pending_line
+            and self.size.height
+        ):
             line, self._pending_line = self._pending_line, None
             self.scroll_to(0, line, animate=False, immediate=True)
         if len(self._lines) >= self.size.height or not self._document.chunks:
@@ -363,6 +376,8 @@ class DocumentView(ScrollView, can_focus=True):
             self._restart()
         elif self._text_width() != self._width and self._document.blocks:
             self._rerender_all()
+        elif self._pending_line is not None or self._pending_match:
+            self._after_growth()  # a place or match asked for before the first layout
 
     def restyle(self) -> None:
         """A theme change rebuilds the blocks, since link and code colours live in them."""
