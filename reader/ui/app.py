@@ -300,6 +300,11 @@ class ReaderApp(App[int]):
         else:
             self.main.query_one("#document").focus()
 
+    def _close_comparison(self) -> None:
+        panels = self.main.query(ComparisonPanel)
+        if panels and panels.first().has_class("-open"):
+            panels.first().remove_class("-open")
+
     def action_toggle_sidebar(self) -> None:
         shown = not self.main.query_one("#sidebar").display
         self.main.show_sidebar(shown)
@@ -310,6 +315,7 @@ class ReaderApp(App[int]):
 
     def action_focus_search(self) -> None:
         box = self.main.query_one(SearchBox)
+        self._close_comparison()  # on a short terminal it would hide the results
         if self.focused is box:
             box.insert_text_at_cursor("/")  # the priority binding took the key from the box
             return
