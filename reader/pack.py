@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -365,11 +364,3 @@ def _comparison(pack: Pack, wanted: object) -> str | None:
             if _VERSUS.search(summary[1]) and "|" in markdown[summary.end() :]:
                 return section.id
     return None
-
-
-def relative_path(path: Path, root: Path) -> str:
-    """A path relative to the pack root, with forward slashes, for messages."""
-    try:
-        return PurePosixPath(os.path.relpath(path, root)).as_posix()
-    except ValueError:
-        return str(path)

@@ -137,7 +137,6 @@ class DocumentView(ScrollView, can_focus=True):
         self.width_hint: Callable[[], int] | None = None
         self._renderer_cache: BlockRenderer | None = None
         self._last_growth = 0.0
-        self.render_started = 0.0
 
     # ----------------------------------------------------------------- loading
     def show(
@@ -154,7 +153,6 @@ class DocumentView(ScrollView, can_focus=True):
         Before the first layout the width is unknown, so rendering waits for it: text
         wrapped at a guessed width would put resume positions and "read" marks wrong.
         """
-        self.render_started = time.perf_counter()
         self._markdown = markdown
         self._highlighter = highlighter
         self._pending_line = scroll_to
