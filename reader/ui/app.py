@@ -7,12 +7,13 @@ the real wiring. Widgets post messages; this class decides what they mean.
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
@@ -25,12 +26,13 @@ from reader.state_store import StateStore
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
 from reader.ui.section_footer import INTERNAL_LINK, section_markdown
-from reader.ui.widgets.comparison import ComparisonPanel
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
-from reader.ui.widgets.outline import Outline
-from reader.ui.widgets.search_box import SearchBox
-from reader.ui.widgets.search_results import SearchResults
+
+if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
+    from textual.widgets import Input, OptionList
+
+    from reader.ui.widgets.outline import Outline
 
 __all__ = ["ReaderApp", "create_app", "run_app"]
 
@@ -101,6 +103,7 @@ class ReaderApp(App[int]):
         self.title = sanitize_line(pack.title)
         self.main = MainScreen(pack)
         self.handle_signals = False  # run_app turns it on; tests keep their own loop clean
+        self._held_keys: list[events.Key] = []
 
     # ------------------------------------------------------------------ layout
     def get_default_screen(self) -> MainScreen:
@@ -122,6 +125,43 @@ class ReaderApp(App[int]):
                 loop.add_signal_handler(signum, self.hang_up)
         self.search.start_indexing()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+        self.call_after_refresh(self._finish_screen)
+
+    async def _finish_screen(self) -> None:
+        """After the first frame: mount the rest, then replay the keys that waited.
+
+        A big section's rendering between frames waits meanwhile: every step of a mount
+        would otherwise queue behind one of its slices.
+        """
+        document = self.main.query_one("#document", DocumentView)
+        document.pause_rendering()
+        try:
+            await self.main.mount_chrome()
+        finally:
+            document.resume_rendering()
+        self._show_progress()
+        if self.current is not None and self.main.outline is not None:
+            self.main.outline.reveal(self.current.id)
+        held, self._held_keys = self._held_keys, []
+        for key in held:  # the very events, untouched: a new one would name us as sender
+            self.post_message(key)
+        _resume_garbage_collection()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys pressed before the sidebar and footer exist wait for them, in order.
+
+        Type-ahead is common over SSH: "/" and a query typed while the reader starts
+        must reach the search box, not the reading pane.
+        """
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and not self.main.chrome_ready
+            and self.main.is_attached
+        ):
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
 
     def _restyle(self) -> None:
         for view in self.main.query(DocumentView):
@@ -155,9 +195,9 @@ class ReaderApp(App[int]):
             scroll_to=scroll or None,
             to_match=to_match,
         )
-        self.main.query_one(Outline).call_after_refresh(
-            self.main.query_one(Outline).reveal, section.id
-        )
+        outline = self.main.outline
+        if outline is not None:
+            outline.call_after_refresh(outline.reveal, section.id)
         arriving = Position(section.id, float(scroll))
 
         def remember_jump(state: ReadingState) -> None:  # one locked write per jump
@@ -220,27 +260,26 @@ class ReaderApp(App[int]):
         else:
             self._step(event.direction)
 
-    @on(Outline.SectionSelected)
-    def _outline_selected(self, event: Outline.SectionSelected) -> None:
+    def on_outline_section_selected(self, event: Outline.SectionSelected) -> None:
         self.open_section(event.section_id)
         if self.main.narrow and self.main.sidebar_choice:
             self.action_toggle_sidebar()
         self.main.query_one("#document").focus()
 
     # ------------------------------------------------------------------ search
-    @on(SearchBox.Changed, "#search")
-    def _search_changed(self, event: SearchBox.Changed) -> None:
-        self.search.run(event.value)
+    # Handlers by name, not @on(SearchBox.Changed): the class is imported after the
+    # first frame. Dialogs have inputs and option lists of their own, hence the checks.
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.main.search_box:
+            self.search.run(event.value)
 
-    @on(SearchBox.Submitted, "#search")
-    def _search_submitted(self, event: SearchBox.Submitted) -> None:
-        if self.search.hits:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self.main.search_box and self.search.hits:
             self.search.open_result(self.search.hits[0].id)
             self.main.query_one("#document").focus()
 
-    @on(SearchResults.OptionSelected, "#results")
-    def _result_chosen(self, event: SearchResults.OptionSelected) -> None:
-        if event.option.id:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list is self.main.results and event.option.id:
             self.search.open_result(event.option.id)
             self.main.query_one("#document").focus()
 
@@ -287,11 +326,10 @@ class ReaderApp(App[int]):
 
     # ------------------------------------------------------------------ panels
     def action_toggle_comparison(self) -> None:
-        panels = self.main.query(ComparisonPanel)
-        if not panels:
+        panel = self.main.comparison
+        if panel is None:
             self.notify("This pack has no comparison table", markup=False)
             return
-        panel = panels.first()
         opening = not panel.has_class("-open")
         panel.set_class(opening, "-open")
         if opening:
@@ -301,20 +339,21 @@ class ReaderApp(App[int]):
             self.main.query_one("#document").focus()
 
     def _close_comparison(self) -> None:
-        panels = self.main.query(ComparisonPanel)
-        if panels and panels.first().has_class("-open"):
-            panels.first().remove_class("-open")
+        if self.main.comparison is not None:
+            self.main.comparison.remove_class("-open")
 
     def action_toggle_sidebar(self) -> None:
         shown = not self.main.query_one("#sidebar").display
         self.main.show_sidebar(shown)
-        if shown:
-            self.main.query_one(Outline).focus()
+        if shown and self.main.outline is not None:
+            self.main.outline.focus()
         else:
             self.main.query_one("#document").focus()
 
     def action_focus_search(self) -> None:
-        box = self.main.query_one(SearchBox)
+        box = self.main.search_box
+        if box is None:
+            return
         self._close_comparison()  # on a short terminal it would hide the results
         if self.focused is box:
             box.insert_text_at_cursor("/")  # the priority binding took the key from the box
@@ -324,8 +363,8 @@ class ReaderApp(App[int]):
         self.main.set_focus(box)
 
     def action_focus_results(self) -> None:
-        results = self.main.query_one(SearchResults)
-        if results.display:
+        results = self.main.results
+        if results is not None and results.display:
             results.focus()
 
     def action_clear_search(self) -> None:
@@ -334,8 +373,8 @@ class ReaderApp(App[int]):
 
     def action_back_out(self) -> None:
         """Esc closes whatever is open, innermost first; the place is kept."""
-        panel = self.main.query(ComparisonPanel)
-        if panel and panel.first().has_class("-open"):
+        panel = self.main.comparison
+        if panel is not None and panel.has_class("-open"):
             self.action_toggle_comparison()
         elif self.search.active:
             self.action_clear_search()
@@ -353,6 +392,9 @@ class ReaderApp(App[int]):
         """Every key by where it works, straight from the bindings."""
         from reader.ui.screens.bookmarks import BookmarksScreen
         from reader.ui.screens.external_link import ExternalLinkScreen
+        from reader.ui.widgets.outline import Outline
+        from reader.ui.widgets.search_box import SearchBox
+        from reader.ui.widgets.search_results import SearchResults
 
         return [
             (
@@ -443,7 +485,8 @@ class ReaderApp(App[int]):
         self.notify("Reading progress reset", markup=False, timeout=3)
 
     def _show_progress(self) -> None:
-        self.main.query_one(Outline).set_read(self.reading.read)
+        if self.main.outline is not None:
+            self.main.outline.set_read(self.reading.read)
         self.refresh_status()
 
     # ------------------------------------------------------------------ safety
@@ -496,6 +539,17 @@ class ReaderApp(App[int]):
         """
         signal.alarm(HANG_UP_GRACE)
         self.save_and_exit()
+
+
+def _resume_garbage_collection() -> None:
+    """After the first frame: `reader` ran start-up with the cyclic collector off.
+
+    What start-up allocated lives as long as the app, so it is frozen out of every
+    later collection, which then scan only what reading allocates: shorter pauses.
+    """
+    if not gc.isenabled():  # the command turned it off; tests and embedders never do
+        gc.freeze()
+        gc.enable()
 
 
 def _remember(state: ReadingState, section_id: str, scroll: float) -> None:

@@ -92,8 +92,9 @@ class SearchController:
     def run(self, query: str) -> None:
         """Search for `query` (empty: back to the outline)."""
         self.query = query
-        results = self.app.main.query_one("#results")
-        outline = self.app.main.query_one("#outline")
+        results, outline = self.app.main.results, self.app.main.outline
+        if results is None or outline is None:
+            return  # the sidebar is not mounted yet: nothing to show results in
         if not self.active:
             self.hits, self.result_position = [], None
             results.display, outline.display = False, True
@@ -112,7 +113,8 @@ class SearchController:
             return  # a newer keystroke has already asked again
         self.hits = hits
         self.result_position = None
-        self.app.main.query_one("#results").show_hits(hits, f"Nothing matches “{query.strip()}”")
+        if self.app.main.results is not None:
+            self.app.main.results.show_hits(hits, f"Nothing matches “{query.strip()}”")
         self.app.refresh_status()
 
     def open_result(self, section_id: str) -> None:
@@ -145,8 +147,8 @@ class SearchController:
         return partial(match_spans, query=query)
 
     def clear(self) -> None:
-        box = self.app.main.query_one("#search")
-        box.value = ""
+        if self.app.main.search_box is not None:
+            self.app.main.search_box.value = ""
         self.run("")
         self.app.main.query_one("#document").set_highlighter(None, to_first_match=False)
 

@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.sanitize import sanitize_line
+from reader.ui.styles import use_stylesheet
 
 if TYPE_CHECKING:
     from reader.pack import Pack
@@ -34,6 +35,7 @@ class BookmarksScreen(ModalScreen[None]):
 
     def __init__(self, pack: Pack, bookmarks: list[Bookmark]) -> None:
         super().__init__()
+        use_stylesheet(self.app, "dialogs.tcss")
         self.pack = pack
         self.bookmarks = sorted(bookmarks, key=lambda bookmark: -bookmark.created)
 

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.sanitize import sanitize_line
+from reader.ui.styles import use_stylesheet
 
 __all__ = ["ExternalLinkScreen"]
 
@@ -28,6 +29,7 @@ class ExternalLinkScreen(ModalScreen[None]):
 
     def __init__(self, url: str) -> None:
         super().__init__()
+        use_stylesheet(self.app, "dialogs.tcss")
         self.url = sanitize_line(url)
 
     def compose(self) -> ComposeResult:

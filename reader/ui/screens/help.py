@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.ui.styles import use_stylesheet
+
 __all__ = ["HelpScreen"]
 
 
@@ -26,6 +28,7 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, groups: list[tuple[str, Iterable[BindingType]]]) -> None:
         super().__init__()
+        use_stylesheet(self.app, "dialogs.tcss")
         self.groups = groups
 
     def compose(self) -> ComposeResult:

@@ -1,4 +1,11 @@
-"""The reading screen: header, sidebar (search box, outline, results), reading pane."""
+"""The reading screen: header, sidebar (search box, outline, results), reading pane.
+
+The first frame holds the header and the reading pane, with the sidebar's frame
+already in place so the text never reflows; the search box, outline, results list,
+footer and comparison panel (and the Textual widgets behind them) are imported and
+mounted right after it. The text is on the terminal sooner, and keys pressed in
+between wait for them (see `ReaderApp.on_event`).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +15,18 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Static
 
-from reader.ui.widgets.comparison import ComparisonPanel
+from reader.ui.styles import use_stylesheet
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
-from reader.ui.widgets.outline import Outline
-from reader.ui.widgets.search_box import SearchBox
-from reader.ui.widgets.search_results import SearchResults
 
 if TYPE_CHECKING:
     from reader.pack import Pack
+    from reader.ui.widgets.comparison import ComparisonPanel
+    from reader.ui.widgets.outline import Outline
+    from reader.ui.widgets.search_box import SearchBox
+    from reader.ui.widgets.search_results import SearchResults
 
 __all__ = ["NARROW_WIDTH", "MainScreen"]
 
@@ -35,19 +43,43 @@ class MainScreen(Screen[None]):
         super().__init__(id="reader")
         self.pack = pack
         self.sidebar_choice: bool | None = None  # None: follow the terminal's width
+        #: Mounted after the first frame (see `mount_chrome`); None until then.
+        self.search_box: SearchBox | None = None
+        self.outline: Outline | None = None
+        self.results: SearchResults | None = None
+        self.comparison: ComparisonPanel | None = None
+        self.chrome_ready = False
 
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="header")
-        with Vertical(id="body"):
-            with Horizontal(id="main"):
-                with Vertical(id="sidebar"):
-                    yield SearchBox(id="search")
-                    yield Outline(self.pack, id="outline")
-                    yield SearchResults(id="results")
-                yield DocumentView(id="document")
-            if self.pack.comparison_id:
-                yield ComparisonPanel(self.pack, id="comparison")
-        yield Footer()
+        with Vertical(id="body"), Horizontal(id="main"):
+            yield Vertical(id="sidebar")
+            yield DocumentView(id="document")
+        # Holds the footer's line, so the reading pane keeps its height (and a resumed
+        # place its line) when the footer replaces it.
+        yield Static(id="footer-space")
+
+    async def mount_chrome(self) -> None:
+        """Everything but the text: search box, outline, results, comparison, footer."""
+        from textual.widgets import Footer
+
+        from reader.ui.widgets.comparison import ComparisonPanel
+        from reader.ui.widgets.outline import Outline
+        from reader.ui.widgets.search_box import SearchBox
+        from reader.ui.widgets.search_results import SearchResults
+
+        use_stylesheet(self.app, "chrome.tcss")
+        self.search_box = SearchBox(id="search")
+        self.outline = Outline(self.pack, id="outline")
+        self.results = SearchResults(id="results")
+        await self.query_one("#sidebar").mount_all([self.search_box, self.outline, self.results])
+        if self.pack.comparison_id:
+            self.comparison = ComparisonPanel(self.pack, id="comparison")
+            await self.query_one("#body").mount(self.comparison)
+        with self.app.batch_update():
+            await self.query_one("#footer-space").remove()
+            await self.mount(Footer())
+        self.chrome_ready = True
 
     def on_mount(self) -> None:
         self.apply_width(self.app.size.width)

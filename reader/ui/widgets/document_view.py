@@ -137,6 +137,8 @@ class DocumentView(ScrollView, can_focus=True):
         self.width_hint: Callable[[], int] | None = None
         self._renderer_cache: BlockRenderer | None = None
         self._last_growth = 0.0
+        self._paused = False
+        self._continue_when_resumed = False
 
     # ----------------------------------------------------------------- loading
     def show(
@@ -281,9 +283,22 @@ class DocumentView(ScrollView, can_focus=True):
             self.first_screen_ready = True
         self.refresh()
 
+    def pause_rendering(self) -> None:
+        """Stop rendering between frames for a while (the rest of the screen is mounting)."""
+        self._paused = True
+
+    def resume_rendering(self) -> None:
+        self._paused = False
+        if self._continue_when_resumed:
+            self._continue_when_resumed = False
+            self.call_later(self._continue)
+
     def _continue(self) -> None:
         """Render the next slice; the scrollbar and screen update a few times a second."""
         if not self._document.chunks:
+            return
+        if self._paused:
+            self._continue_when_resumed = True
             return
         self._fill(budget=SLICE_BUDGET, publish=False)
         now = time.perf_counter()
