@@ -136,7 +136,7 @@ class ReaderApp(App[int]):
         document = self.main.query_one("#document", DocumentView)
         document.pause_rendering()
         try:
-            await self.main.mount_chrome()
+            await self.main.mount_chrome(on_search=self.search.run)
         finally:
             document.resume_rendering()
         self._show_progress()
@@ -267,12 +267,9 @@ class ReaderApp(App[int]):
         self.main.query_one("#document").focus()
 
     # ------------------------------------------------------------------ search
-    # Handlers by name, not @on(SearchBox.Changed): the class is imported after the
+    # Handlers by name, not @on(SearchBox.Submitted): the class is imported after the
     # first frame. Dialogs have inputs and option lists of their own, hence the checks.
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input is self.main.search_box:
-            self.search.run(event.value)
-
+    # Typing calls self.search.run straight from the box (see SearchBox).
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input is self.main.search_box and self.search.hits:
             self.search.open_result(self.search.hits[0].id)

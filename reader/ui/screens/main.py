@@ -9,6 +9,7 @@ between wait for them (see `ReaderApp.on_event`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -59,8 +60,11 @@ class MainScreen(Screen[None]):
         # place its line) when the footer replaces it.
         yield Static(id="footer-space")
 
-    async def mount_chrome(self) -> None:
-        """Everything but the text: search box, outline, results, comparison, footer."""
+    async def mount_chrome(self, on_search: Callable[[str], object]) -> None:
+        """Everything but the text: search box, outline, results, comparison, footer.
+
+        `on_search` gets the search box's text as it changes.
+        """
         from textual.widgets import Footer
 
         from reader.ui.widgets.comparison import ComparisonPanel
@@ -69,7 +73,7 @@ class MainScreen(Screen[None]):
         from reader.ui.widgets.search_results import SearchResults
 
         use_stylesheet(self.app, "chrome.tcss")
-        self.search_box = SearchBox(id="search")
+        self.search_box = SearchBox(on_change=on_search, id="search")
         self.outline = Outline(self.pack, id="outline")
         self.results = SearchResults(id="results")
         await self.query_one("#sidebar").mount_all([self.search_box, self.outline, self.results])

@@ -23,8 +23,20 @@ class SearchResults(OptionList):
         Binding("escape", "app.clear_search", "Clear search", id="results.clear"),
     ]
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[object, ...] | None = None
+
     def show_hits(self, hits: list, message: str = "") -> None:
-        """Replace the list with `hits` (reader.search.SearchHit) or a one-line message."""
+        """Replace the list with `hits` (reader.search.SearchHit) or a one-line message.
+
+        Typing on often leaves the results as they were ("barrie" → "barrier"); the
+        list is then left alone, since rebuilding it is most of a keystroke's cost.
+        """
+        shown = (message, *(_key(hit) for hit in hits)) if hits else (message,)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.clear_options()
         if not hits:
             self.add_option(Option(Text(message or "No matches", style="italic"), disabled=True))
@@ -44,13 +56,20 @@ def _prompt(hit) -> Text:
     if hit.path:
         prompt.append("\n" + sanitize_line(hit.path), style="dim")
     if hit.snippet:
-        snippet = _marked(sanitize_line(hit.snippet), hit.snippet_spans, "")
-        if len(snippet) > SNIPPET_CHARS:  # two or three lines of a sidebar, not a paragraph
-            snippet.truncate(SNIPPET_CHARS)
+        text = sanitize_line(hit.snippet)
+        # Two or three lines of a sidebar, not a paragraph. The string is cut before it
+        # becomes Text: Text.truncate measures every character's cells, slowly.
+        snippet = _marked(text[:SNIPPET_CHARS], hit.snippet_spans, "")
+        if len(text) > SNIPPET_CHARS:
             snippet.append("…")
         prompt.append("\n")
         prompt.append_text(snippet)
     return prompt
+
+
+def _key(hit) -> tuple[object, ...]:
+    """What a result shows: the same key, the same lines."""
+    return hit.id, hit.title, hit.path, hit.snippet, hit.snippet_spans, hit.title_spans
 
 
 def _marked(text: str, spans: tuple[tuple[int, int], ...], style: str) -> Text:
