@@ -70,9 +70,13 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path: Path) -> None:
         bare = report["first_screen"]["bare"]
         assert bare["ok"] == bare["runs"] >= 1, bare  # the polling saw the bare app's line
         assert all(bare["quit_clean"]), "the bare app did not quit on q"
-        left = subprocess.run(["tmux", "-L", socket, "list-sessions"], capture_output=True)
-        assert left.returncode != 0, "the harness left its tmux server running"
-        assert not (Path(f"/tmp/tmux-{os.getuid()}") / socket).exists()
+        typed = report["keystroke"]
+        assert typed["status"] == "ok", typed  # every key's results reached the screen
+        assert typed["keystrokes"] >= 50 and 0 < typed["p50_s"] <= typed["p95_s"], typed
+        for used in (socket, f"{socket}-keys"):
+            left = subprocess.run(["tmux", "-L", used, "list-sessions"], capture_output=True)
+            assert left.returncode != 0, f"the harness left its tmux server {used} running"
+            assert not (Path(f"/tmp/tmux-{os.getuid()}") / used).exists()
 
 
 def test_generators_are_deterministic_and_sized(tmp_path: Path) -> None:
