@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import atexit
 import contextlib
+import gc
 import inspect
 import json
 import math
@@ -635,7 +636,8 @@ async def _open_once(
     """
     from reader.pack import load_pack
 
-    app = make_app(load_pack(pack_path))  # a fresh pack each time: no warm parse cache
+    pack = load_pack(pack_path)  # a fresh pack each time: no warm parse cache
+    app = make_app(pack)
     result.update(status="timeout", first_screen_s=None, fully_rendered_s=None)
     async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
         started = time.perf_counter()
@@ -701,6 +703,10 @@ async def measure_open(cases: list[dict[str, str]], runs: int, timeout: float) -
     notes: list[str] = []
 
     def make_app(pack: Any) -> Any:
+        # As `reader` starts it: the cyclic GC off until the app's first frame, when the
+        # app freezes what start-up allocated and turns it back on (see reader.cli.main).
+        gc.collect()
+        gc.disable()
         return create_app(pack, no_state=True)
 
     results: dict[str, Any] = {}
