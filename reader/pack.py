@@ -16,9 +16,17 @@ from pathlib import Path, PurePosixPath
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
 from reader.links import LinkTarget, resolve_href
-from reader.markdown import Link, github_slug, iter_links, parse, plain_text, strip_inline_markup
+from reader.markdown import (
+    Link,
+    github_slug,
+    github_slugs,
+    heading_titles,
+    iter_links,
+    parse,
+    plain_text,
+)
 from reader.sanitize import sanitize_line
-from reader.scan import Heading, scan_markdown
+from reader.scan import scan_lines
 
 __all__ = ["LinkTarget", "Pack", "PackError", "Problem", "Section", "load_pack"]
 
@@ -170,7 +178,8 @@ def load_pack(path: Path | str | None = None) -> Pack:
     files = discover_files(root_path, problems, order=manifest.get("order"))
     for pack_file in files:
         read_markdown(pack_file, problems)
-    files = [pack_file for pack_file in files if pack_file.text.strip()]
+    # Files with more than whitespace: `text.strip()` would copy every text to say so.
+    files = [pack_file for pack_file in files if pack_file.text and not pack_file.text.isspace()]
     if not files:  # say why: "binary file" or "empty file" beats "no Markdown here"
         why = "; ".join(str(problem) for problem in problems[:3])
         raise PackError(
@@ -215,30 +224,29 @@ def _pack_title(path: Path, manifest: dict[str, object], sections: list[Section]
 def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
     """Cut a file into sections at its headings; the text before them is one more."""
     lines = pack_file.lines
-    scan = scan_markdown(lines)
+    headings, body_start, front_matter_title, break_lines = scan_lines(lines)
     offsets = pack_file.line_offsets
-    headings = list(scan.headings)
-    if not headings or _has_text(lines[scan.body_start : headings[0].line]):
-        title = scan.front_matter_title or _title_from_name(pack_file.relative)
-        first_level = min((h.level for h in headings), default=1)
-        headings.insert(0, Heading(first_level, title, scan.body_start, scan.body_start))
+    # Each heading is (level, raw text, first line, line after), as `scan_lines` gives it.
+    if not headings or _has_text(lines[body_start : headings[0][2]]):
+        title = front_matter_title or _title_from_name(pack_file.relative)
+        first_level = min((heading[0] for heading in headings), default=1)
+        headings.insert(0, (first_level, title, body_start, body_start))
+    ends = [heading[2] for heading in headings[1:]]  # a section ends where the next starts
+    ends.append(len(lines))
+    titles = heading_titles([heading[1] for heading in headings])
+    if "" in titles:  # one look for the rare empty heading, not a test per title
+        titles = [title or "(untitled)" for title in titles]
     sections: list[Section] = []
-    for number, heading in enumerate(headings):
-        end_line = headings[number + 1].line if number + 1 < len(headings) else len(lines)
-        start, end = offsets[heading.line], offsets[end_line]
-        title = sanitize_line(strip_inline_markup(heading.text)) or "(untitled)"
-        section = Section(
-            "",
-            title,
-            heading.level,
-            pack_file,
-            heading.line + 1,
-            end_line,
-            start,
-            end,
-            anchor=github_slug(title),
-        )
-        sections.extend(_cut_if_huge(section, scan.break_lines, problems))
+    for (level, _, line, _), title, anchor, end_line in zip(
+        headings, titles, github_slugs(titles), ends, strict=True
+    ):
+        start, end = offsets[line], offsets[end_line]
+        section = Section("", title, level, pack_file, line + 1, end_line, start, end)
+        section.anchor = anchor  # set apart: a keyword argument costs more than this
+        if end - start <= MAX_SECTION_CHARS:
+            sections.append(section)
+        else:
+            sections.extend(_cut_if_huge(section, break_lines, problems))
     return sections
 
 
@@ -303,38 +311,52 @@ def _index(pack: Pack) -> None:
     seen: dict[str, int] = {}
     stack: list[Section] = []
     current_file: PackFile | None = None
+    relative = ""
     file_anchors: dict[str, int] = {}
+    by_id, anchors, problems = pack.by_id, pack._anchors, pack.problems
     for index, section in enumerate(pack.sections):
         section.index = index
         if section.file is not current_file:
             current_file, stack, file_anchors = section.file, [], {}
-            pack._file_starts[section.path] = section
-        while stack and stack[-1].level >= section.level:
+            relative = current_file.relative  # section.path, looked up once a file
+            pack._file_starts[relative] = section
+        level = section.level
+        while stack and stack[-1].level >= level:
             stack.pop()
         if len(stack) >= MAX_LEVEL_DEPTH:
             stack = stack[: MAX_LEVEL_DEPTH - 1]
-        section.parent = stack[-1] if stack else None
+        parent = stack[-1] if stack else None
+        section.parent = parent
         section.depth = len(stack)
-        if section.parent is not None:
-            section.parent.children.append(section)
+        if parent is not None:
+            parent.children.append(section)
         stack.append(section)
-        section.id = _unique(section.anchor or github_slug(section.title) or "section", seen)
-        if section.anchor:
-            anchor = _unique(section.anchor, file_anchors)
-            if anchor != section.anchor:
-                pack.problems.append(
+        # `_unique` inline for a slug not seen yet, the usual case: same result, no call.
+        anchor = section.anchor
+        slug = anchor or github_slug(section.title) or "section"
+        if slug in seen:
+            slug = _unique(slug, seen)
+        else:
+            seen[slug] = 0
+        section.id = slug
+        if anchor:
+            if anchor in file_anchors:
+                unique = _unique(anchor, file_anchors)
+                problems.append(
                     Problem(
-                        section.path,
+                        relative,
                         section.start_line,
                         f"duplicate heading '{section.title}': its anchor"
-                        f" is #{anchor}, links to #{section.anchor} go to"
+                        f" is #{unique}, links to #{anchor} go to"
                         " the first one",
                         severity="warning",
                     )
                 )
-            section.anchor = anchor
-            pack._anchors.setdefault((section.path, anchor), section)
-        pack.by_id[section.id] = section
+                section.anchor = anchor = unique
+            else:
+                file_anchors[anchor] = 0
+            anchors.setdefault((relative, anchor), section)
+        by_id[slug] = section
 
 
 def _unique(slug: str, seen: dict[str, int]) -> str:
@@ -353,14 +375,43 @@ def _unique(slug: str, seen: dict[str, int]) -> str:
 
 
 def _comparison(pack: Pack, wanted: object) -> str | None:
-    """The section holding the pack's comparison: named in the manifest, or found."""
+    """The section holding the pack's comparison: named in the manifest, or found.
+
+    Runs after `_index`, whose section numbers and first section of each file it uses.
+    """
     if isinstance(wanted, str) and wanted in pack.by_id:
         return wanted
-    for section in pack.sections:
-        markdown = section.markdown
-        if "<details" not in markdown:
-            continue
-        for summary in _SUMMARY.finditer(markdown):
-            if _VERSUS.search(summary[1]) and "|" in markdown[summary.end() :]:
+    # The first section that holds "<details" and a comparison in it. Each file is searched
+    # once for "<details", and only the sections around what is found are looked at:
+    # checking all 20,000 sections of a file, or copying each out, took milliseconds.
+    sections = pack.sections
+    firsts = [section.index for section in pack._file_starts.values()]  # in file order
+    for first, stop in itertools.pairwise([*firsts, len(sections)]):
+        text = sections[first].file.text
+        at = text.find("<details")
+        while at >= 0:
+            number = bisect.bisect_right(sections, at, first, stop, key=_start) - 1
+            section = sections[number] if number >= first else None
+            if section is None or at + len("<details") > section.end:
+                at = text.find("<details", at + 1)  # before the first section, or across two
+                continue
+            if _holds_comparison(text, section):
                 return section.id
+            at = text.find("<details", section.end)
     return None
+
+
+def _start(section: Section) -> int:
+    return section.start
+
+
+def _holds_comparison(text: str, section: Section) -> bool:
+    """A `<summary>` saying "vs" or "versus", and a table after it, within the section.
+
+    The section is searched in place, giving the answers a search of `section.markdown`
+    would: the pattern has no anchors or lookbehinds for the slice's edges to change.
+    """
+    for summary in _SUMMARY.finditer(text, section.start, section.end):
+        if _VERSUS.search(summary[1]) and text.find("|", summary.end(), section.end) >= 0:
+            return True
+    return False

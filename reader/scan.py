@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-__all__ = ["FileScan", "Heading", "scan_markdown"]
+__all__ = ["FileScan", "Heading", "RawHeading", "scan_lines", "scan_markdown"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")  # `_ATX` up to its text, for `_atx`
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -29,6 +30,7 @@ _DETAILS_OPEN = re.compile(r"<details(?=[\s/>]|$)", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 _ENDS_AT_BLANK = re.compile(r"^$")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +53,24 @@ class FileScan:
     break_lines: list[int]  # blank lines outside code, HTML and details: safe places to split
 
 
+#: A heading as the loader needs it: (level, raw inline text, first line, line after).
+RawHeading = tuple[int, str, int, int]
+
+
 def scan_markdown(lines: list[str]) -> FileScan:
     """Scan lines (without line endings) for headings and safe split points."""
-    headings: list[Heading] = []
+    raw, start, title, break_lines = scan_lines(lines)
+    headings = [Heading(level, text, line, end_line) for level, text, line, end_line in raw]
+    return FileScan(headings, start, title, break_lines)
+
+
+def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, list[int]]:
+    """What `scan_markdown` finds, with headings as plain tuples.
+
+    The loader reads each heading once; building 20,000 frozen dataclasses it throws
+    away costs more than the tuples do.
+    """
+    headings: list[RawHeading] = []
     break_lines: list[int] = []
     start, title = _front_matter(lines)
     fence: tuple[str, int, int] | None = None  # marker, its length, the list's indent
@@ -65,97 +82,163 @@ def scan_markdown(lines: list[str]) -> FileScan:
 
     for number in range(start, len(lines)):
         line = lines[number]
-        blank = not line.strip(" \t")
         if fence is not None:
-            if not blank and _indent(line) < fence[2]:
+            # A top-level fence (indent 0) never ends by dedent, so skip measuring indents.
+            if fence[2] and line.strip(" \t") and _indent(line) < fence[2]:
                 fence = list_indent = None  # the list item ends, and its code block with it
             else:
                 if _closes_fence(line, fence):
                     fence = None
                 continue
-        if html_end is not None:
+        elif html_end is not None:
+            blank = not line.strip(" \t")
             details_depth = _count_details(line, details_depth)
             if html_end.search("" if blank else line):
                 html_end = None
             if blank and html_end is None and not details_depth:
                 break_lines.append(number)
             continue
-        if blank:
-            paragraph_start, continues = None, False
-            if not details_depth:
-                break_lines.append(number)
-            continue
-        if details_depth:
+        elif details_depth:
+            if not line.strip(" \t"):
+                paragraph_start, continues = None, False  # inside details: no break line
+                continue
             details_depth = _count_details(line, details_depth)
             if not details_depth:  # the closing tag's line may go on as an HTML block
                 html_end = _html_block_end(line, interrupting=False)
                 html_end = None if html_end and html_end.search(line.lstrip(" ")) else html_end
             continue
-        indent = _indent(line)
+        # Outside code, HTML and details.
+        if not line:  # the commonest blank line: nothing to strip
+            paragraph_start, continues = None, False
+            break_lines.append(number)
+            continue
+        first = line[0]
+        if first.isalpha() and "|" not in line:  # plain prose, the commonest text line
+            # No indent, so it never belongs to an open list item: it ends the item
+            # unless it is a lazy continuation line, as in the general path below.
+            if not continues:
+                list_indent = None
+                if paragraph_start is None:
+                    paragraph_start = number
+            continue
+        if first in " \t":
+            text = line.lstrip(" \t")
+            if not text:  # blank, but for spaces or tabs
+                paragraph_start, continues = None, False
+                break_lines.append(number)
+                continue
+            # What `_indent(line)` says, counted here when there is no tab to expand.
+            indent = len(line) - len(text)
+            if "\t" in line:
+                indent = _indent(line)
+        else:
+            if first == "#":  # most often a heading: the general path would try it first
+                atx = _atx(line)
+                if atx is not None:
+                    headings.append((atx[0], atx[1], number, number + 1))
+                    paragraph_start, continues, list_indent = None, False, None
+                    continue
+            elif first in "-*+" and line[1:2] == " " and line[2:3].isalpha():
+                # "- Word": a bullet item and nothing else (no break, no underline, no
+                # other block starts so). The general path below would set just this:
+                # the item's content column, and its text as a paragraph to continue.
+                list_indent, paragraph_start, continues = 2, None, True
+                continue
+            text, indent = line, 0
+        # Every block pattern below starts with at most three spaces and then its own
+        # character, so `mark` (the first character after the indent) rules most of them
+        # out without running them; the ones it allows run exactly as before, in order.
+        mark = text[0]
         if list_indent is not None:
             if indent >= list_indent:  # the list item's own content: nested, never a section
-                fence = _opens_fence(line, list_indent)
-                continues = fence is None and _is_paragraph_text(line.lstrip(" \t"))
+                # The calls below return None and True for a line that cannot open a code
+                # fence or any other block: skip them when the first character says so.
+                fence = _opens_fence(line, list_indent) if mark in "`~" else None
+                continues = fence is None and (mark not in "#`~-*_" or _is_paragraph_text(text))
                 continue
             if not continues:
                 list_indent = None  # a blank line and then less indent: the list is over
-        if line[0].isalpha() and "|" not in line:  # plain prose, by far the commonest line
-            if paragraph_start is None and not continues:
-                paragraph_start = number
-            continue
         if indent >= 4 and paragraph_start is None:
             continue  # indented code, or a lazy line of a list item or quote
-        fence = _opens_fence(line, 0)
-        if fence is not None:
-            paragraph_start, continues, list_indent = None, False, None
-            continue
-        atx = _ATX.match(line)
-        if atx:
-            headings.append(Heading(len(atx[1]), (atx[2] or "").strip(), number, number + 1))
-            paragraph_start, continues, list_indent = None, False, None
-            continue
-        setext = _SETEXT.match(line)
-        if setext and paragraph_start is not None:
-            level = 1 if setext[1][0] == "=" else 2
+        if mark in "`~":
+            fence = _opens_fence(line, 0)
+            if fence is not None:
+                paragraph_start, continues, list_indent = None, False, None
+                continue
+        elif mark == "#":
+            atx = _atx(line)
+            if atx is not None:
+                headings.append((atx[0], atx[1], number, number + 1))
+                paragraph_start, continues, list_indent = None, False, None
+                continue
+        if paragraph_start is not None and mark in "=-" and _SETEXT.match(line):
+            level = 1 if mark == "=" else 2
             text = " ".join(part.strip() for part in lines[paragraph_start:number])
-            headings.append(Heading(level, text, paragraph_start, number + 1))
+            headings.append((level, text, paragraph_start, number + 1))
             paragraph_start = None
             continue
-        html = _html_block_end(line, interrupting=paragraph_start is not None or continues)
-        if html is not None:
-            details_depth = _count_details(line, 0)
-            html_end = None if html.search(line.lstrip(" ")) else html
+        if mark == "<":
+            html = _html_block_end(line, interrupting=paragraph_start is not None or continues)
+            if html is not None:
+                details_depth = _count_details(line, 0)
+                html_end = None if html.search(line.lstrip(" ")) else html
+                paragraph_start, continues, list_indent = None, False, None
+                continue
+        if mark in "-*_" and line.count(mark) >= 3 and _THEMATIC.match(line):  # 3 marks at least
             paragraph_start, continues, list_indent = None, False, None
             continue
-        if _THEMATIC.match(line):
-            paragraph_start, continues, list_indent = None, False, None
-            continue
-        item = _LIST_ITEM.match(line)
-        if item and not (paragraph_start is not None and _cannot_interrupt(item)):
-            content = item[4] or ""
-            marker_end = item.start(3) if item[3] is not None else len(line)
-            spaces = len((item[3] or "").expandtabs(4))
-            list_indent = marker_end + (spaces if 1 <= spaces <= 4 and content else 1)
-            paragraph_start, continues = None, _is_paragraph_text(content)
-            continue
-        quote = _QUOTE.match(line)
-        if quote:
-            paragraph_start, continues, list_indent = None, _is_paragraph_text(quote[1]), None
-            continue
+        if mark in "-*+" or mark.isdigit():
+            item = _LIST_ITEM.match(line)
+            if item and not (paragraph_start is not None and _cannot_interrupt(item)):
+                content = item[4] or ""
+                marker_end = item.start(3) if item[3] is not None else len(line)
+                spaces = len((item[3] or "").expandtabs(4))
+                list_indent = marker_end + (spaces if 1 <= spaces <= 4 and content else 1)
+                paragraph_start, continues = None, _is_paragraph_text(content)
+                continue
+        if mark == ">":
+            quote = _QUOTE.match(line)
+            if quote:
+                paragraph_start, continues, list_indent = None, _is_paragraph_text(quote[1]), None
+                continue
         if _starts_table(line, lines, number):
             paragraph_start, continues = None, True
             continue
         if paragraph_start is None and not continues:
-            if _REFERENCE.match(line):
+            if mark == "[" and _REFERENCE.match(line):
                 continue  # a link reference definition is not a paragraph
             paragraph_start = number
-    return FileScan(headings, start, title, break_lines)
+    return headings, start, title, break_lines
+
+
+def _atx(line: str) -> tuple[int, str] | None:
+    """An ATX heading's level and stripped text: what `_ATX` gives, without its cost.
+
+    `_ATX` finds the text with a lazy `.*?` that retries the closing-hashes pattern at
+    every character (several microseconds a heading). Here the opening is matched, then
+    trailing spaces and a closing run of '#' after a space or tab are cut off, which is
+    the shortest text `_ATX` can leave (test_load_speed_paths compares the two).
+    """
+    if "\n" in line:  # never in a loaded file; `_ATX`'s `.` and `$` treat it specially
+        match = _ATX.match(line)
+        return (len(match[1]), (match[2] or "").strip()) if match else None
+    opening = _ATX_OPEN.match(line)
+    if opening is None:
+        return None
+    text = line[opening.end() :].rstrip(" \t")
+    without_closing = text.rstrip("#")
+    if without_closing != text and without_closing[-1:] in (" ", "\t"):
+        text = without_closing
+    return len(opening[1]), text.strip()
 
 
 def _indent(line: str) -> int:
     """Columns of leading whitespace, tabs to multiples of four as CommonMark counts them."""
     if line[:1] not in (" ", "\t"):
         return 0
+    stripped = line.lstrip(" ")
+    if stripped[:1] != "\t":  # spaces only, the usual indent: one column each
+        return len(line) - len(stripped)
     stripped = line.lstrip(" \t")
     return len(line[: len(line) - len(stripped)].expandtabs(4))
 
@@ -163,7 +246,17 @@ def _indent(line: str) -> int:
 def _is_paragraph_text(text: str) -> bool:
     """Whether a container's line is paragraph text, which lazy lines may continue."""
     text = text.lstrip(" \t")
-    return bool(text) and not (_ATX.match(text) or _FENCE.match(text) or _THEMATIC.match(text))
+    if not text:
+        return False
+    # Each pattern needs its own first character (the indent is gone): run only that one.
+    mark = text[0]
+    if mark == "#":
+        return not _ATX.match(text)
+    if mark in "`~":
+        return not _FENCE.match(text)
+    if mark in "-*_":
+        return text.count(mark) < 3 or not _THEMATIC.match(text)  # a break has 3 marks
+    return True
 
 
 def _count_details(line: str, depth: int) -> int:
@@ -196,7 +289,7 @@ def _starts_table(line: str, lines: list[str], number: int) -> bool:
     if "|" not in line or number + 1 >= len(lines):
         return False
     delimiter = lines[number + 1]
-    if not _TABLE_DELIMITER.match(delimiter):
+    if "-" not in delimiter or not _TABLE_DELIMITER.match(delimiter):  # cheap test first
         return False
     return _cells(line) == _cells(delimiter)
 
@@ -205,7 +298,7 @@ def _cells(row: str) -> int:
     row = row.strip()
     row = row[1:] if row.startswith("|") else row
     row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
-    return len(re.split(r"(?<!\\)\|", row))
+    return len(_CELL_BORDER.split(row))
 
 
 def _opens_fence(line: str, indent: int) -> tuple[str, int, int] | None:
@@ -223,9 +316,10 @@ def _closes_fence(line: str, fence: tuple[str, int, int]) -> bool:
     stripped = line.strip(" \t")
     marker, length, indent = fence
     return (
-        _indent(line) - indent < 4
+        stripped[:1] == marker  # most lines in a code block are code: cheapest test first
         and len(stripped) >= length
         and stripped == marker * len(stripped)
+        and _indent(line) - indent < 4
     )
 
 
