@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -337,3 +338,26 @@ def test_cli_search_with_no_hits_fails_politely() -> None:
     assert done.stdout == ""
     assert "nothing matches" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_keys_typed_while_the_sidebar_mounts_reach_it_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Type-ahead: "/" and a query pressed before the search box exists are not lost,
+    and "c" in the query is a letter for the box, not the comparison key."""
+    finish_screen = ReaderApp._finish_screen
+
+    async def later(app: ReaderApp) -> None:  # leave the app idle, sidebar not yet mounted
+        app.set_timer(0.5, partial(finish_screen, app))
+
+    monkeypatch.setattr(ReaderApp, "_finish_screen", later)
+    app = create_app(load_pack(CONTENT), no_state=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: document(app).first_screen_ready, what="the text")
+        await pilot.press("slash", "e", "c", "z")
+        assert app.main.search_box is None and len(app._held_keys) == 4
+        await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
+        await wait_until(pilot, lambda: app.search.query == "ecz", what="the query typed")
+        assert app.focused is app.main.search_box
+        assert not app.main.query("#comparison.-open"), "'c' went to the box"
+        assert not app._held_keys

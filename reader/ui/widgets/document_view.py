@@ -12,12 +12,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -33,6 +34,14 @@ CHUNK_CHARS = 6_000
 SLICE_BUDGET = 0.040  # seconds of rendering before keys and paints get a turn
 GROWTH_INTERVAL = 0.25  # seconds between scrollbar updates while a big section fills
 MAX_TEXT_WIDTH = 100
+
+
+class _Frame(NamedTuple):
+    """What drawing any line of one repaint needs."""
+
+    scroll: Offset
+    width: int
+    base: Style
 
 
 @dataclass(eq=False)
@@ -139,6 +148,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._last_growth = 0.0
         self._paused = False
         self._continue_when_resumed = False
+        self._frame: _Frame | None = None
 
     # ----------------------------------------------------------------- loading
     def show(
@@ -349,11 +359,22 @@ class DocumentView(ScrollView, can_focus=True):
         return None
 
     # ----------------------------------------------------------------- drawing
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Work out once per repaint what every line needs: each was a lookup per line."""
+        self._frame = _Frame(
+            self.scroll_offset, self.scrollable_content_region.width, self.rich_style
+        )
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        frame = self._frame or _Frame(
+            self.scroll_offset, self.scrollable_content_region.width, self.rich_style
+        )
+        (scroll_x, scroll_y), width, base = frame
         row = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
         if row >= len(self._lines):
             return Strip.blank(width, base)
         line = self._lines[row]
