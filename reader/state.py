@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +133,8 @@ class ReadingState:
 
     def add_bookmark(self, section: str, scroll: float = 0.0, note: str = "") -> Bookmark:
         """Add a bookmark with a fresh random id (unique across concurrent sessions)."""
+        import secrets  # only bookmarking needs it (it brings hmac): not at start-up
+
         taken = {bookmark.id for bookmark in self.bookmarks}
         bookmark_id = secrets.token_hex(6)
         while bookmark_id in taken:  # pragma: no cover - 48 random bits

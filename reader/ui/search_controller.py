@@ -6,7 +6,6 @@ when state is allowed), so opening a big pack never waits for it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from functools import partial
@@ -56,6 +55,8 @@ class SearchController:
         )
 
     def _build(self) -> None:
+        import hashlib
+
         from reader.search import SearchIndex  # SQLite loads after the first screen
 
         try:

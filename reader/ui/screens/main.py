@@ -16,7 +16,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
 
 from reader.ui.styles import use_stylesheet
 from reader.ui.widgets.document_view import DocumentView
@@ -58,7 +58,7 @@ class MainScreen(Screen[None]):
             yield DocumentView(id="document")
         # Holds the footer's line, so the reading pane keeps its height (and a resumed
         # place its line) when the footer replaces it.
-        yield Static(id="footer-space")
+        yield Widget(id="footer-space")
 
     async def mount_chrome(self, on_search: Callable[[str], object]) -> None:
         """Everything but the text: search box, outline, results, comparison, footer.
