@@ -115,6 +115,9 @@ class ReaderApp(App[int]):
         start = self.pack.get(position.section) if position else None
         first = start or self.pack.sections[0]
         scroll = round(position.scroll) if start is not None and position is not None else 0
+        # The first screen is drawn now; the rest of a big section waits for the sidebar
+        # and footer (see _finish_screen), which would otherwise queue behind its slices.
+        self.main.query_one("#document", DocumentView).pause_rendering()
         self.open_section(first.id, scroll=scroll, record=start is None)
         self.main.query_one("#document").focus()
         self._tell(self.store.take_notices())
@@ -128,15 +131,12 @@ class ReaderApp(App[int]):
         self.call_after_refresh(self._finish_screen)
 
     async def _finish_screen(self) -> None:
-        """After the first frame: mount the rest, then replay the keys that waited.
-
-        A big section's rendering between frames waits meanwhile: every step of a mount
-        would otherwise queue behind one of its slices.
-        """
+        """After the first frame: mount the rest, replay the keys that waited, and let
+        the reading pane render the rest of its section."""
         document = self.main.query_one("#document", DocumentView)
-        document.pause_rendering()
         try:
             await self.main.mount_chrome(on_search=self.search.run)
+            self.watch(self.main, "focused", self.search.focus_moved, init=False)
         finally:
             document.resume_rendering()
         self._show_progress()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -77,11 +76,22 @@ class BlockRenderer:
     """Renders one block at a time; holds the console, the styles and the highlighter."""
 
     def __init__(
-        self, console: Console, styles: RenderStyles, highlighter: Highlighter | None = None
+        self,
+        console: Console,
+        styles: RenderStyles,
+        highlighter: Highlighter | None = None,
+        *,
+        load_lexers: bool = True,
     ) -> None:
+        """`load_lexers=False`: code in a language whose Pygments lexer is not built yet
+        is drawn plain, and the language noted in `plain_languages`. Building a lexer
+        compiles its regular expressions: ~0.15 s for Python, too long for a first screen.
+        """
         self.console = console
         self.styles = styles
         self.highlighter = highlighter
+        self.load_lexers = load_lexers
+        self.plain_languages: set[str] = set()
         self._options_by_width: dict[int, ConsoleOptions] = {}
 
     def render(self, block: Block, width: int) -> list[Strip]:
@@ -190,7 +200,11 @@ class BlockRenderer:
         return lines
 
     def _code(self, block: CodeBlock, width: int) -> list[Strip]:
-        text = _syntax_text(block.code, block.language, self.styles.dark)
+        language = block.language.lower()
+        if language and not self.load_lexers and language not in _LEXERS:
+            self.plain_languages.add(language)
+            language = ""
+        text = _syntax_text(block.code, language, self.styles.dark)
         text = self._highlighted(text)
         text.no_wrap = False
         text.overflow = "fold"
@@ -264,7 +278,7 @@ class BlockRenderer:
 
 
 def _syntax_text(code: str, language: str, dark: bool) -> Text:
-    lexer = _lexer(language.lower()) if language else None
+    lexer = _lexer(language) if language else None
     if lexer is None:
         return Text(code)
     from rich.syntax import Syntax
@@ -273,9 +287,18 @@ def _syntax_text(code: str, language: str, dark: bool) -> Text:
     return syntax.highlight(code).copy()
 
 
-@lru_cache(maxsize=64)
+#: Lexers built so far, by lower-case language name (None: no such lexer).
+_LEXERS: dict[str, Lexer | None] = {}
+
+
 def _lexer(language: str) -> Lexer | None:
-    """Pygments lexers are slow to look up; a section with code reuses one per language."""
+    """Pygments lexers are slow to build; each language's is built once and kept."""
+    if language not in _LEXERS:
+        _LEXERS[language] = _build_lexer(language)
+    return _LEXERS[language]
+
+
+def _build_lexer(language: str) -> Lexer | None:
     if language in ("text", "plain", "txt", "none"):
         return None
     from pygments.lexers import get_lexer_by_name  # Pygments loads only for code

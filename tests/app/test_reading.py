@@ -654,3 +654,24 @@ async def test_g_before_the_big_section_finished_rendering_still_reaches_the_end
         assert view.fully_rendered
         await wait_until(pilot, lambda: view.scroll_y == view.max_scroll_y > 0, what="the end")
         assert any("GOODBYE-MARKER" in line for line in visible_lines(view))
+
+
+async def test_code_drawn_plain_on_the_first_screen_is_highlighted_a_frame_later(
+    tmp_path: Path,
+) -> None:
+    """Building a Pygments lexer takes ~0.15 s: the first screen does not wait for it,
+    and the code gets its colours once the lexer is built."""
+    from reader.ui import render
+
+    render._LEXERS.pop("python", None)  # as on a fresh start
+    root = tmp_path / "pack"
+    root.mkdir()
+    (root / "code.md").write_text("# Code\n\n```python\ndef greet(name):\n    return name\n```\n")
+    app = create_app(load_pack(root), no_state=True)
+    async with app.run_test(size=SIZE) as pilot:
+        view = document(app)
+        await wait_rendered(pilot, view)
+        line = next(strip for strip in view._lines if "def greet" in strip.text)
+        keyword = next(segment for segment in line if segment.text.strip() == "def")
+        assert keyword.style is not None and keyword.style.color is not None, line
+        assert "python" in render._LEXERS

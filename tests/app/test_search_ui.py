@@ -361,3 +361,27 @@ async def test_keys_typed_while_the_sidebar_mounts_reach_it_in_order(
         assert app.focused is app.main.search_box
         assert not app.main.query("#comparison.-open"), "'c' went to the box"
         assert not app._held_keys
+
+
+async def test_the_results_list_takes_the_outlines_place_as_the_box_gets_focus(
+    app: ReaderApp,
+) -> None:
+    """ "/" shows the (empty) results list at once, so typing only fills it; leaving the
+    box empty brings the outline back."""
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
+        outline = app.main.query_one("#outline", Outline)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert results(app).display and not outline.display
+        assert result_texts(app) == ["Type to search the whole pack"]
+        await pilot.press("f", "i", "l", "backspace", "backspace", "backspace")
+        await pilot.pause()
+        assert results(app).display and not outline.display, "still searching: box focused"
+        await pilot.press("down")  # into the (empty) list: still searching
+        await pilot.pause()
+        assert app.focused is results(app) and results(app).display
+        await pilot.press("escape")  # nothing typed, focus elsewhere: the outline is back
+        await pilot.pause()
+        assert app.focused is document(app)
+        assert outline.display and not results(app).display

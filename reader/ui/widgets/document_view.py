@@ -25,7 +25,14 @@ from textual.strip import Strip
 
 from reader.markdown import parse
 from reader.scan import scan_markdown
-from reader.ui.blocks import BASE_STYLES, Block, BuildContext, DetailsBlock, build_blocks
+from reader.ui.blocks import (
+    BASE_STYLES,
+    Block,
+    BuildContext,
+    CodeBlock,
+    DetailsBlock,
+    build_blocks,
+)
 from reader.ui.render import BlockRenderer, Highlighter, RenderStyles, Spot, locate_spots
 
 __all__ = ["DocumentView"]
@@ -59,6 +66,11 @@ class _Document:
     chunks: deque[str] = field(default_factory=deque)
     blocks: list[_Placed] = field(default_factory=list)
     context: BuildContext = field(default_factory=BuildContext)
+    pending: deque[Block] = field(default_factory=deque)  # parsed, not drawn yet
+
+    @property
+    def unfinished(self) -> bool:
+        return bool(self.chunks or self.pending)
 
 
 class _ViewMessage(Message):
@@ -186,7 +198,9 @@ class DocumentView(ScrollView, can_focus=True):
         self._rerender_all()
 
     def _restart(self) -> None:
-        self._renderer_cache = None
+        # Code whose lexer is not built yet is drawn plain on the first screen, and
+        # highlighted a frame later (see _highlight_code).
+        self._renderer_cache = self._renderer(load_lexers=False)
         self._last_growth = time.perf_counter()
         self._document = _Document(deque(_chunks(self._markdown)), [], self._build_context())
         self._lines = []
@@ -195,9 +209,10 @@ class DocumentView(ScrollView, can_focus=True):
         self.first_screen_ready = self.fully_rendered = False
         self._end_seen = False
         self._width = self._text_width()
-        self._fill(until_lines=self.size.height + 1 if self.size.height else 60)
+        screen = self.size.height or 60
+        self._fill(until_lines=(self._pending_line or 0) + screen + 1)  # to the place asked for
         self._publish()
-        if self._document.chunks:
+        if self._document.unfinished:
             self.call_after_refresh(self._continue)
         else:
             self._finish()
@@ -209,7 +224,7 @@ class DocumentView(ScrollView, can_focus=True):
             styles["code"] = self.get_component_rich_style("document--code-inline", partial=True)
         return BuildContext(styles=styles)
 
-    def _renderer(self) -> BlockRenderer:
+    def _renderer(self, *, load_lexers: bool = True) -> BlockRenderer:
         styles = RenderStyles()
         if self.is_mounted:
             get = self.get_component_rich_style
@@ -227,7 +242,7 @@ class DocumentView(ScrollView, can_focus=True):
                 dim=get("document--dim", partial=True),
                 dark=self.app.current_theme.dark,
             )
-        return BlockRenderer(self.app.console, styles, self._highlighter)
+        return BlockRenderer(self.app.console, styles, self._highlighter, load_lexers=load_lexers)
 
     def _text_width(self) -> int:
         width = self.scrollable_content_region.width
@@ -238,18 +253,22 @@ class DocumentView(ScrollView, can_focus=True):
     def _fill(
         self, *, until_lines: int | None = None, budget: float | None = None, publish: bool = True
     ) -> None:
-        """Parse and render chunks until enough lines exist or the time budget is spent."""
+        """Parse chunks and draw their blocks until enough lines exist or the time budget
+        is spent. The checks come between blocks: a chunk can hold tables that take tens
+        of milliseconds each, and the first screen needs only its first few blocks."""
         document = self._document
         renderer = self._current_renderer()
         deadline = time.perf_counter() + budget if budget is not None else None
-        while document.chunks:
+        while document.unfinished:
             if until_lines is not None and len(self._lines) >= until_lines:
                 break
             if deadline is not None and time.perf_counter() > deadline:
                 break
-            chunk = document.chunks.popleft()
-            for block in build_blocks(parse(chunk), document.context):
-                self._place(block, renderer)
+            if document.pending:
+                self._place(document.pending.popleft(), renderer)
+            else:
+                chunk = document.chunks.popleft()
+                document.pending.extend(build_blocks(parse(chunk), document.context))
         if publish:
             self._after_growth()
 
@@ -274,7 +293,7 @@ class DocumentView(ScrollView, can_focus=True):
         self.virtual_size = Size(self._width, len(self._lines))
         if not self.size.height:
             pass  # not laid out yet: a scroll now would be clamped to 0; on_resize retries
-        elif self._pending_match == "last" and self._document.chunks:
+        elif self._pending_match == "last" and self._document.unfinished:
             pass  # the last match is only known once everything is rendered
         elif self._pending_match and self._matches:
             last = self._pending_match == "last"
@@ -284,12 +303,16 @@ class DocumentView(ScrollView, can_focus=True):
             self._publish()
         if (
             self._pending_line is not None
-            and len(self._lines) >= self._pending_line
             and self.size.height
+            # Reachable: a scroll past the lines drawn so far would stop short of it.
+            and (
+                len(self._lines) >= self._pending_line + self.size.height
+                or not self._document.unfinished
+            )
         ):
             line, self._pending_line = self._pending_line, None
             self.scroll_to(0, line, animate=False, immediate=True)
-        if len(self._lines) >= self.size.height or not self._document.chunks:
+        if len(self._lines) >= self.size.height or not self._document.unfinished:
             self.first_screen_ready = True
         self.refresh()
 
@@ -305,23 +328,44 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _continue(self) -> None:
         """Render the next slice; the scrollbar and screen update a few times a second."""
-        if not self._document.chunks:
+        if not self._document.unfinished:
             return
         if self._paused:
             self._continue_when_resumed = True
             return
+        self._highlight_code()
         self._fill(budget=SLICE_BUDGET, publish=False)
         now = time.perf_counter()
-        if not self._document.chunks or now - self._last_growth > GROWTH_INTERVAL:
+        if not self._document.unfinished or now - self._last_growth > GROWTH_INTERVAL:
             self._last_growth = now
             self._after_growth()
             self._publish()
-        if self._document.chunks:
+        if self._document.unfinished:
             self.call_later(self._continue)
         else:
             self._finish()
 
+    def _highlight_code(self) -> None:
+        """Draw again, highlighted, the code the first screen drew plain; from now on
+        the section renders with lexers (built here, once per language)."""
+        renderer = self._renderer_cache
+        if renderer is None or not renderer.plain_languages:
+            return
+        languages = renderer.plain_languages
+        self._renderer_cache = None  # the next one builds lexers
+        for index, placed in enumerate(self._document.blocks):
+            if _has_code(placed.block, languages):
+                self._replace_block(index)
+
+    def _highlight_then_finish(self) -> None:
+        self._highlight_code()
+        self._finish()
+
     def _finish(self) -> None:
+        renderer = self._renderer_cache
+        if renderer is not None and renderer.plain_languages:
+            self.call_after_refresh(self._highlight_then_finish)  # after the first screen
+            return
         self.fully_rendered = True
         if self._pending_match:
             self._after_growth()  # place the last match, or give up on a missing first one
@@ -330,7 +374,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def render_everything(self) -> None:
         """Finish rendering now (the reader jumped to the end before it was done)."""
-        if self._document.chunks:
+        if self._document.unfinished:
             self._fill()
             self._finish()
             self._publish()
@@ -607,6 +651,19 @@ def _details_in(block: Block) -> list[DetailsBlock]:
         for item in getattr(node, "items", []):
             stack.extend(item)
     return found
+
+
+def _has_code(block: Block, languages: set[str]) -> bool:
+    """Whether `block` holds a code block in one of `languages`, at any depth."""
+    stack = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CodeBlock) and node.language.lower() in languages:
+            return True
+        stack.extend(getattr(node, "children", []))
+        for item in getattr(node, "items", []):
+            stack.extend(item)
+    return False
 
 
 def _restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
