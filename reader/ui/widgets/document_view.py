@@ -40,6 +40,7 @@ __all__ = ["DocumentView"]
 CHUNK_CHARS = 6_000
 SLICE_BUDGET = 0.040  # seconds of rendering before keys and paints get a turn
 GROWTH_INTERVAL = 0.25  # seconds between scrollbar updates while a big section fills
+SLICE_GAP = 0.001  # seconds between slices: long enough to let keys and frames through
 MAX_TEXT_WIDTH = 100
 
 
@@ -324,7 +325,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._paused = False
         if self._continue_when_resumed:
             self._continue_when_resumed = False
-            self.call_later(self._continue)
+            self._next_slice()
 
     def _continue(self) -> None:
         """Render the next slice; the scrollbar and screen update a few times a second."""
@@ -341,9 +342,18 @@ class DocumentView(ScrollView, can_focus=True):
             self._after_growth()
             self._publish()
         if self._document.unfinished:
-            self.call_later(self._continue)
+            self._next_slice()
         else:
             self._finish()
+
+    def _next_slice(self) -> None:
+        """Render the next slice after the event loop has had a turn.
+
+        Not call_later: a message this widget posts to itself is taken from its queue
+        without the loop ever running another task, so the screen would not repaint, nor
+        the app see a key, until the whole section was drawn. A timer's wait yields.
+        """
+        self.set_timer(SLICE_GAP, self._continue, name="render-slice")
 
     def _highlight_code(self) -> None:
         """Draw again, highlighted, the code the first screen drew plain; from now on
