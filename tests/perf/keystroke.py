@@ -51,6 +51,7 @@ def measure_keystrokes(
         if not _wait_for(log_path, _index_ready, INDEX_TIMEOUT_S):
             return {"status": "timeout", "reason": "the search index was never ready"}
         latencies: list[float] = []
+        typed_keys: list[dict[str, Any]] = []
         for query in queries:
             tmux("send-keys", "-t", name, "Escape")
             time.sleep(ESCAPE_GAP_S)  # a lone ESC is told from a key sequence by a pause
@@ -64,6 +65,7 @@ def measure_keystrokes(
                 if not _wait_for(log_path, shown, KEY_TIMEOUT_S):
                     return {"status": "timeout", "reason": f"no results for {wanted!r}"}
                 latencies.append(_timed(_records(log_path)[seen:], wanted) or 0.0)
+                typed_keys.append({"query": wanted, "latency_s": latencies[-1]})
                 time.sleep(TYPING_GAP_S)
     finally:
         tmux("kill-session", "-t", name)
@@ -74,6 +76,7 @@ def measure_keystrokes(
         "p50_s": statistics.median(latencies),
         "p95_s": latencies[max(0, round(0.95 * len(latencies)) - 1)],
         "max_s": latencies[-1],
+        "keys": typed_keys,  # in typing order, to see which keys were slow
     }
 
 
