@@ -369,7 +369,8 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _highlight_then_finish(self) -> None:
         self._highlight_code()
-        self._finish()
+        if not self._document.unfinished:  # not a newer section, still being drawn
+            self._finish()
 
     def _finish(self) -> None:
         renderer = self._renderer_cache
