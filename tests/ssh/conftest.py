@@ -34,6 +34,7 @@ from tmux import (
     processes_with,
     reader_command,
     require_binary,
+    tmux_fixture,  # noqa: F401 - the shared `tmux` fixture
     wait_until,
 )
 
@@ -270,16 +271,6 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(10)
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    """A private tmux server for the ssh client, killed when the test ends."""
-    server = Tmux(tmp_path / "tmux")
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 @pytest.fixture

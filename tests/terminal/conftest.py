@@ -7,27 +7,16 @@ the tmp path doubles as a marker to find every process the test started.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tmux import AppPlace, StartReader, Tmux, env_argv, reader_command
+from tmux import AppPlace, StartReader, Tmux, env_argv, reader_command, tmux_fixture  # noqa: F401
 
 
 @pytest.fixture
 def place(tmp_path: Path) -> AppPlace:
     """A fresh HOME and state dir for this test's reader."""
     return AppPlace(tmp_path / "home", tmp_path / "state", str(tmp_path))
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    """A private tmux server, killed (with everything in it) when the test ends."""
-    server = Tmux(tmp_path / "tmux")
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 @pytest.fixture

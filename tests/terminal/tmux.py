@@ -15,7 +15,7 @@ import sys
 import sysconfig
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -271,6 +271,19 @@ class Tmux:
         raise AssertionError(
             f"the app was still running {timeout} s later; screen:\n{self.screen()}"
         )
+
+
+@pytest.fixture(name="tmux")
+def tmux_fixture(tmp_path: Path) -> Iterator[Tmux]:
+    """A private tmux server, killed (with everything in it) when the test ends.
+
+    One fixture for the terminal and the SSH tests; their conftests import it.
+    """
+    server = Tmux(tmp_path / "tmux")
+    try:
+        yield server
+    finally:
+        server.kill()
 
 
 def wait_until(

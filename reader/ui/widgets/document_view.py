@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import NamedTuple
@@ -364,7 +364,10 @@ class DocumentView(ScrollView, can_focus=True):
         languages = renderer.plain_languages
         self._renderer_cache = None  # the next one builds lexers
         for index, placed in enumerate(self._document.blocks):
-            if _has_code(placed.block, languages):
+            if any(
+                isinstance(node, CodeBlock) and node.language.lower() in languages
+                for node in _nested(placed.block)
+            ):
                 self._replace_block(index)
 
     def _highlight_then_finish(self) -> None:
@@ -416,19 +419,17 @@ class DocumentView(ScrollView, can_focus=True):
     # ----------------------------------------------------------------- drawing
     def render_lines(self, crop: Region) -> list[Strip]:
         """Work out once per repaint what every line needs: each was a lookup per line."""
-        self._frame = _Frame(
-            self.scroll_offset, self.scrollable_content_region.width, self.rich_style
-        )
+        self._frame = self._frame_now()
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
+    def _frame_now(self) -> _Frame:
+        return _Frame(self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
+
     def render_line(self, y: int) -> Strip:
-        frame = self._frame or _Frame(
-            self.scroll_offset, self.scrollable_content_region.width, self.rich_style
-        )
-        (scroll_x, scroll_y), width, base = frame
+        (scroll_x, scroll_y), width, base = self._frame or self._frame_now()
         row = scroll_y + y
         if row >= len(self._lines):
             return Strip.blank(width, base)
@@ -532,9 +533,9 @@ class DocumentView(ScrollView, can_focus=True):
 
     def toggle_details(self, number: int) -> None:
         for index, placed in enumerate(self._document.blocks):
-            for details in _details_in(placed.block):
-                if details.number == number:
-                    details.open = not details.open
+            for node in _nested(placed.block):
+                if isinstance(node, DetailsBlock) and node.number == number:
+                    node.open = not node.open
                     self._replace_block(index)
                     self._focus_spot("details", number)
                     return
@@ -651,30 +652,15 @@ def _first_of_each(items: list[Spot]) -> list[int]:
     return firsts
 
 
-def _details_in(block: Block) -> list[DetailsBlock]:
-    found: list[DetailsBlock] = []
+def _nested(block: Block) -> Iterator[Block]:
+    """The block and every block inside it (quote, details, list items), at any depth."""
     stack = [block]
     while stack:
         node = stack.pop()
-        if isinstance(node, DetailsBlock):
-            found.append(node)
+        yield node
         stack.extend(getattr(node, "children", []))
         for item in getattr(node, "items", []):
             stack.extend(item)
-    return found
-
-
-def _has_code(block: Block, languages: set[str]) -> bool:
-    """Whether `block` holds a code block in one of `languages`, at any depth."""
-    stack = [block]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CodeBlock) and node.language.lower() in languages:
-            return True
-        stack.extend(getattr(node, "children", []))
-        for item in getattr(node, "items", []):
-            stack.extend(item)
-    return False
 
 
 def _restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
