@@ -30,9 +30,10 @@ from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
-    from textual.widgets import Input, OptionList
+    from textual.widgets import Input
 
     from reader.ui.widgets.outline import Outline
+    from reader.ui.widgets.search_results import SearchResults
 
 __all__ = ["ReaderApp", "create_app", "run_app"]
 
@@ -268,16 +269,16 @@ class ReaderApp(App[int]):
 
     # ------------------------------------------------------------------ search
     # Handlers by name, not @on(SearchBox.Submitted): the class is imported after the
-    # first frame. Dialogs have inputs and option lists of their own, hence the checks.
+    # first frame. Dialogs have inputs of their own, hence the checks.
     # Typing calls self.search.run straight from the box (see SearchBox).
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input is self.main.search_box and self.search.hits:
             self.search.open_result(self.search.hits[0].id)
             self.main.query_one("#document").focus()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list is self.main.results and event.option.id:
-            self.search.open_result(event.option.id)
+    def on_search_results_selected(self, event: SearchResults.Selected) -> None:
+        if event.results is self.main.results:
+            self.search.open_result(event.section_id)
             self.main.query_one("#document").focus()
 
     @on(DocumentView.MatchesChanged, "#document")
@@ -410,7 +411,7 @@ class ReaderApp(App[int]):
             ("Outline", [*Outline.BINDINGS, Binding("enter", "", "Open section")]),
             (
                 "Search",
-                [*SearchBox.BINDINGS, *SearchResults.BINDINGS, Binding("enter", "", "Open result")],
+                [*SearchBox.BINDINGS, *SearchResults.BINDINGS],
             ),
             ("Bookmarks list", BookmarksScreen.BINDINGS),
             ("External link", ExternalLinkScreen.BINDINGS),

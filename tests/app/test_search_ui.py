@@ -35,7 +35,7 @@ def results(app: ReaderApp) -> SearchResults:
 
 
 def result_texts(app: ReaderApp) -> list[str]:
-    return [str(option.prompt) for option in results(app).options]
+    return [entry.text.plain for entry in results(app).entries]
 
 
 async def search_for(pilot: Pilot, query: str) -> None:
@@ -45,7 +45,7 @@ async def search_for(pilot: Pilot, query: str) -> None:
     await pilot.press("slash", *query)
     await wait_until(
         pilot,
-        lambda: app.search.query == query and results(app).option_count and app.search.hits,
+        lambda: app.search.query == query and results(app).entries and app.search.hits,
         what=f"results for {query!r}",
     )
     await pilot.pause()
@@ -64,7 +64,7 @@ async def test_typing_replaces_the_outline_with_ranked_results(app: ReaderApp) -
         await search_for(pilot, "filaggrin")
         assert results(app).display and not outline.display
         assert app.focused is app.main.query_one("#search"), "typing goes on in the box"
-        ids = [option.id for option in results(app).options]
+        ids = [entry.id for entry in results(app).entries]
         assert ids == [hit.id for hit in app.search.hits]
         assert ids[0] == "the-skin-barrier-and-filaggrin"
         assert results(app).highlighted == 0
@@ -128,7 +128,7 @@ async def test_choosing_a_result_in_the_list_opens_it(app: ReaderApp) -> None:
         await pilot.press("down")
         assert app.focused is results(app)
         await pilot.press("down", "down")
-        wanted = results(app).options[2].id
+        wanted = results(app).entries[2].id
         await pilot.press("enter")
         await pilot.pause()
         view = document(app)
@@ -302,7 +302,7 @@ async def test_query_before_the_index_is_ready_shows_indexing(
             await wait_for_index(pilot, app)
             await wait_until(pilot, lambda: app.search.hits, what="results after indexing")
             await pilot.pause()
-            assert results(app).options[0].id == "the-skin-barrier-and-filaggrin"
+            assert results(app).entries[0].id == "the-skin-barrier-and-filaggrin"
     finally:
         gate.set()
 
@@ -385,3 +385,69 @@ async def test_the_results_list_takes_the_outlines_place_as_the_box_gets_focus(
         await pilot.pause()
         assert app.focused is document(app)
         assert outline.display and not results(app).display
+
+
+async def test_the_results_list_moves_by_result_and_page_and_up_returns_to_the_box(
+    app: ReaderApp,
+) -> None:
+    """Down/up move one result, End/Home jump, PageDown moves about a screenful; each
+    keeps the highlighted result in view, and Up from the first goes back to the box."""
+    async with app.run_test(size=SIZE) as pilot:
+        await search_for(pilot, "skin")
+        listing = results(app)
+        count = len(listing.entries)
+        assert count > 5, "enough results to scroll"
+        await pilot.press("down")
+        assert app.focused is listing and listing.highlighted == 0
+        await pilot.press("down", "j")
+        assert listing.highlighted == 2
+        await pilot.press("k")
+        assert listing.highlighted == 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert listing.highlighted == count - 1
+        assert listing.scroll_offset.y > 0, "the last result was scrolled into view"
+        last_rows = listing._rows_of(count - 1)
+        top = listing.scroll_offset.y
+        assert top <= last_rows.y and last_rows.bottom <= top + listing.size.height
+        await pilot.press("home")
+        await pilot.pause()
+        assert listing.highlighted == 0 and listing.scroll_offset.y == 0
+        await pilot.press("pagedown")
+        assert listing.highlighted > 1, "a page is several results"
+        await pilot.press("pageup")
+        assert listing.highlighted == 0
+        await pilot.press("up")
+        assert app.focused is app.main.search_box, "up from the first result: back to the box"
+
+
+async def test_clicking_a_result_opens_it(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await search_for(pilot, "filaggrin")
+        listing = results(app)
+        second = listing._rows_of(1)
+        wanted = listing.entries[1].id
+        assert await pilot.click(listing, offset=(3, second.y + 1))  # its second line
+        await pilot.pause()
+        assert app.current is not None and app.current.id == wanted
+        assert document(app).match_count > 0
+
+
+async def test_results_rewrap_when_the_sidebar_width_changes(app: ReaderApp) -> None:
+    """A wider terminal, a wider sidebar (40% of the width, up to 32 columns): fewer
+    rows, and every line fits the new width."""
+    async with app.run_test(size=(70, 30)) as pilot:
+        await search_for(pilot, "filaggrin")
+        listing = results(app)
+        await pilot.pause()
+        narrow_rows = listing.virtual_size.height
+        narrow_width = listing.scrollable_content_region.width
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        await pilot.pause()
+        wide_width = listing.scrollable_content_region.width
+        assert wide_width > narrow_width
+        assert listing.virtual_size.height < narrow_rows
+        lines = [listing.render_line(y) for y in range(listing.size.height)]
+        assert all(line.cell_length == wide_width for line in lines)
+        assert lines[0].text.startswith("The skin barrier and")

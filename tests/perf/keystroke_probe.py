@@ -4,14 +4,18 @@ Started in tmux in place of `reader`, it runs the real command (`reader.cli.main
 appends one JSON line per typed key to the file named by READER_KEYSTROKE_LOG: the time
 from the key's arrival (the Key event's own timestamp, taken when the driver decoded the
 bytes, so time spent queued behind other work counts) to the end of the first frame
-written after the search results for it were put on screen. A line `{"event":
-"index-ready"}` says when search can start. Nothing of the reader is changed.
+that draws its results: a frame whose text holds the start of the list's first line
+(the best hit's title, or the no-match message). Frames drawn before it (the typed
+character alone, say) do not count. When the key left the list as it was, the next
+frame counts. A line `{"event": "index-ready"}` says when search can start. Nothing of
+the reader is changed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Any
 
@@ -19,10 +23,19 @@ from textual import _time, events
 from textual.drivers.linux_driver import LinuxDriver
 
 from reader import cli
+from reader.sanitize import sanitize_line
 from reader.search import SearchHit, SearchIndex
 from reader.ui.app import ReaderApp
 from reader.ui.search_controller import SearchController
 from tests.perf.keystroke import LOG_ENV
+
+# Escape sequences (CSI, charset, OSC) between the characters of a written frame.
+ESCAPES = re.compile(
+    r"\x1b\[[0-9;?<=>]*[ -/]*[@-~]"  # CSI: colours, cursor moves, modes
+    r"|\x1b[()][0-9A-Za-z]"  # character set
+    r"|\x1b\][^\x07\x1b]*(\x07|\x1b\\)"  # OSC: title, links
+)
+PROOF_CHARS = 12  # of the list's first line: fits the narrowest sidebar
 
 
 class _Probe:
@@ -33,6 +46,7 @@ class _Probe:
         self.key: events.Key | None = None
         self.query: str | None = None
         self.hits = 0
+        self.proof: str | None = None  # text the results' frame must hold; None: any frame
 
     def log(self, record: dict[str, Any]) -> None:
         with open(self.path, "a", encoding="utf-8") as log:
@@ -52,9 +66,14 @@ def install(probe: _Probe) -> None:
         await on_event(app, event)
 
     def timed_show(controller: SearchController, query: str, hits: list[SearchHit]) -> None:
+        results = controller.app.main.results
+        before = getattr(results, "_shown", None)
         show(controller, query, hits)
         if probe.key is not None and query == controller.query:
             probe.query, probe.hits = query, len(hits)
+            changed = getattr(results, "_shown", None) != before
+            first_line = hits[0].title if hits else "Nothing matches"
+            probe.proof = sanitize_line(first_line)[:PROOF_CHARS] if changed else None
 
     def timed_ready(controller: SearchController, index: SearchIndex) -> None:
         ready(controller, index)
@@ -64,6 +83,8 @@ def install(probe: _Probe) -> None:
         write(driver, data)
         key = probe.key
         if key is not None and probe.query is not None:
+            if probe.proof is not None and probe.proof not in ESCAPES.sub("", data):
+                return  # a frame without the new results
             probe.log(
                 {
                     "key": key.key,

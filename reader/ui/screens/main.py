@@ -65,9 +65,8 @@ class MainScreen(Screen[None]):
 
         `on_search` gets the search box's text as it changes.
         """
-        from textual.widgets import Footer
-
         from reader.ui.widgets.comparison import ComparisonPanel
+        from reader.ui.widgets.key_footer import KeyFooter
         from reader.ui.widgets.outline import Outline
         from reader.ui.widgets.search_box import SearchBox
         from reader.ui.widgets.search_results import SearchResults
@@ -82,7 +81,7 @@ class MainScreen(Screen[None]):
             await self.query_one("#body").mount(self.comparison)
         with self.app.batch_update():
             await self.query_one("#footer-space").remove()
-            await self.mount(Footer())
+            await self.mount(KeyFooter())
         self.chrome_ready = True
 
     def on_mount(self) -> None:
