@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, ConsoleOptions
-from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -242,8 +241,10 @@ class BlockRenderer:
             )
         for row in block.rows:
             table.add_row(*(self._highlighted(cell) for cell in row))
-        measured = Measurement.get(self.console, self._options(width), table)
-        if columns > 1 and (measured.minimum > width or width // columns < MIN_STACKED_COLUMN):
+        # Narrow columns: cards instead. (Asking Rich for the table's minimum width here
+        # as well never helped: Measurement.get caps it at the width, so it never said
+        # "too wide", and measuring cost a third of each table's time.)
+        if columns > 1 and width // columns < MIN_STACKED_COLUMN:
             return self._stacked_table(block, width)
         return self._lines(table, width)
 

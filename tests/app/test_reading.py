@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 import io
 import os
+import re
 import time
 import webbrowser
 from collections.abc import Callable
@@ -675,3 +676,28 @@ async def test_code_drawn_plain_on_the_first_screen_is_highlighted_a_frame_later
         keyword = next(segment for segment in line if segment.text.strip() == "def")
         assert keyword.style is not None and keyword.style.color is not None, line
         assert "python" in render._LEXERS
+
+
+async def test_what_the_screen_shows_while_a_big_section_fills_is_the_text(
+    tmp_path: Path,
+) -> None:
+    """While the rest of a big section renders, only the scrollbar is redrawn for lines
+    below the screen; the text a reader paged to must still be painted, not stale."""
+    root = tmp_path / "pack"
+    root.mkdir()
+    (root / "big.md").write_text(big_section())
+    app = create_app(load_pack(root), no_state=True)
+    async with app.run_test(size=SIZE) as pilot:
+        view = document(app)
+        await wait_until(pilot, lambda: view.first_screen_ready, 2.0, "the first screen")
+        for _ in range(3):
+            await pilot.press("space")  # a page down while it renders
+            await pilot.pause(0.05)
+        assert view.scroll_y > 0
+        await wait_rendered(pilot, view, timeout=30)
+        await pilot.pause()
+        screenshot = app.export_screenshot()
+        words = re.findall(r"word\d+x\d+", " ".join(visible_lines(view)))
+        assert words, "the pane shows paragraphs"
+        missing = [word for word in words if word not in screenshot]
+        assert missing == [], "on screen: what the pane held when last painted"

@@ -162,6 +162,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._paused = False
         self._continue_when_resumed = False
         self._frame: _Frame | None = None
+        self._lines_shown: int | None = None  # lines there were at the last text repaint
 
     # ----------------------------------------------------------------- loading
     def show(
@@ -205,6 +206,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._last_growth = time.perf_counter()
         self._document = _Document(deque(_chunks(self._markdown)), [], self._build_context())
         self._lines = []
+        self._lines_shown = None
         self._items, self._matches = [], []
         self._focused_item = self._current_match = None
         self.first_screen_ready = self.fully_rendered = False
@@ -290,7 +292,10 @@ class DocumentView(ScrollView, can_focus=True):
             moved = Spot(spot.kind, spot.number, spot.line + placed.start, spot.start, spot.end)
             (self._matches if spot.kind == "match" else self._items).append(moved)
 
-    def _after_growth(self) -> None:
+    def _screen_bottom(self) -> int:
+        return self.scroll_offset.y + self.size.height
+
+    def _after_growth(self, repaint: bool = True) -> None:
         self.virtual_size = Size(self._width, len(self._lines))
         if not self.size.height:
             pass  # not laid out yet: a scroll now would be clamped to 0; on_resize retries
@@ -315,7 +320,9 @@ class DocumentView(ScrollView, can_focus=True):
             self.scroll_to(0, line, animate=False, immediate=True)
         if len(self._lines) >= self.size.height or not self._document.unfinished:
             self.first_screen_ready = True
-        self.refresh()
+        if repaint:
+            self._lines_shown = len(self._lines)
+            self.refresh()
 
     def pause_rendering(self) -> None:
         """Stop rendering between frames for a while (the rest of the screen is mounting)."""
@@ -339,7 +346,10 @@ class DocumentView(ScrollView, can_focus=True):
         now = time.perf_counter()
         if not self._document.unfinished or now - self._last_growth > GROWTH_INTERVAL:
             self._last_growth = now
-            self._after_growth()
+            # Lines below the screen change only the scrollbar, which the new virtual size
+            # redraws: repainting the text as well cost ~20 ms a growth on a big section.
+            shown = self._lines_shown
+            self._after_growth(repaint=shown is None or shown < self._screen_bottom())
             self._publish()
         if self._document.unfinished:
             self._next_slice()
