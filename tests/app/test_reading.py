@@ -701,3 +701,28 @@ async def test_what_the_screen_shows_while_a_big_section_fills_is_the_text(
         assert words, "the pane shows paragraphs"
         missing = [word for word in words if word not in screenshot]
         assert missing == [], "on screen: what the pane held when last painted"
+
+
+@pytest.mark.parametrize("width", [40, 69, 70, 73, 80, 99, 120, 161])
+async def test_the_first_screen_is_drawn_at_the_width_it_is_laid_out_at(
+    pack: Pack, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first section is wrapped before layout, at the width the stylesheet will give
+    it; a wrong guess drew every block twice at start-up (the sidebar's border was
+    counted twice, one column too narrow)."""
+    rerendered: list[int] = []
+    original = DocumentView._rerender_all
+
+    def spy(view: DocumentView) -> None:
+        rerendered.append(view._width)
+        original(view)
+
+    monkeypatch.setattr(DocumentView, "_rerender_all", spy)
+    app = create_app(pack, no_state=True)
+    async with app.run_test(size=(width, 30)) as pilot:
+        view = document(app)
+        await pilot.pause()
+        await pilot.pause()
+        laid_out = view.scrollable_content_region.width
+        assert app.main._document_width() == laid_out
+        assert rerendered == [], "the first screen was wrapped again at its real width"

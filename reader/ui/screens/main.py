@@ -93,7 +93,7 @@ class MainScreen(Screen[None]):
         """The reading pane's text width as the stylesheet will lay it out."""
         width = self.app.size.width
         if self.query_one("#sidebar").display and not self.narrow:
-            width -= min(SIDEBAR_WIDTH, width * 40 // 100) + 1  # its border
+            width -= min(SIDEBAR_WIDTH, width * 40 // 100)  # its border included
         return width - DOCUMENT_CHROME
 
     def on_resize(self, event: events.Resize) -> None:
