@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.sanitize import sanitize
 
@@ -33,8 +34,7 @@ class PackError(Exception):
     """A pack that cannot be opened at all; the message is meant for the user."""
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong with a pack, as `file:line: message` (line 0 = whole file)."""
 
     path: str

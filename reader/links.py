@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
@@ -25,8 +24,7 @@ _WEB_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "news", "irc", "ircs",
 _FOLDER_PAGES = ("README.md", "readme.md", "index.md", "README.markdown", "index.markdown")
 
 
-@dataclass(frozen=True, slots=True)
-class LinkTarget:
+class LinkTarget(NamedTuple):
     """Where a link leads: a section id, an external URL to show, or why it goes nowhere."""
 
     kind: LinkKind

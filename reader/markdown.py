@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -148,8 +148,7 @@ def plain_text(tokens: list[Token]) -> str:
     return _BLANK_RUNS.sub("\n\n", "".join(parts)).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """A link as written in the source: where it points, its text and its line."""
 
     href: str

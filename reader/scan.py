@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
@@ -33,8 +34,7 @@ _ENDS_AT_BLANK = re.compile(r"^$")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     """One heading: its level, raw inline text, and the lines it spans (0-based)."""
 
     level: int

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich import box
 from rich.console import Console, ConsoleOptions
@@ -60,8 +60,7 @@ class RenderStyles:
     dark: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Spot:
+class Spot(NamedTuple):
     """Where a link, a details summary or a search match ended up: line and columns."""
 
     kind: str  # "link", "details" or "match"
