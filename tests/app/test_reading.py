@@ -5,6 +5,7 @@ content and a very large section."""
 from __future__ import annotations
 
 import builtins
+import gc
 import io
 import os
 import re
@@ -613,15 +614,19 @@ def big_section(size: int = 260 * 1024) -> str:
     return "\n".join(parts)
 
 
+def big_section_pack(tmp_path: Path) -> Pack:
+    """A pack of one file holding big_section(): one section of 260 KB."""
+    root = tmp_path / "pack"
+    root.mkdir(parents=True)
+    (root / "big.md").write_text(big_section())
+    return load_pack(root)
+
+
 async def test_a_260_kb_section_opens_fast_and_renders_to_the_end(tmp_path: Path) -> None:
     """The first screen does not wait for the whole section; G reaches its very end."""
-    root = tmp_path / "pack"
-    root.mkdir()
-    markdown = big_section()
-    assert len(markdown.encode()) >= 260 * 1024
-    (root / "big.md").write_text(markdown)
-    pack = load_pack(root)
+    pack = big_section_pack(tmp_path)
     assert len(pack.sections) == 1
+    assert len(pack.sections[0].markdown.encode()) >= 260 * 1024
     app = create_app(pack, no_state=True)
     started = time.perf_counter()
     async with app.run_test(size=SIZE) as pilot:
@@ -643,10 +648,7 @@ async def test_g_before_the_big_section_finished_rendering_still_reaches_the_end
     tmp_path: Path,
 ) -> None:
     """A reader who presses G at once gets the real end, not the end of what is rendered."""
-    root = tmp_path / "pack"
-    root.mkdir()
-    (root / "big.md").write_text(big_section())
-    app = create_app(load_pack(root), no_state=True)
+    app = create_app(big_section_pack(tmp_path), no_state=True)
     async with app.run_test(size=SIZE) as pilot:
         view = document(app)
         await wait_until(pilot, lambda: view.first_screen_ready, 2.0, "the first screen")
@@ -683,10 +685,7 @@ async def test_what_the_screen_shows_while_a_big_section_fills_is_the_text(
 ) -> None:
     """While the rest of a big section renders, only the scrollbar is redrawn for lines
     below the screen; the text a reader paged to must still be painted, not stale."""
-    root = tmp_path / "pack"
-    root.mkdir()
-    (root / "big.md").write_text(big_section())
-    app = create_app(load_pack(root), no_state=True)
+    app = create_app(big_section_pack(tmp_path), no_state=True)
     async with app.run_test(size=SIZE) as pilot:
         view = document(app)
         await wait_until(pilot, lambda: view.first_screen_ready, 2.0, "the first screen")
@@ -726,3 +725,21 @@ async def test_the_first_screen_is_drawn_at_the_width_it_is_laid_out_at(
         laid_out = view.scrollable_content_region.width
         assert app.main._document_width() == laid_out
         assert rerendered == [], "the first screen was wrapped again at its real width"
+
+
+async def test_the_garbage_collector_waits_while_a_big_section_fills(tmp_path: Path) -> None:
+    """Paused while the slices run (they allocate much and free nothing), back on once
+    the section is drawn, and back on when the app quits halfway through one."""
+    assert gc.isenabled()
+    app = create_app(big_section_pack(tmp_path), no_state=True)
+    async with app.run_test(size=SIZE) as pilot:
+        view = document(app)
+        await wait_until(pilot, lambda: not gc.isenabled(), 5.0, "the collector paused")
+        assert not view.fully_rendered
+        await wait_rendered(pilot, view, timeout=30)
+        assert gc.isenabled(), "back on once the section is drawn"
+    quitter = create_app(big_section_pack(tmp_path / "again"), no_state=True)
+    async with quitter.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: not gc.isenabled(), 5.0, "the collector paused")
+        assert not document(quitter).fully_rendered
+    assert gc.isenabled(), "an app that quits mid-section leaves the collector on"
