@@ -14,10 +14,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.markdown import github_slug, github_slugs, heading_titles, parse, strip_inline_markup
+from heading_oracle import markdown_it_headings, random_documents, scanner_headings
+
+from reader.markdown import github_slug, github_slugs, heading_titles, strip_inline_markup
 from reader.pack import Pack, load_pack
 from reader.sanitize import _is_clean, sanitize, sanitize_line
-from reader.scan import _atx, scan_markdown
+from reader.scan import _atx
 
 MakePack = Callable[[Path, dict[str, str]], Path]
 
@@ -129,19 +131,6 @@ _LINES = [
 ]  # fmt: skip
 
 
-def markdown_it_headings(text: str) -> list[tuple[int, int]]:
-    """Top-level headings outside `<details>`, as markdown-it sees them (see test_scan)."""
-    depth, found = 0, []
-    for token in parse(text):
-        if token.type == "html_block":
-            for match in re.finditer(r"<(/?)details(?=[\s/>]|$)", token.content, re.I):
-                depth = max(0, depth - 1) if match[1] else depth + 1
-        elif token.type == "heading_open" and token.level == 0 and depth == 0:
-            assert token.map is not None
-            found.append((token.map[0], int(token.tag[1])))
-    return found
-
-
 def test_scanner_shortcuts_agree_with_markdown_it():
     """Lines each shortcut takes (and the ones it must leave), mixed at random.
 
@@ -149,14 +138,8 @@ def test_scanner_shortcuts_agree_with_markdown_it():
     neither their content nor indented code. There the scanner and markdown-it part ways
     with or without the shortcuts.
     """
-    rng = random.Random(6)
-    for _ in range(2500):
-        lines = [rng.choice(_LINES) for _ in range(rng.randint(1, 12))]
-        if lines[0] == "---":
-            continue
-        markdown = "\n".join(lines) + "\n"
-        found = [(h.line, h.level) for h in scan_markdown(lines).headings]
-        assert found == markdown_it_headings(markdown), repr(markdown)
+    for markdown in random_documents(_LINES, count=2500, seed=6, most_lines=12):
+        assert scanner_headings(markdown) == markdown_it_headings(markdown), repr(markdown)
 
 
 _BLOCKS = [

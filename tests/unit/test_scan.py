@@ -11,51 +11,14 @@ and headings nested in a list item or block quote (cutting there would split the
 
 from __future__ import annotations
 
-import random
-import re
 from pathlib import Path
 
 import pytest
+from heading_oracle import lines_of, markdown_it_headings, random_documents, scanner_headings
 
-from reader.markdown import parse
 from reader.scan import scan_markdown
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
-
-_DETAILS_TAG = re.compile(r"<(/?)details(?=[\s/>]|$)", re.IGNORECASE)
-
-
-def lines_of(text: str) -> list[str]:
-    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
-
-
-def without_front_matter(text: str) -> str:
-    """Blank a leading YAML block (`---` ... `---`), which markdown-it alone reads as Markdown."""
-    lines = text.split("\n")
-    if lines and lines[0].rstrip() == "---":
-        for number in range(1, len(lines)):
-            if lines[number].rstrip() in ("---", "..."):
-                return "\n" * (number + 1) + "\n".join(lines[number + 1 :])
-    return text
-
-
-def markdown_it_headings(text: str) -> list[tuple[int, int]]:
-    """(0-based line, level) of top-level headings markdown-it sees outside `<details>`."""
-    depth = 0
-    found = []
-    for token in parse(without_front_matter(text)):
-        if token.type == "html_block":
-            for match in _DETAILS_TAG.finditer(token.content):
-                depth = max(0, depth - 1) if match[1] else depth + 1
-        elif token.type == "heading_open" and token.level == 0 and depth == 0:
-            assert token.map is not None
-            found.append((token.map[0], int(token.tag[1])))
-    return found
-
-
-def scanner_headings(text: str) -> list[tuple[int, int]]:
-    return [(h.line, h.level) for h in scan_markdown(lines_of(text)).headings]
-
 
 # name: (markdown, the headings as (0-based line, level))
 CORPUS: dict[str, tuple[str, list[tuple[int, int]]]] = {
@@ -154,12 +117,7 @@ _SNIPPETS = [
 
 def test_scanner_agrees_with_markdown_it_on_random_documents():
     """Seeded random mixes of the awkward lines above: the scanner must never drift."""
-    rng = random.Random(20261126)
-    for _ in range(3000):
-        lines = [rng.choice(_SNIPPETS) for _ in range(rng.randint(1, 10))]
-        if lines[0] == "---":
-            continue
-        markdown = "\n".join(lines) + "\n"
+    for markdown in random_documents(_SNIPPETS, count=3000, seed=20261126, most_lines=10):
         assert scanner_headings(markdown) == markdown_it_headings(markdown), repr(markdown)
 
 

@@ -13,15 +13,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Offset, Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.markdown import parse
@@ -35,6 +33,7 @@ from reader.ui.blocks import (
     build_blocks,
 )
 from reader.ui.render import BlockRenderer, Highlighter, RenderStyles, Spot, locate_spots
+from reader.ui.widgets.line_view import LineView
 
 __all__ = ["DocumentView"]
 
@@ -43,14 +42,6 @@ SLICE_BUDGET = 0.040  # seconds of rendering before keys and paints get a turn
 GROWTH_INTERVAL = 0.25  # seconds between scrollbar updates while a big section fills
 SLICE_GAP = 0.001  # seconds between slices: long enough to let keys and frames through
 MAX_TEXT_WIDTH = 100
-
-
-class _Frame(NamedTuple):
-    """What drawing any line of one repaint needs."""
-
-    scroll: Offset
-    width: int
-    base: Style
 
 
 @dataclass(eq=False)
@@ -87,7 +78,7 @@ class _ViewMessage(Message):
         return self.view
 
 
-class DocumentView(ScrollView, can_focus=True):
+class DocumentView(LineView, can_focus=True):
     """Shows Markdown; focusable links and summaries; search matches highlighted."""
 
     COMPONENT_CLASSES = {
@@ -162,7 +153,6 @@ class DocumentView(ScrollView, can_focus=True):
         self._last_growth = 0.0
         self._paused = False
         self._continue_when_resumed = False
-        self._frame: _Frame | None = None
         self._lines_shown: int | None = None  # lines there were at the last text repaint
         self._holding_collector = False  # gc paused by this view while a section fills
 
@@ -452,19 +442,8 @@ class DocumentView(ScrollView, can_focus=True):
         return None
 
     # ----------------------------------------------------------------- drawing
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Work out once per repaint what every line needs: each was a lookup per line."""
-        self._frame = self._frame_now()
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._frame = None
-
-    def _frame_now(self) -> _Frame:
-        return _Frame(self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
-
     def render_line(self, y: int) -> Strip:
-        (scroll_x, scroll_y), width, base = self._frame or self._frame_now()
+        (scroll_x, scroll_y), width, base = self.frame
         row = scroll_y + y
         if row >= len(self._lines):
             return Strip.blank(width, base)

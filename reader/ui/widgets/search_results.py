@@ -17,12 +17,12 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Offset, Region, Size
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.sanitize import sanitize_line
+from reader.ui.widgets.line_view import LineView
 
 __all__ = ["ResultEntry", "SearchResults"]
 
@@ -52,7 +52,7 @@ class _Layout:
         return len(self.first_rows)
 
 
-class SearchResults(ScrollView, can_focus=True):
+class SearchResults(LineView, can_focus=True):
     """Enter (or a click) opens the highlighted result at its first match."""
 
     COMPONENT_CLASSES = {
@@ -97,7 +97,6 @@ class SearchResults(ScrollView, can_focus=True):
         self._layout: _Layout | None = None
         # Wrapped lines by (what an entry shows, width): typing on keeps most results.
         self._wrapped: dict[tuple[object, ...], list[Strip]] = {}
-        self._frame: tuple[Offset, int, Style] | None = None
 
     # ------------------------------------------------------------------ content
     def show_hits(self, hits: list, message: str = "") -> None:
@@ -223,19 +222,8 @@ class SearchResults(ScrollView, can_focus=True):
         if self.entries and self.is_mounted:
             self._restart_layout()
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Look up scroll, width and base style once per repaint, not once per line."""
-        self._frame = self._frame_now()
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._frame = None
-
-    def _frame_now(self) -> tuple[Offset, int, Style]:
-        return self.scroll_offset, self.scrollable_content_region.width, self.rich_style
-
     def render_line(self, y: int) -> Strip:
-        (scroll_x, scroll_y), width, base = self._frame or self._frame_now()
+        (scroll_x, scroll_y), width, base = self.frame
         layout = self._layout
         row = scroll_y + y
         if layout is None or row >= len(layout.strips):
