@@ -1,9 +1,10 @@
 """Turn a folder of Markdown (or one file) into a pack of navigable sections.
 
 Every heading starts a section, so one outline entry never means rendering a whole
-giant file. Loading reads and scans files line by line; markdown-it parses a section
-only when its text or links are first asked for, so the first screen of a 3.5 MB pack
-does not wait for the whole pack to be parsed. No Textual here.
+giant file. Loading reads every file but cuts only the first into sections; the others
+are scanned line by line when something asks for them (the app does it right after its
+first screen), and markdown-it parses a section only when its text or links are first
+asked for. So the first screen of a 3.5 MB pack waits for neither. No Textual here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import threading
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
@@ -106,25 +109,83 @@ class Section:
 
 @dataclass(slots=True, eq=False)
 class Pack:
-    """A loaded pack: title, sections in reading order, and what went wrong on the way."""
+    """A pack: title, sections in reading order, and what went wrong on the way.
+
+    `load_pack` reads every file and cuts only the first into sections. The rest are
+    cut and indexed in file order when first needed: `sections`, `by_id`, `problems`
+    and `comparison_id` wait for all of them, `get` and `following` only for as many
+    as they need. Ids come out the same either way, since each file is indexed after
+    the ones before it.
+    """
 
     root: Path
     title: str
-    sections: list[Section]
-    files: list[PackFile]
-    problems: list[Problem]
-    comparison_id: str | None = None
-    by_id: dict[str, Section] = field(default_factory=dict)
+    files: list[PackFile]  # every readable file, in reading order
+    _problems: list[Problem]
+    _wanted_comparison: object = None  # the manifest's `comparison`, if any
+    _sections: list[Section] = field(default_factory=list)
+    _by_id: dict[str, Section] = field(default_factory=dict)
+    _comparison_id: str | None = None
     _anchors: dict[tuple[str, str], Section] = field(default_factory=dict)
     _file_starts: dict[str, Section] = field(default_factory=dict)
     _files_by_real: dict[Path, PackFile] = field(default_factory=dict)
+    _slugs: dict[str, int] = field(default_factory=dict)  # ids given so far, for `_unique`
+    _files_indexed: int = 0  # files[:_files_indexed] are in `_sections`
+    _cut_ahead: dict[int, list[Section]] = field(default_factory=dict)  # for the title
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether every file is cut into sections and indexed."""
+        return self._files_indexed == len(self.files)
+
+    def load_all(self) -> None:
+        """Cut and index the files not done yet: a 3.5 MB pack takes a tenth of a second."""
+        while self._index_next_file():
+            pass
+
+    @property
+    def sections(self) -> list[Section]:
+        self.load_all()
+        return self._sections
+
+    @property
+    def by_id(self) -> dict[str, Section]:
+        self.load_all()
+        return self._by_id
+
+    @property
+    def problems(self) -> list[Problem]:
+        self.load_all()
+        return self._problems
+
+    @property
+    def comparison_id(self) -> str | None:
+        self.load_all()
+        return self._comparison_id
 
     @property
     def top_level(self) -> list[Section]:
         return [section for section in self.sections if section.parent is None]
 
+    @property
+    def first_section(self) -> Section:
+        """Where reading starts; `load_pack` has cut its file already."""
+        return self._sections[0]
+
     def get(self, section_id: str) -> Section | None:
-        return self.by_id.get(section_id)
+        """A section by id, cutting files only up to the one that holds it."""
+        section = self._by_id.get(section_id)
+        while section is None and self._index_next_file():
+            section = self._by_id.get(section_id)
+        return section
+
+    def following(self, section: Section) -> Section | None:
+        """The section after this one in reading order, or None at the end."""
+        index = section.index + 1
+        while index >= len(self._sections) and self._index_next_file():
+            pass
+        return self._sections[index] if index < len(self._sections) else None
 
     def find(self, query: str) -> Section | None:
         """A section by id, by exact title, or by title ignoring case: for `--print`."""
@@ -138,6 +199,7 @@ class Pack:
 
     def resolve(self, section: Section, href: str) -> LinkTarget:
         """Where a link in `section` leads: a section of this pack, or why not."""
+        self.load_all()
         if not self._files_by_real:
             self._files_by_real = {pack_file.real: pack_file for pack_file in self.files}
         target = resolve_href(self.root, section.file, href, self._files_by_real)
@@ -159,6 +221,40 @@ class Pack:
         if start is None:
             return LinkTarget("missing", href, reason=f"{target.file.relative} has no sections")
         return LinkTarget("section", href, section_id=start.id)
+
+    def _index_next_file(self) -> bool:
+        """Cut the next file into sections and index them; False once all are in.
+
+        Locked: the search index's thread may ask for every section while the app asks
+        for one.
+        """
+        with self._lock:
+            position = self._files_indexed
+            if position == len(self.files):
+                return False
+            sections = self._cut_ahead.pop(position, None)
+            if sections is None:
+                sections = _split_file(self.files[position], self._problems)
+            _index_file(self, sections)
+            if position + 1 == len(self.files):
+                self._comparison_id = _comparison(self, self._wanted_comparison)
+            self._files_indexed = position + 1
+            return True
+
+    def _sections_of(self, position: int) -> list[Section]:
+        """One file's sections, cut now (and kept for its turn) if it is not indexed yet."""
+        with self._lock:
+            if position >= self._files_indexed:
+                if position not in self._cut_ahead:
+                    self._cut_ahead[position] = _split_file(self.files[position], self._problems)
+                return self._cut_ahead[position]
+            pack_file = self.files[position]
+            start = self._file_starts[pack_file.relative].index
+            return list(
+                itertools.takewhile(
+                    lambda section: section.file is pack_file, self._sections[start:]
+                )
+            )
 
 
 def default_pack_path() -> Path:
@@ -187,12 +283,9 @@ def load_pack(path: Path | str | None = None) -> Pack:
             + (f" ({why})" if why else "")
         )
     root = root_path.resolve() if root_path.is_dir() else root_path.resolve().parent
-    sections: list[Section] = []
-    for pack_file in files:
-        sections.extend(_split_file(pack_file, problems))
-    pack = Pack(root, _pack_title(root_path, manifest, sections), sections, files, problems)
-    _index(pack)
-    pack.comparison_id = _comparison(pack, manifest.get("comparison"))
+    pack = Pack(root, "", files, problems, _wanted_comparison=manifest.get("comparison"))
+    pack._index_next_file()  # the first file: where reading starts
+    pack.title = _pack_title(root_path, manifest, pack)
     return pack
 
 
@@ -209,23 +302,33 @@ def _read_manifest(folder: Path) -> dict[str, object]:
     return data
 
 
-def _pack_title(path: Path, manifest: dict[str, object], sections: list[Section]) -> str:
+def _pack_title(path: Path, manifest: dict[str, object], pack: Pack) -> str:
+    """The manifest's title, a lone file's first heading, a README's or index's first
+    top-level heading, or the folder's name. Only README and index files are cut for it."""
     title = manifest.get("title")
     if isinstance(title, str) and title.strip():
         return sanitize_line(title)
-    if path.is_file() or len({s.file.relative for s in sections}) == 1:
-        return sections[0].title
-    for section in sections:
-        if section.level == 1 and PurePosixPath(section.path).stem.lower() in ("readme", "index"):
-            return section.title
+    if path.is_file() or len(pack.files) == 1:
+        return pack.first_section.title
+    for position, pack_file in enumerate(pack.files):
+        if PurePosixPath(pack_file.relative).stem.lower() in ("readme", "index"):
+            for section in pack._sections_of(position):
+                if section.level == 1:
+                    return section.title
     return sanitize_line(path.resolve().name) or "Untitled pack"
 
 
 def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
-    """Cut a file into sections at its headings; the text before them is one more."""
-    lines = pack_file.lines
+    """Cut a file into sections at its headings; the text before them is one more.
+
+    The file's lines live only as long as this: kept for every file of a 3.5 MB pack,
+    they cost more memory than its text.
+    """
+    lines = pack_file.text.split("\n")
+    lines.pop()  # the "" after the final line end (`read_markdown` ends every text so)
     headings, body_start, front_matter_title, break_lines = scan_lines(lines)
-    offsets = pack_file.line_offsets
+    # Where each line starts: accumulate runs in C, a third faster than appending in a loop.
+    offsets = list(accumulate([len(line) + 1 for line in lines], initial=0))
     # Each heading is (level, raw text, first line, line after), as `scan_lines` gives it.
     if not headings or _has_text(lines[body_start : headings[0][2]]):
         title = front_matter_title or _title_from_name(pack_file.relative)
@@ -246,16 +349,17 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
         if end - start <= MAX_SECTION_CHARS:
             sections.append(section)
         else:
-            sections.extend(_cut_if_huge(section, break_lines, problems))
+            sections.extend(_cut_if_huge(section, break_lines, offsets, problems))
     return sections
 
 
 def _cut_if_huge(
-    section: Section, break_lines: list[int], problems: list[Problem]
+    section: Section, break_lines: list[int], offsets: list[int], problems: list[Problem]
 ) -> list[Section]:
+    """A section over MAX_SECTION_CHARS as parts cut at blank lines; `offsets` says
+    where each line of its file starts."""
     if section.end - section.start <= MAX_SECTION_CHARS:
         return [section]
-    offsets = section.file.line_offsets
     breaks = [offsets[n] for n in break_lines if section.start_line <= n < section.end_line]
     text = section.file.text
     cuts = [section.start]
@@ -286,8 +390,8 @@ def _cut_if_huge(
                 title,
                 section.level,
                 section.file,
-                section.file.line_of(start),
-                section.file.line_of(max(start, end - 1)),
+                bisect.bisect_right(offsets, start),  # the 1-based line holding it
+                bisect.bisect_right(offsets, max(start, end - 1)),
                 start,
                 end,
                 anchor=section.anchor if number == 1 else "",
@@ -306,20 +410,19 @@ def _title_from_name(relative: str) -> str:
     return (words[:1].upper() + words[1:]) if words else stem
 
 
-def _index(pack: Pack) -> None:
-    """Number sections, nest them by level within each file, give unique ids."""
-    seen: dict[str, int] = {}
+def _index_file(pack: Pack, sections: list[Section]) -> None:
+    """Number one file's sections after those already in, nest them by level (afresh in
+    every file), and give them ids unique in the pack."""
+    if not sections:
+        return
+    seen = pack._slugs
     stack: list[Section] = []
-    current_file: PackFile | None = None
-    relative = ""
     file_anchors: dict[str, int] = {}
-    by_id, anchors, problems = pack.by_id, pack._anchors, pack.problems
-    for index, section in enumerate(pack.sections):
+    relative = sections[0].file.relative  # section.path, looked up once a file
+    pack._file_starts[relative] = sections[0]
+    by_id, anchors, problems = pack._by_id, pack._anchors, pack._problems
+    for index, section in enumerate(sections, start=len(pack._sections)):
         section.index = index
-        if section.file is not current_file:
-            current_file, stack, file_anchors = section.file, [], {}
-            relative = current_file.relative  # section.path, looked up once a file
-            pack._file_starts[relative] = section
         level = section.level
         while stack and stack[-1].level >= level:
             stack.pop()
@@ -357,6 +460,7 @@ def _index(pack: Pack) -> None:
                 file_anchors[anchor] = 0
             anchors.setdefault((relative, anchor), section)
         by_id[slug] = section
+    pack._sections.extend(sections)
 
 
 def _unique(slug: str, seen: dict[str, int]) -> str:
@@ -377,14 +481,15 @@ def _unique(slug: str, seen: dict[str, int]) -> str:
 def _comparison(pack: Pack, wanted: object) -> str | None:
     """The section holding the pack's comparison: named in the manifest, or found.
 
-    Runs after `_index`, whose section numbers and first section of each file it uses.
+    Runs once the last file is indexed: it uses every section's number and the first
+    section of each file.
     """
-    if isinstance(wanted, str) and wanted in pack.by_id:
+    if isinstance(wanted, str) and wanted in pack._by_id:
         return wanted
     # The first section that holds "<details" and a comparison in it. Each file is searched
     # once for "<details", and only the sections around what is found are looked at:
     # checking all 20,000 sections of a file, or copying each out, took milliseconds.
-    sections = pack.sections
+    sections = pack._sections
     firsts = [section.index for section in pack._file_starts.values()]  # in file order
     for first, stop in itertools.pairwise([*firsts, len(sections)]):
         text = sections[first].file.text

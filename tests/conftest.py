@@ -44,6 +44,23 @@ def make_pack() -> Callable[[Path, PackFiles], Path]:
     return write_pack
 
 
+@pytest.fixture
+def cut_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pack files cut into sections so far, in the order they were cut."""
+    from reader import pack as pack_module
+    from reader.files import PackFile, Problem
+
+    cut: list[str] = []
+    split_file = pack_module._split_file
+
+    def spy(pack_file: PackFile, problems: list[Problem]) -> list[pack_module.Section]:
+        cut.append(pack_file.relative)
+        return split_file(pack_file, problems)
+
+    monkeypatch.setattr(pack_module, "_split_file", spy)
+    return cut
+
+
 def child_env(**extra: str) -> dict[str, str]:
     """The environment for a child `python -m reader`: this checkout first on the path."""
     env = dict(os.environ)

@@ -114,7 +114,7 @@ class ReaderApp(App[int]):
         """Called by the reading screen once mounted: open where the reader left off."""
         position = self.reading.position
         start = self.pack.get(position.section) if position else None
-        first = start or self.pack.sections[0]
+        first = start or self.pack.first_section
         scroll = round(position.scroll) if start is not None and position is not None else 0
         # The first screen is drawn now; the rest of a big section waits for the sidebar
         # and footer (see _finish_screen), which would otherwise queue behind its slices.
@@ -135,6 +135,7 @@ class ReaderApp(App[int]):
         """After the first frame: mount the rest, replay the keys that waited, and let
         the reading pane render the rest of its section."""
         document = self.main.query_one("#document", DocumentView)
+        self.pack.load_all()  # the outline lists every section: cut the files not cut yet
         try:
             await self.main.mount_chrome(on_search=self.search.run)
             self.watch(self.main, "focused", self.search.focus_moved, init=False)
@@ -221,8 +222,10 @@ class ReaderApp(App[int]):
     def refresh_status(self) -> None:
         if not self.main.is_attached:
             return  # shutting down: the header is already gone
-        read = len(self.reading.read & self.pack.by_id.keys())
-        percent = f"{100 * read // max(1, len(self.pack.sections))}% read"
+        percent = ""  # until every file is cut into sections, after the first screen
+        if self.pack.loaded:
+            read = len(self.reading.read & self.pack.by_id.keys())
+            percent = f"{100 * read // max(1, len(self.pack.sections))}% read"
         self.main.query_one(HeaderBar).show_status(self.search.status(), percent)
 
     def _place_now(self) -> tuple[str, float] | None:

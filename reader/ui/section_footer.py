@@ -30,7 +30,7 @@ def section_markdown(pack: Pack, section: Section) -> str:
         if hidden > 0:
             lines.append(f"- … and {hidden} more: `]` goes on, the outline lists them all")
         lines.append("")
-    following = pack.sections[section.index + 1] if section.index + 1 < len(pack.sections) else None
+    following = pack.following(section)  # not `pack.sections`: that cuts every file
     if following is not None:
         lines.append(f"Next: {_link(following)}  ·  `]` next, `[` previous")
     else:

@@ -141,15 +141,25 @@ def _size_label(size: int) -> str:
 
 
 def time_loads(spec: PackSpec, runs: int) -> dict[str, Any]:
-    """Median wall time of load_pack (what the app waits for before anything else)."""
+    """Median wall times of load_pack (what the app waits for before anything else: it
+    cuts the first file into sections) and of cutting the rest (after the first screen)."""
     from reader.pack import load_pack
 
-    samples = []
+    samples, rest_samples = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        load_pack(spec.path)
-        samples.append(time.perf_counter() - started)
-    return {"status": "ok", "median_s": statistics.median(samples), "samples_s": samples}
+        pack = load_pack(spec.path)
+        loaded = time.perf_counter()
+        pack.load_all()
+        samples.append(loaded - started)
+        rest_samples.append(time.perf_counter() - loaded)
+    return {
+        "status": "ok",
+        "median_s": statistics.median(samples),
+        "samples_s": samples,
+        "rest_median_s": statistics.median(rest_samples),
+        "rest_samples_s": rest_samples,
+    }
 
 
 def expected_text(spec: PackSpec, reader_cmd: list[str], env: dict[str, str]) -> list[str]:
@@ -972,16 +982,16 @@ def open_rows(result: dict[str, Any], labels: dict[str, str], judge: bool) -> li
 
 
 def load_rows(loads: dict[str, dict[str, Any]], specs: list[PackSpec]) -> list[Row]:
-    """load_pack per pack: what every start of the app pays before anything is drawn."""
-    return [
-        Row(
-            f"load_pack: {spec.label}",
-            _seconds(loads[spec.key]["median_s"]),
-            loads[spec.key]["median_s"],
-        )
-        for spec in specs
-        if spec.key in loads
-    ]
+    """Per pack: load_pack, which every start pays before anything is drawn, and cutting
+    the other files into sections, which waits until the first screen is out."""
+    rows = []
+    for spec in specs:
+        if spec.key not in loads:
+            continue
+        load, rest = loads[spec.key]["median_s"], loads[spec.key]["rest_median_s"]
+        rows.append(Row(f"load_pack (before the first screen): {spec.label}", _seconds(load), load))
+        rows.append(Row(f"cut the other files (after it): {spec.label}", _seconds(rest), rest))
+    return rows
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:

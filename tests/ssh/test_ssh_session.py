@@ -51,8 +51,9 @@ def test_read_search_compare_quit_over_ssh(tmux: Tmux, sshd: SshServer, connect)
     wait_until(lambda: not reader_pids(sshd), timeout=5, why="earlier readers to exit")
     shutil.rmtree(sshd.state_dir, ignore_errors=True)  # a first visit: no saved place
     connect()
-    first = tmux.wait_for(FIRST_SCREEN_TEXT, PACK_TITLE, timeout=CONNECT_TIMEOUT)
-    assert "% read" in header(first)
+    tmux.wait_for(FIRST_SCREEN_TEXT, PACK_TITLE, timeout=CONNECT_TIMEOUT)
+    # Progress shows once every file is cut into sections, just after the first screen.
+    tmux.wait_screen(lambda s: "% read" in header(s), why="reading progress in the header")
     assert reader_pids(sshd), "no reader process on the server side"
 
     tmux.send("]")
