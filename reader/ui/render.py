@@ -12,11 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from rich import box
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.strip import Strip
 
@@ -31,6 +29,7 @@ from reader.ui.blocks import (
     RuleBlock,
     TableBlock,
 )
+from reader.ui.table_draw import draw_table
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -221,31 +220,18 @@ class BlockRenderer:
 
     def _table(self, block: TableBlock, width: int) -> list[Strip]:
         columns = max(len(block.header), max((len(row) for row in block.rows), default=0))
-        table = Table(
-            box=box.ROUNDED,
-            show_lines=True,
-            header_style=self.styles.table_header,
-            border_style=self.styles.table_border,
-            expand=False,
-            padding=(0, 1),
-        )
-        for number in range(columns):
-            header = block.header[number] if number < len(block.header) else Text("")
-            align = block.aligns[number] if number < len(block.aligns) else "left"
-            table.add_column(
-                self._highlighted(header),
-                vertical="top",
-                overflow="fold",
-                justify=align if align in ("left", "center", "right") else "left",
-            )
-        for row in block.rows:
-            table.add_row(*(self._highlighted(cell) for cell in row))
-        # Narrow columns: cards instead. (Asking Rich for the table's minimum width here
-        # as well never helped: Measurement.get caps it at the width, so it never said
-        # "too wide", and measuring cost a third of each table's time.)
+        # Narrow columns: cards instead.
         if columns > 1 and width // columns < MIN_STACKED_COLUMN:
             return self._stacked_table(block, width)
-        return self._lines(table, width)
+        return draw_table(
+            [self._highlighted(cell) for cell in block.header],
+            [[self._highlighted(cell) for cell in row] for row in block.rows],
+            block.aligns,
+            width,
+            console=self.console,
+            header_style=self.styles.table_header,
+            border_style=self.styles.table_border,
+        )
 
     def _stacked_table(self, block: TableBlock, width: int) -> list[Strip]:
         """A narrow screen shows each row as a small card: 'Header: value' lines."""

@@ -288,7 +288,7 @@ class DocumentView(LineView, can_focus=True):
         return self.scroll_offset.y + self.size.height
 
     def _after_growth(self, repaint: bool = True) -> None:
-        self.virtual_size = Size(self._width, len(self._lines))
+        self.grow_to(Size(self._width, len(self._lines)))
         if not self.size.height:
             pass  # not laid out yet: a scroll now would be clamped to 0; on_resize retries
         elif self._pending_match == "last" and self._document.unfinished:

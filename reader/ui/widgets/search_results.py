@@ -195,7 +195,7 @@ class SearchResults(LineView, can_focus=True):
                 self._wrapped[cache_key] = lines
             layout.strips.extend(lines)
             layout.owners.extend([index] * len(lines))
-        self.virtual_size = Size(width, len(layout.strips))
+        self.grow_to(Size(width, len(layout.strips)))
 
     def _rows_of(self, index: int) -> Region:
         """The rows of entry `index`, laying it out if it is not yet."""
