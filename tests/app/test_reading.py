@@ -702,6 +702,34 @@ async def test_what_the_screen_shows_while_a_big_section_fills_is_the_text(
         assert missing == [], "on screen: what the pane held when last painted"
 
 
+async def test_the_scrollbar_follows_a_filling_section_without_laying_out_the_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each growth of a big section used to lay out the whole screen (~17 ms); once the
+    scrollbar is shown, only the scrollbar needs the new size."""
+    layouts: list[int] = []
+    original = DocumentView.refresh
+
+    def spy(view: DocumentView, *regions: object, layout: bool = False, **kwargs: object):
+        if layout and view.first_screen_ready:
+            layouts.append(view.virtual_size.height)
+        return original(view, *regions, layout=layout, **kwargs)
+
+    monkeypatch.setattr(DocumentView, "refresh", spy)
+    app = create_app(big_section_pack(tmp_path), no_state=True)
+    async with app.run_test(size=SIZE) as pilot:
+        view = document(app)
+        await wait_until(pilot, lambda: view.first_screen_ready, 2.0, "the first screen")
+        first_screen = view.virtual_size.height
+        await wait_rendered(pilot, view, timeout=30)
+        await pilot.pause()
+        assert view.virtual_size.height > first_screen * 10, "it grew while it filled"
+        assert layouts == [], "a growth laid out the screen"
+        scrollbar = view.vertical_scrollbar
+        assert scrollbar.window_virtual_size == view.virtual_size.height == len(view._lines)
+        assert view.max_scroll_y == len(view._lines) - view.scrollable_content_region.height
+
+
 @pytest.mark.parametrize("width", [40, 69, 70, 73, 80, 99, 120, 161])
 async def test_the_first_screen_is_drawn_at_the_width_it_is_laid_out_at(
     pack: Pack, width: int, monkeypatch: pytest.MonkeyPatch
