@@ -30,6 +30,7 @@ from reader.ui.blocks import (
     TableBlock,
 )
 from reader.ui.table_draw import draw_table
+from reader.ui.text_wrap import wrap
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -133,7 +134,7 @@ class BlockRenderer:
         if style is not None:
             text = text.copy()
             text.stylize_before(style)
-        return [Strip(list(line.render(console))) for line in text.wrap(console, width)]
+        return [Strip(list(line.render(console))) for line in wrap(text, console, width)]
 
     def _highlighted(self, text: Text) -> Text:
         if self.highlighter is None:

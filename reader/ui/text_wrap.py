@@ -1,0 +1,59 @@
+"""Word-wrap prose as Rich's `Text.wrap` does, faster for the common case.
+
+Rich measures every word with `cell_len`, which must allow for wide and zero-width
+characters. Printable ASCII has neither: each character is one cell, so the break
+offsets can be found with plain lengths, less than half the time (on the benchmark's
+260 KB section, wrapping its 1,400 paragraphs took 155 ms, a third of it finding
+breaks). Anything else, and any text Rich would justify or crop, goes to Rich. A test
+compares the two on random text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+from rich.text import Lines, Text
+
+__all__ = ["wrap"]
+
+_WORD = re.compile(r"\s*\S+\s*")  # Rich's word: leading space (at the start only), trailing
+
+
+def wrap(text: Text, console: Console, width: int) -> Lines:
+    """`text.wrap(console, width)`, lines for lines."""
+    plain = text.plain
+    if (
+        width < 1
+        or not plain.isascii()
+        or not plain.isprintable()  # a line end, a tab or a control character
+        or text.justify not in (None, "default")
+        or text.overflow not in (None, "fold")
+        or text.no_wrap
+    ):
+        return text.wrap(console, width)
+    lines = text.divide(_breaks(plain, width))
+    for line in lines:
+        if len(line.plain) > width:  # only spaces run past the edge: Rich drops them
+            line.rstrip_end(width)
+    return lines
+
+
+def _breaks(plain: str, width: int) -> list[int]:
+    """Rich's `divide_line` for one-cell characters: where each line after the first starts."""
+    breaks: list[int] = []
+    used = 0  # cells on the current line
+    for match in _WORD.finditer(plain):
+        start, end = match.span()
+        length = len(match.group().rstrip())
+        if width - used >= length:
+            used += end - start
+        elif length > width:  # longer than a line: folded, as Rich folds it
+            for piece in range(start, end, width):
+                if piece:
+                    breaks.append(piece)
+                used = min(width, end - piece)
+        elif used and start:
+            breaks.append(start)
+            used = end - start
+    return breaks
