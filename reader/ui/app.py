@@ -7,7 +7,6 @@ the real wiring. Widgets post messages; this class decides what they mean.
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from reader.pack import Pack, Section
 from reader.sanitize import sanitize_line
 from reader.state import Bookmark, Position, ReadingState
 from reader.state_store import StateStore
+from reader.ui.memory import resume_after_start
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
 from reader.ui.section_footer import INTERNAL_LINK, section_markdown
@@ -147,7 +147,7 @@ class ReaderApp(App[int]):
         held, self._held_keys = self._held_keys, []
         for key in held:  # the very events, untouched: a new one would name us as sender
             self.post_message(key)
-        _resume_garbage_collection()
+        resume_after_start()
 
     async def on_event(self, event: events.Event) -> None:
         """Keys pressed before the sidebar and footer exist wait for them, in order.
@@ -540,17 +540,6 @@ class ReaderApp(App[int]):
         """
         signal.alarm(HANG_UP_GRACE)
         self.save_and_exit()
-
-
-def _resume_garbage_collection() -> None:
-    """After the first frame: `reader` ran start-up with the cyclic collector off.
-
-    What start-up allocated lives as long as the app, so it is frozen out of every
-    later collection, which then scan only what reading allocates: shorter pauses.
-    """
-    if not gc.isenabled():  # the command turned it off; tests and embedders never do
-        gc.freeze()
-        gc.enable()
 
 
 def _remember(state: ReadingState, section_id: str, scroll: float) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from platformdirs import user_cache_path
 
 from reader.cli import pack_documents
+from reader.ui.memory import freeze_long_lived
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -86,6 +87,7 @@ class SearchController:
 
     def _ready(self, index: SearchIndex) -> None:
         self.index = index
+        freeze_long_lived()  # the index, and the pack's text parsed for it, stay till the end
         if self.active:
             self.run(self.query)
 

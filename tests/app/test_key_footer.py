@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from conftest import SIZE, wait_until
 from textual import events
 from textual.widgets._footer import FooterKey
@@ -50,3 +52,20 @@ async def test_the_footer_follows_keys_that_change(app: ReaderApp) -> None:
         await wait_until(
             pilot, lambda: "Clear search" not in descriptions(app), what="the reading keys"
         )
+
+
+async def test_keys_the_footer_no_longer_shows_are_let_go(app: ReaderApp) -> None:
+    """Each rebuild used to keep its old keys alive (bound to the footer's `compact`,
+    a binding Textual drops only when `compact` changes): ~10 widgets per focus change,
+    which made the collector's full passes slower and slower while a reader searched."""
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.main.chrome_ready, what="the footer")
+        for _ in range(8):  # search box and back: the keys shown change both ways
+            await pilot.press("slash")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.pause()
+        gc.collect()
+        alive = [key for key in gc.get_objects() if isinstance(key, FooterKey)]
+        assert len(alive) == len(footer_keys(app)), "old keys are still alive"

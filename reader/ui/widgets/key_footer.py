@@ -32,6 +32,18 @@ class KeyFooter(Footer):
             self._shown = shown
         super().bindings_changed(screen)
 
+    async def recompose(self) -> None:
+        """Rebuild the keys, then let go of the old ones.
+
+        Footer.compose binds each key to the footer's `compact`, and Textual drops the
+        binding of a removed key only when `compact` next changes, which here it never
+        does: every rebuild kept its old keys alive, and the slowest keystrokes were
+        full garbage collections growing with them. Forcing a `compact` update makes
+        Textual drop the bindings of keys that are gone.
+        """
+        await super().recompose()
+        self.mutate_reactive(Footer.compact)
+
     def _keys_shown(self, screen: Screen) -> Shown:
         """Everything Footer.compose reads from the bindings, in its order."""
         app = screen.app
