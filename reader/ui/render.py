@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from rich.console import Console, ConsoleOptions
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -90,7 +90,6 @@ class BlockRenderer:
         self.highlighter = highlighter
         self.load_lexers = load_lexers
         self.plain_languages: set[str] = set()
-        self._options_by_width: dict[int, ConsoleOptions] = {}
 
     def render(self, block: Block, width: int) -> list[Strip]:
         width = max(width, 4)
@@ -114,19 +113,6 @@ class BlockRenderer:
         if isinstance(block, RuleBlock):
             return [Strip([Segment("─" * width, self.styles.rule)], width)]
         return []
-
-    def _options(self, width: int) -> ConsoleOptions:
-        options = self._options_by_width.get(width)
-        if options is None:  # Console.options asks the terminal for its size: do it once
-            options = self.console.options.update(width=width, height=None, highlight=False)
-            self._options_by_width[width] = options
-        return options
-
-    def _lines(self, renderable: object, width: int, style: Style | None = None) -> list[Strip]:
-        if isinstance(renderable, Text):
-            return self._wrapped(renderable, width, style)
-        lines = self.console.render_lines(renderable, self._options(width), style=style, pad=False)
-        return [Strip(line) for line in lines]
 
     def _wrapped(self, text: Text, width: int, style: Style | None = None) -> list[Strip]:
         """Wrap text directly: several times faster than Console.render_lines for prose."""
@@ -153,7 +139,7 @@ class BlockRenderer:
         if style is not None:
             text = text.copy()
             text.stylize_before(style)
-        return self._lines(text, width)
+        return self._wrapped(text, width)
 
     def _heading(self, block: HeadingBlock, width: int) -> list[Strip]:
         style = self.styles.heading[min(block.level, 6) - 1]
@@ -206,7 +192,7 @@ class BlockRenderer:
         text = self._highlighted(text)
         text.no_wrap = False
         text.overflow = "fold"
-        lines = self._lines(text, width - 2)
+        lines = self._wrapped(text, width - 2)
         background = self.styles.code
         return [
             Strip(
@@ -247,7 +233,7 @@ class BlockRenderer:
                 label = block.header[column].copy() if column < len(block.header) else Text("")
                 label.stylize(self.styles.dim)
                 entry = Text.assemble("  ", label, ": ", self._highlighted(cell))
-                lines.extend(self._lines(entry, width))
+                lines.extend(self._wrapped(entry, width))
         return lines
 
     def _details(self, block: DetailsBlock, width: int) -> list[Strip]:
@@ -256,7 +242,7 @@ class BlockRenderer:
         arrow = "▼ " if block.open else "▶ "
         summary = Text(arrow, self.styles.summary).append_text(block.summary)
         summary.stylize(self.styles.summary + Style.from_meta({"details": block.number}))
-        lines = self._lines(summary, width)
+        lines = self._wrapped(summary, width)
         if block.open:
             guide = Segment("│ ", self.styles.rule)
             lines.extend(Strip([guide, *line]) for line in self._blocks(block.children, width - 2))
