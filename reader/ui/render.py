@@ -29,7 +29,7 @@ from reader.ui.blocks import (
     RuleBlock,
     TableBlock,
 )
-from reader.ui.table_draw import draw_table
+from reader.ui.table_draw import draw_table, words_fit
 from reader.ui.text_wrap import wrap
 
 if TYPE_CHECKING:
@@ -207,8 +207,11 @@ class BlockRenderer:
 
     def _table(self, block: TableBlock, width: int) -> list[Strip]:
         columns = max(len(block.header), max((len(row) for row in block.rows), default=0))
-        # Narrow columns: cards instead.
-        if columns > 1 and width // columns < MIN_STACKED_COLUMN:
+        # Narrow columns, or words that cannot fit whole: cards instead.
+        if columns > 1 and (
+            width // columns < MIN_STACKED_COLUMN
+            or not words_fit([block.header, *block.rows], width)
+        ):
             return self._stacked_table(block, width)
         return draw_table(
             [self._highlighted(cell) for cell in block.header],

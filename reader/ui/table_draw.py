@@ -19,12 +19,27 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-__all__ = ["column_widths", "draw_table"]
+__all__ = ["column_widths", "draw_table", "words_fit"]
 
 PADDING = 1  # blank cells on each side of a cell's text
 _TOP, _MIDDLE, _BOTTOM = ("╭", "┬", "╮"), ("├", "┼", "┤"), ("╰", "┴", "╯")
 _VERTICAL, _HORIZONTAL = "│", "─"
 _JUSTIFY: dict[str, JustifyMethod] = {"left": "left", "center": "center", "right": "right"}
+
+
+def words_fit(rows: Sequence[Sequence[Text]], width: int) -> bool:
+    """Whether a table `width` cells wide can give every column its longest word.
+
+    When it cannot, the table would break words in the middle (Rich's tables do the
+    same), and the reading pane shows the rows as cards instead.
+    """
+    columns = max(len(row) for row in rows)
+    longest = [0] * columns
+    for row in rows:
+        for column, cell in enumerate(row):
+            for word in cell.plain.split():
+                longest[column] = max(longest[column], cell_len(word))
+    return sum(longest) + columns * 2 * PADDING + columns + 1 <= width
 
 
 def column_widths(grid: Sequence[Sequence[Text]], width: int) -> list[int]:

@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from reader.ui.table_draw import column_widths, draw_table
+from reader.ui.table_draw import column_widths, draw_table, words_fit
 
 CONSOLE = Console(width=200, color_system="truecolor", force_terminal=True)
 HEADER, BORDER = Style(bold=True, color="red"), Style(color="blue")
@@ -88,3 +88,31 @@ def test_the_widest_columns_give_way_first():
     assert column_widths(cells, 200) == [42, 12, 32]  # each its longest line, padded
     # 66 cells left inside the four vertical lines: 42 comes down to 32, then both to 27.
     assert column_widths(cells, 70) == [27, 12, 27]
+
+
+def rendered(markdown: str, width: int) -> list[str]:
+    """The reading pane's lines for a Markdown table, as plain text."""
+    from reader.markdown import parse
+    from reader.ui.blocks import BuildContext, build_blocks
+    from reader.ui.render import BlockRenderer, RenderStyles
+
+    (table,) = build_blocks(parse(markdown), BuildContext())
+    return [line.text for line in BlockRenderer(CONSOLE, RenderStyles()).render(table, width)]
+
+
+WIDE = "| Drug | Target | Notes |\n|---|---|---|\n| dupilumab | IL-4Rα | blocks {} |\n"
+
+
+def test_a_table_whose_words_fit_is_drawn_as_a_table():
+    lines = rendered(WIDE.format("two cytokines"), 60)
+    assert lines[0].startswith("╭") and "│ dupilumab" in "\n".join(lines)
+
+
+def test_a_word_too_long_for_its_column_turns_the_table_into_cards():
+    """A table would fold the word in the middle: one card per row reads better."""
+    url = "https://example.org/" + "a-very-long-path/" * 3
+    lines = rendered(WIDE.format(url), 60)
+    assert not any(line.startswith("╭") for line in lines)
+    assert lines[0] == "dupilumab" and "  Target: IL-4Rα" in lines
+    assert words_fit([[Text("a" * 10), Text("b" * 10)]], 10 + 10 + 4 + 3)
+    assert not words_fit([[Text("a" * 10), Text("b" * 10)]], 10 + 10 + 4 + 2)
