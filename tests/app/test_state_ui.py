@@ -262,7 +262,7 @@ async def test_reaching_the_end_marks_a_section_read(pack: Pack, tmp_path: Path)
     """A short section is read as soon as it is shown; a long one once its end is seen."""
     app = create_app(pack, state_dir=tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
         await wait_until(pilot, lambda: "start-here" in app.reading.read, what="start-here read")
         assert outline_label(app, "start-here").startswith(READ_MARK)
         assert percent(app) == expected_percent(app, 1)
@@ -299,7 +299,7 @@ async def test_x_toggles_read_and_reset_clears_progress(pack: Pack, tmp_path: Pa
     """x marks a section read or unread; resetting progress clears every tick."""
     app = create_app(pack, state_dir=tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
         app.open_section(LONG_SECTION)
         await pilot.pause()
         assert LONG_SECTION not in app.reading.read
@@ -327,12 +327,12 @@ async def test_progress_is_kept_across_sessions(pack: Pack, tmp_path: Path) -> N
     state_dir = tmp_path / "state"
     app = create_app(pack, state_dir=state_dir)
     async with app.run_test(size=SHORT) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
         app.open_section(LONG_SECTION)
         await pilot.press("x", "q")
     again = create_app(load_pack(CONTENT), state_dir=state_dir)
     async with again.run_test(size=SHORT) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: again.main.chrome_ready, what="the sidebar")
         assert LONG_SECTION in again.reading.read
         assert outline_label(again, LONG_SECTION).startswith(READ_MARK)
         assert percent(again) == expected_percent(again, len(again.reading.read))
