@@ -7,7 +7,6 @@ so a 260 KB section shows at once and becomes scrollable to the end soon after.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -31,6 +30,7 @@ from reader.ui.blocks import (
     DetailsBlock,
     build_blocks,
 )
+from reader.ui.memory import hold_collector, release_collector
 from reader.ui.render import BlockRenderer, Highlighter, RenderStyles, Spot, locate_spots
 from reader.ui.widgets.line_view import LineView
 
@@ -168,7 +168,6 @@ class DocumentView(LineView, can_focus=True):
         self._paused = False
         self._continue_when_resumed = False
         self._lines_shown: int | None = None  # lines there were at the last text repaint
-        self._holding_collector = False  # gc paused by this view while a section fills
 
     # ----------------------------------------------------------------- loading
     def show(
@@ -347,7 +346,7 @@ class DocumentView(LineView, can_focus=True):
         if self._paused:
             self._continue_when_resumed = True
             return
-        self._hold_collector()
+        hold_collector(self)  # a big section is filling
         self._highlight_code()
         self._fill(budget=SLICE_BUDGET, publish=False)
         now = time.perf_counter()
@@ -398,32 +397,14 @@ class DocumentView(LineView, can_focus=True):
             self.call_after_refresh(self._highlight_then_finish)  # after the first screen
             return
         self.fully_rendered = True
-        self._release_collector()
+        release_collector(self)
         if self._pending_match:
             self._after_growth()  # place the last match, or give up on a missing first one
             self._pending_match = None
             self._publish()
 
-    def _hold_collector(self) -> None:
-        """Pause the cyclic garbage collector while a big section fills.
-
-        Drawing 260 KB allocates a few hundred thousand strips, segments and styles, none
-        of them garbage and none in a cycle; every collection while they pile up scans
-        them all again. Measured on the benchmark's 260 KB section: ~0.1 s of the ~1 s
-        it takes, in two full collections and a hundred smaller ones. They are scanned
-        once or twice after the section is done instead.
-        """
-        if not self._holding_collector and gc.isenabled():
-            gc.disable()
-            self._holding_collector = True
-
-    def _release_collector(self) -> None:
-        if self._holding_collector:
-            self._holding_collector = False
-            gc.enable()
-
     def on_unmount(self) -> None:
-        self._release_collector()
+        release_collector(self)
 
     def render_everything(self) -> None:
         """Finish rendering now (the reader jumped to the end before it was done)."""
