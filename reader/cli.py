@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.check import check_pack, is_failure
 from reader.pack import Pack, PackError, load_pack
 from reader.sanitize import sanitize, sanitize_line
 
@@ -116,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: list[str]) -> int:
+    from reader.check import check_pack, is_failure
+
     parser = argparse.ArgumentParser(prog="reader check", description="Validate a pack.")
     parser.add_argument("path", nargs="?", help="pack folder or Markdown file (default: bundled)")
     pack = load_pack(parser.parse_args(args).path)

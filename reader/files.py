@@ -8,7 +8,6 @@ a message (file and line where it applies) and never a traceback. No Textual.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -45,14 +44,19 @@ class Problem(NamedTuple):
         return f"{where}: {self.message}"
 
 
-@dataclass(slots=True, eq=False)
 class PackFile:
-    """One Markdown file of the pack and its (sanitized) text."""
+    """One Markdown file of the pack and its (sanitized) text (a plain class: see Section)."""
 
-    path: Path
-    relative: str
-    real: Path
-    text: str = ""  # sanitized, and ending with a line end
+    __slots__ = ("path", "real", "relative", "text")
+
+    def __init__(self, path: Path, relative: str, real: Path, text: str = "") -> None:
+        self.path = path
+        self.relative = relative
+        self.real = real
+        self.text = text  # sanitized, and ending with a line end
+
+    def __repr__(self) -> str:
+        return f"PackFile({self.relative!r})"
 
 
 def discover_files(path: Path, problems: list[Problem], order: object = None) -> list[PackFile]:

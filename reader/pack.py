@@ -13,7 +13,6 @@ import bisect
 import itertools
 import re
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
@@ -41,25 +40,49 @@ _SUMMARY = re.compile(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DO
 _VERSUS = re.compile(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
 
 
-@dataclass(slots=True, eq=False)
 class Section:
-    """One heading and the Markdown under it, up to the next heading."""
+    """One heading and the Markdown under it, up to the next heading.
 
-    id: str
-    title: str
-    level: int
-    file: PackFile
-    start_line: int  # 1-based, inclusive
-    end_line: int  # 1-based, inclusive
-    start: int  # character offsets into the file's text
-    end: int
-    index: int = 0
-    depth: int = 0
-    parent: Section | None = None
-    children: list[Section] = field(default_factory=list)
-    anchor: str = ""  # GitHub anchor within its file
-    _text: str | None = None
-    _links: list[Link] | None = None
+    Plain classes here, not dataclasses: defining a dataclass costs ~1 ms of start-up,
+    and the first screen waits for every module it imports.
+    """
+
+    __slots__ = (
+        "_links", "_text", "anchor", "children", "depth", "end", "end_line", "file", "id",
+        "index", "level", "parent", "start", "start_line", "title",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        level: int,
+        file: PackFile,
+        start_line: int,
+        end_line: int,
+        start: int,
+        end: int,
+        *,
+        anchor: str = "",
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.level = level
+        self.file = file
+        self.start_line = start_line  # 1-based, inclusive
+        self.end_line = end_line  # 1-based, inclusive
+        self.start = start  # character offsets into the file's text
+        self.end = end
+        self.index = 0
+        self.depth = 0
+        self.parent: Section | None = None
+        self.children: list[Section] = []
+        self.anchor = anchor  # GitHub anchor within its file
+        self._text: str | None = None
+        self._links: list[Link] | None = None
+
+    def __repr__(self) -> str:
+        return f"Section({self.id!r}, {self.title!r}, {self.path}:{self.start_line})"
 
     @property
     def path(self) -> str:
@@ -106,7 +129,6 @@ class Section:
         return " › ".join(section.title for section in [*self.ancestors, self])
 
 
-@dataclass(slots=True, eq=False)
 class Pack:
     """A pack: title, sections in reading order, and what went wrong on the way.
 
@@ -117,21 +139,39 @@ class Pack:
     the ones before it.
     """
 
-    root: Path
-    title: str
-    files: list[PackFile]  # every readable file, in reading order
-    _problems: list[Problem]
-    _wanted_comparison: object = None  # the manifest's `comparison`, if any
-    _sections: list[Section] = field(default_factory=list)
-    _by_id: dict[str, Section] = field(default_factory=dict)
-    _comparison_id: str | None = None
-    _anchors: dict[tuple[str, str], Section] = field(default_factory=dict)
-    _file_starts: dict[str, Section] = field(default_factory=dict)
-    _files_by_real: dict[Path, PackFile] = field(default_factory=dict)
-    _slugs: dict[str, int] = field(default_factory=dict)  # ids given so far, for `_unique`
-    _files_indexed: int = 0  # files[:_files_indexed] are in `_sections`
-    _cut_ahead: dict[int, list[Section]] = field(default_factory=dict)  # for the title
-    _lock: threading.RLock = field(default_factory=threading.RLock)
+    __slots__ = (
+        "_anchors", "_by_id", "_comparison_id", "_cut_ahead", "_file_starts", "_files_by_real",
+        "_files_indexed", "_lock", "_problems", "_sections", "_slugs", "_wanted_comparison",
+        "files", "root", "title",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        root: Path,
+        title: str,
+        files: list[PackFile],
+        problems: list[Problem],
+        *,
+        wanted_comparison: object = None,
+    ) -> None:
+        self.root = root
+        self.title = title
+        self.files = files  # every readable file, in reading order
+        self._problems = problems
+        self._wanted_comparison = wanted_comparison  # the manifest's `comparison`, if any
+        self._sections: list[Section] = []
+        self._by_id: dict[str, Section] = {}
+        self._comparison_id: str | None = None
+        self._anchors: dict[tuple[str, str], Section] = {}
+        self._file_starts: dict[str, Section] = {}
+        self._files_by_real: dict[Path, PackFile] = {}
+        self._slugs: dict[str, int] = {}  # ids given so far, for `_unique`
+        self._files_indexed = 0  # files[:_files_indexed] are in `_sections`
+        self._cut_ahead: dict[int, list[Section]] = {}  # for the title
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"Pack({self.title!r}, {len(self.files)} files, root={str(self.root)!r})"
 
     @property
     def loaded(self) -> bool:
@@ -282,7 +322,7 @@ def load_pack(path: Path | str | None = None) -> Pack:
             + (f" ({why})" if why else "")
         )
     root = root_path.resolve() if root_path.is_dir() else root_path.resolve().parent
-    pack = Pack(root, "", files, problems, _wanted_comparison=manifest.get("comparison"))
+    pack = Pack(root, "", files, problems, wanted_comparison=manifest.get("comparison"))
     pack._index_next_file()  # the first file: where reading starts
     pack.title = _pack_title(root_path, manifest, pack)
     return pack

@@ -11,7 +11,6 @@ list or quote in two. A test checks it agrees with markdown-it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
@@ -43,8 +42,7 @@ class Heading(NamedTuple):
     end_line: int  # line after the heading (after the underline, for setext)
 
 
-@dataclass(slots=True)
-class FileScan:
+class FileScan(NamedTuple):
     """What the scanner learned about one file."""
 
     headings: list[Heading]

@@ -10,15 +10,24 @@ memory and leaves one notice for the user. No Textual here.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader import state_io
 from reader.state import FORMAT_VERSION, NewerFormatError, ReadingState, StateFormatError
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
 __all__ = ["StateStore"]
+
+
+def _io() -> ModuleType:
+    """The disk side (json, hashlib, locks), imported only by a store that saves."""
+    from reader import state_io
+
+    return state_io
 
 
 class StateStore:
@@ -56,6 +65,7 @@ class StateStore:
         if not enabled:
             store._stopped = True  # the user asked for it: nothing to tell them
             return store
+        state_io = _io()
         try:
             packs = state_io.resolve_state_dir(state_dir) / "packs"
             state_io.ensure_dir(packs)
@@ -104,6 +114,7 @@ class StateStore:
     def _locked_cycle(self, change: Callable[[ReadingState], object] | None) -> ReadingState | None:
         """Read (and, given a change, write) under the lock; None if nothing was read."""
         assert self.path is not None
+        state_io = _io()
         try:
             with state_io.locked(_lock_path(self.path)):
                 try:
@@ -124,6 +135,7 @@ class StateStore:
 
     def _read(self, path: Path) -> ReadingState:
         """Parse the file; a bad one is renamed aside (the user told once) and we start fresh."""
+        state_io = _io()
         try:
             data = state_io.read_state_bytes(path)
             if data is None:
@@ -138,6 +150,9 @@ class StateStore:
             return ReadingState()
 
     def _write(self, path: Path, state: ReadingState) -> None:
+        import json
+
+        state_io = _io()
         document = {"version": FORMAT_VERSION, "pack": self._identity} | state.to_json()
         data = json.dumps(document, ensure_ascii=True, allow_nan=False).encode()  # C encoder
         if len(data) > state_io.MAX_STATE_BYTES:
@@ -149,7 +164,7 @@ class StateStore:
         self.saving = False
         if not self._stopped:
             self._stopped = True
-            self._notify(f"Reading state will not be saved: {state_io.describe(exc)}")
+            self._notify(f"Reading state will not be saved: {_io().describe(exc)}")
 
     def _notify(self, message: str) -> None:
         if message not in self._notices:

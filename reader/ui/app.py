@@ -120,7 +120,6 @@ class ReaderApp(App[int]):
         # and footer (see _finish_screen), which would otherwise queue behind its slices.
         self.main.query_one("#document", DocumentView).pause_rendering()
         self.open_section(first.id, scroll=scroll, record=start is None)
-        self.main.query_one("#document").focus()
         self._tell(self.store.take_notices())
         self._show_progress()
         if self.handle_signals:
@@ -136,6 +135,8 @@ class ReaderApp(App[int]):
         the reading pane render the rest of its section."""
         document = self.main.query_one("#document", DocumentView)
         self.pack.load_all()  # the outline lists every section: cut the files not cut yet
+        # Focus restyles the pane and its sixteen component styles: after the first frame.
+        document.focus()
         try:
             await self.main.mount_chrome(on_search=self.search.run)
             self.watch(self.main, "focused", self.search.focus_moved, init=False)

@@ -9,7 +9,6 @@ them on screen after wrapping, highlight the focused one and follow clicks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 from rich.style import Style
@@ -148,13 +147,15 @@ class DetailsBlock(Block):
         self.open = open
 
 
-@dataclass
 class BuildContext:
     """Styles by role (from the theme) and what the build numbers: links and details."""
 
-    styles: dict[str, Style] = field(default_factory=dict)
-    links: list[str] = field(default_factory=list)  # href of link n
-    details: int = 0
+    __slots__ = ("details", "links", "styles")
+
+    def __init__(self, styles: dict[str, Style] | None = None) -> None:
+        self.styles: dict[str, Style] = {} if styles is None else styles
+        self.links: list[str] = []  # href of link n
+        self.details = 0
 
     def style(self, roles: list[str], link_number: int | None) -> Style | None:
         if not roles and link_number is None:

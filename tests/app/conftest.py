@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from reader.pack import Pack, load_pack
 from reader.ui.app import ReaderApp, create_app
 from reader.ui.widgets.document_view import DocumentView
+from reader.ui.widgets.header_bar import HeaderBar
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONTENT = REPO_ROOT / "content"
@@ -90,9 +91,9 @@ def visible_lines(view: DocumentView) -> list[str]:
     return view.plain_lines()[top : top + view.size.height]
 
 
-def static_text(app: ReaderApp, selector: str) -> str:
-    """The plain text a header Static shows."""
-    return str(app.main.query_one(selector).render())
+def header(app: ReaderApp) -> HeaderBar:
+    """The top line: its `place` (breadcrumb) and `status` (matches, progress)."""
+    return app.main.query_one(HeaderBar)
 
 
 def record_notifications(app: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:

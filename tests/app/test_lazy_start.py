@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, document, static_text, text_of, wait_until
+from conftest import SIZE, document, header, text_of, wait_until
 
 from reader.pack import load_pack
 from reader.ui.app import ReaderApp, create_app
@@ -44,12 +44,12 @@ async def test_the_first_screen_waits_only_for_the_first_file(
         assert "Text of part 0." in text_of(app)
         assert "Next: Part 1" in text_of(app), "the way on names the next file's section"
         assert cut_files == ["00-part.md", "01-part.md"]
-        assert "% read" not in static_text(app, "#status"), "not known until all are cut"
+        assert "% read" not in header(app).status, "not known until all are cut"
         await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
         assert app.pack.loaded and len(cut_files) == len(FILES)
         outline = app.main.outline
         assert outline is not None and len(outline.root.children) == len(FILES)
-        assert "% read" in static_text(app, "#status")
+        assert "% read" in header(app).status
 
 
 @pytest.mark.usefixtures("slow_sidebar")

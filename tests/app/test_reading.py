@@ -18,8 +18,8 @@ import pytest
 from conftest import (
     SIZE,
     document,
+    header,
     record_notifications,
-    static_text,
     text_of,
     visible_lines,
     wait_rendered,
@@ -102,7 +102,7 @@ async def test_first_screen_shows_start_here(app: ReaderApp) -> None:
         shown = visible_lines(document(app))
         assert shown[0] == "Start here"
         assert any("This pack asks one question" in line for line in shown)
-        assert "Start here" in static_text(app, "#crumbs")
+        assert "Start here" in header(app).place
         assert app.focused is document(app)
 
 
@@ -572,7 +572,7 @@ async def test_content_markup_is_shown_literally_and_never_runs(tmp_path: Path) 
         assert lines[0] == f"Title {MARKUP} here"
         body = next(number for number, line in enumerate(lines) if line.startswith("Body"))
         assert MARKUP in lines[body]
-        assert MARKUP in static_text(app, "#crumbs")
+        assert MARKUP in header(app).place
         outline = app.main.query_one("#outline", Outline)
         assert MARKUP in str(outline.root.children[0].label)
 
@@ -583,14 +583,14 @@ async def test_content_markup_is_shown_literally_and_never_runs(tmp_path: Path) 
             await pilot.click(offset=(left + column, view.region.y + row))
             await pilot.pause()
             assert app.is_running, f"clicking {line!r} ran its markup"
-        crumbs = app.main.query_one("#crumbs")
-        column = static_text(app, "#crumbs").index(MARKUP) + 1
+        crumbs = header(app)
+        column = header(app).place.index(MARKUP) + 1
         await pilot.click(offset=(crumbs.region.x + 1 + column, crumbs.region.y))
         await pilot.pause()
         assert app.is_running, "clicking the header ran its markup"
         await pilot.press("right_square_bracket")
         assert app.current is not None and app.current.title == f"Sub {MARKUP}"
-        assert MARKUP in static_text(app, "#crumbs")
+        assert MARKUP in header(app).place
         assert app.is_running
 
 

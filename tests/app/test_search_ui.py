@@ -16,7 +16,7 @@ from conftest import (
     REPO_ROOT,
     SIZE,
     document,
-    static_text,
+    header,
     visible_lines,
     wait_for_index,
     wait_until,
@@ -52,7 +52,7 @@ async def search_for(pilot: Pilot, query: str) -> None:
 
 
 def status(app: ReaderApp) -> str:
-    return static_text(app, "#status")
+    return header(app).status
 
 
 async def test_typing_replaces_the_outline_with_ranked_results(app: ReaderApp) -> None:

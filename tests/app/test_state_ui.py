@@ -11,8 +11,8 @@ from conftest import (
     CONTENT,
     SIZE,
     document,
+    header,
     record_notifications,
-    static_text,
     wait_rendered,
     wait_until,
 )
@@ -56,7 +56,7 @@ def scrolled(view: DocumentView, place: float) -> str:
 
 
 def percent(app: ReaderApp) -> str:
-    status = static_text(app, "#status")
+    status = header(app).status
     return next(part for part in status.split("·") if "% read" in part).strip()
 
 
@@ -97,7 +97,7 @@ async def test_resume_after_restart(pack: Pack, tmp_path: Path) -> None:
         await pilot.pause()
         assert again.current is not None and again.current.id == LONG_SECTION
         await wait_until(pilot, lambda: view.scroll_y == place, 2, lambda: scrolled(view, place))
-        assert static_text(again, "#crumbs").endswith("Points to remember")
+        assert header(again).place.endswith("Points to remember")
 
 
 async def test_resume_without_quitting_through_q(pack: Pack, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -40,6 +40,8 @@ SHORT_HEIGHT = 32
 class MainScreen(Screen[None]):
     """Lays out the reader; below NARROW_WIDTH columns the sidebar becomes an overlay."""
 
+    AUTO_FOCUS = ""  # the app focuses the reading pane once the first frame is out
+
     def __init__(self, pack: Pack) -> None:
         super().__init__(id="reader")
         self.pack = pack
@@ -52,10 +54,12 @@ class MainScreen(Screen[None]):
         self.chrome_ready = False
 
     def compose(self) -> ComposeResult:
+        # No containers: Textual renders every visible widget in full each frame, covered
+        # or not (a container cost the first screen ~8 ms). reader.tcss splits the header
+        # and footer off the screen, and the rest lays out side by side.
         yield HeaderBar(id="header")
-        with Vertical(id="body"), Horizontal(id="main"):
-            yield Vertical(id="sidebar")
-            yield DocumentView(id="document")
+        yield Vertical(id="sidebar")
+        yield DocumentView(id="document")
         # Holds the footer's line, so the reading pane keeps its height (and a resumed
         # place its line) when the footer replaces it.
         yield Widget(id="footer-space")
@@ -78,7 +82,7 @@ class MainScreen(Screen[None]):
         await self.query_one("#sidebar").mount_all([self.search_box, self.outline, self.results])
         if self.pack.comparison_id:
             self.comparison = ComparisonPanel(self.pack, id="comparison")
-            await self.query_one("#body").mount(self.comparison)
+            await self.mount(self.comparison, before="#footer-space")
         with self.app.batch_update():
             await self.query_one("#footer-space").remove()
             await self.mount(KeyFooter())
