@@ -8,10 +8,11 @@ recognised so the app can show them, never open them. No Textual.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import unquote
+
+from reader.lazy_pattern import LazyPattern
 
 if TYPE_CHECKING:
     from reader.files import PackFile
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["LinkTarget", "resolve_href"]
 
 LinkKind = Literal["section", "file", "external", "outside", "missing"]
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SCHEME = LazyPattern(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WEB_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "news", "irc", "ircs", "gopher"}
 _FOLDER_PAGES = ("README.md", "readme.md", "index.md", "README.markdown", "index.markdown")
 

@@ -17,6 +17,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from reader.lazy_pattern import LazyPattern
 from reader.sanitize import sanitize_line
 
 __all__ = [
@@ -31,16 +32,16 @@ __all__ = [
     "strip_inline_markup",
 ]
 
-_TAG = re.compile(r"<[^>]{0,400}>")
-_NOT_SLUG = re.compile(r"[^\w\- ]", re.UNICODE)
+_TAG = LazyPattern(r"<[^>]{0,400}>")
+_NOT_SLUG = LazyPattern(r"[^\w\- ]", re.UNICODE)
 # The ASCII characters `_NOT_SLUG` drops, for the fast path of `github_slug`.
 _ASCII_NOT_SLUG = bytes(byte for byte in range(0x80) if _NOT_SLUG.match(chr(byte)))
 _ASCII_NOT_SLUG_BUT_LINE_END = _ASCII_NOT_SLUG.replace(b"\n", b"")
-_INLINE_MARKUP = re.compile(r"[*_`\[\]<>!\\&~]")
+_INLINE_MARKUP = LazyPattern(r"[*_`\[\]<>!\\&~]")
 # Printable ASCII that is not inline markup, and the line end that joins headings.
 _PLAIN_HEADING = bytes(byte for byte in range(0x20, 0x7F) if not _INLINE_MARKUP.match(chr(byte)))
 _PLAIN_HEADING += b"\n"
-_BLANK_RUNS = re.compile(r"\n{3,}")
+_BLANK_RUNS = LazyPattern(r"\n{3,}")
 
 
 @lru_cache(maxsize=1)
@@ -187,15 +188,15 @@ def iter_links(tokens: list[Token]) -> Iterator[Link]:
                 words.append(child.content)
 
 
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
-_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]*)>")
-_LINE_MARKERS = re.compile(r"^ {0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+)", re.MULTILINE)
-_RULE_LINE = re.compile(r"^ {0,3}[-=*_|:~` ]{3,}$", re.MULTILINE)
+_IMAGE = LazyPattern(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+_LINK = LazyPattern(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
+_AUTOLINK = LazyPattern(r"<((?:https?|mailto|ftp):[^>\s]*)>")
+_LINE_MARKERS = LazyPattern(r"^ {0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+)", re.MULTILINE)
+_RULE_LINE = LazyPattern(r"^ {0,3}[-=*_|:~` ]{3,}$", re.MULTILINE)
 # Emphasis and code marks go (so "*word*," stays "word,"); table pipes become spaces.
 # Underscores stay: they are word characters in names, and FTS5 splits on them anyway.
 _MARKUP_CHARACTERS = str.maketrans({"*": None, "~": None, "`": None, "|": " "})
-_HEADING_LINES = re.compile(
+_HEADING_LINES = LazyPattern(
     r"\A(?: {0,3}#{1,6}(?:[ \t][^\n]*)?\n| *\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*\n)"
 )
 

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path, PurePosixPath
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
+from reader.lazy_pattern import LazyPattern
 from reader.links import LinkTarget, resolve_href
 from reader.markdown import (
     Link,
@@ -36,8 +37,8 @@ MANIFEST_NAME = "pack.toml"
 #: ever means rendering megabytes (a file with no headings, or one 5 MB line).
 MAX_SECTION_CHARS = 512 * 1024
 MAX_LEVEL_DEPTH = 6
-_SUMMARY = re.compile(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
-_VERSUS = re.compile(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
+_SUMMARY = LazyPattern(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+_VERSUS = LazyPattern(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
 
 
 class Section:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from reader.lazy_pattern import LazyPattern
+
 __all__ = ["sanitize", "sanitize_line"]
 
 # String-type sequences end at BEL or ST (ESC \, or 8-bit 0x9C). One left open, or
@@ -24,10 +26,10 @@ _ESCAPES = "|".join((_STRING_SEQUENCE, _CSI_SEQUENCE, _OTHER_ESCAPE))
 # Whatever is left: C0 controls except tab and newline, DEL, C1 controls, and the
 # Unicode line/paragraph separators that some terminals treat as newlines.
 _CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
-_WHITESPACE_RUN = re.compile(r"\s+")
+_WHITESPACE_RUN = LazyPattern(r"\s+")
 _SURROGATES = "[\ud800-\udfff]"
 # Everything `sanitize` would change, in one pattern: one pass over a clean text, not two.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNSAFE = LazyPattern("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # ASCII text can hold only C0 controls and DEL of all that: bytes.translate deletes every
 # other ASCII byte, and whatever is left is something `sanitize` removes.
 _ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
@@ -42,7 +44,7 @@ _UTF8_SAFE = bytes(
     and byte not in (0xC2, 0xE2, 0xA8, 0xA9)
     and not 0x80 <= byte <= 0x9F
 )
-_UTF8_UNSAFE = re.compile(b"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+_UTF8_UNSAFE = LazyPattern(b"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
 
 
 def sanitize(text: str) -> str:

@@ -15,22 +15,24 @@ from typing import NamedTuple
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
+from reader.lazy_pattern import LazyPattern
+
 __all__ = ["FileScan", "Heading", "RawHeading", "scan_lines", "scan_markdown"]
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")  # `_ATX` up to its text, for `_atx`
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_LIST_ITEM = re.compile(r"^( {0,3})(?:[-+*]|(\d{1,9})[.)])(?:([ \t]+)(.*)|$)")
-_QUOTE = re.compile(r"^ {0,3}>(.*)$")
-_REFERENCE = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:")
-_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_DETAILS_OPEN = re.compile(r"<details(?=[\s/>]|$)", re.IGNORECASE)
-_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
-_FRONT_MATTER_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
-_ENDS_AT_BLANK = re.compile(r"^$")
-_CELL_BORDER = re.compile(r"(?<!\\)\|")
+_ATX = LazyPattern(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPEN = LazyPattern(r" {0,3}(#{1,6})(?:[ \t]+|$)")  # `_ATX` up to its text, for `_atx`
+_SETEXT = LazyPattern(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_THEMATIC = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LIST_ITEM = LazyPattern(r"^( {0,3})(?:[-+*]|(\d{1,9})[.)])(?:([ \t]+)(.*)|$)")
+_QUOTE = LazyPattern(r"^ {0,3}>(.*)$")
+_REFERENCE = LazyPattern(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:")
+_TABLE_DELIMITER = LazyPattern(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_DETAILS_OPEN = LazyPattern(r"<details(?=[\s/>]|$)", re.IGNORECASE)
+_DETAILS_CLOSE = LazyPattern(r"</details\s*>", re.IGNORECASE)
+_FRONT_MATTER_TITLE = LazyPattern(r"^title:\s*(.+?)\s*$", re.MULTILINE)
+_ENDS_AT_BLANK = LazyPattern(r"^$")
+_CELL_BORDER = LazyPattern(r"(?<!\\)\|")
 
 
 class Heading(NamedTuple):
@@ -72,7 +74,7 @@ def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, lis
     break_lines: list[int] = []
     start, title = _front_matter(lines)
     fence: tuple[str, int, int] | None = None  # marker, its length, the list's indent
-    html_end: re.Pattern[str] | None = None  # inside a raw HTML block until this matches
+    html_end: re.Pattern[str] | LazyPattern | None = None  # inside raw HTML until this matches
     details_depth = 0
     paragraph_start: int | None = None  # a top-level paragraph, which setext can underline
     continues = False  # plain lines continue a list item, quote or table, not a paragraph
@@ -262,7 +264,7 @@ def _count_details(line: str, depth: int) -> int:
     return max(0, depth - len(_DETAILS_CLOSE.findall(line)))
 
 
-def _html_block_end(line: str, interrupting: bool) -> re.Pattern[str] | None:
+def _html_block_end(line: str, interrupting: bool) -> re.Pattern[str] | LazyPattern | None:
     """If `line` starts a raw HTML block, the pattern that ends it (markdown-it's rules)."""
     if _indent(line) >= 4:
         return None

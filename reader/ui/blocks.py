@@ -14,6 +14,8 @@ from markdown_it.token import Token
 from rich.style import Style
 from rich.text import Text
 
+from reader.lazy_pattern import LazyPattern
+
 __all__ = [
     "Block",
     "BuildContext",
@@ -28,11 +30,11 @@ __all__ = [
     "build_blocks",
 ]
 
-_TAG = re.compile(r"<[^>]{0,400}>")
-_SUMMARY = re.compile(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
-_DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
-_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
-_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = LazyPattern(r"<[^>]{0,400}>")
+_SUMMARY = LazyPattern(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+_DETAILS_OPEN = LazyPattern(r"<details\b[^>]*>", re.IGNORECASE)
+_DETAILS_CLOSE = LazyPattern(r"</details\s*>", re.IGNORECASE)
+_BREAK_TAG = LazyPattern(r"<br\s*/?>", re.IGNORECASE)
 
 
 class Block:
