@@ -25,7 +25,7 @@ from conftest import (
     wait_rendered,
     wait_until,
 )
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -36,6 +36,7 @@ from reader.ui.screens.external_link import ExternalLinkScreen
 from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.comparison import ComparisonPanel
 from reader.ui.widgets.document_view import DocumentView
+from reader.ui.widgets.header_bar import HeaderBar
 from reader.ui.widgets.outline import Outline
 
 COMPARISON_ROWS = (
@@ -771,3 +772,23 @@ async def test_the_garbage_collector_waits_while_a_big_section_fills(tmp_path: P
         await wait_until(pilot, lambda: not gc.isenabled(), 5.0, "the collector paused")
         assert not document(quitter).fully_rendered
     assert gc.isenabled(), "an app that quits mid-section leaves the collector on"
+
+
+async def test_header_cuts_a_long_breadcrumb_and_keeps_the_status() -> None:
+    class HeaderOnly(App[None]):
+        def compose(self) -> ComposeResult:
+            yield HeaderBar(id="header")
+
+    app = HeaderOnly()
+    async with app.run_test(size=(40, 3)) as pilot:
+        bar = app.query_one(HeaderBar)
+        bar.show_place("A pack with a long title", "Part one › A section with a long name")
+        bar.show_status("3 of 12", "40% read")
+        await pilot.pause()
+        line = str(bar.render())
+        assert len(line) == 40
+        assert line.endswith("  3 of 12  ·  40% read ")
+        assert line.startswith(" A pack with a l") and line[16] == "…"
+        bar.show_status("")  # no status: the breadcrumb takes the line, less the padding
+        line = str(bar.render())
+        assert len(line) == 40 and line.rstrip().endswith("…")
