@@ -10,8 +10,6 @@ every file as it is read.
 
 from __future__ import annotations
 
-import re
-
 from reader.lazy_pattern import LazyPattern
 
 __all__ = ["sanitize", "sanitize_line"]
@@ -22,12 +20,12 @@ __all__ = ["sanitize", "sanitize_line"]
 _STRING_SEQUENCE = r"(?:\x1b[\]P_^X]|[\x90\x9d\x9e\x9f\x98])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
 _CSI_SEQUENCE = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
 _OTHER_ESCAPE = r"\x1b[\x20-\x2f]*[\x30-\x7e]?"
-_ESCAPES = "|".join((_STRING_SEQUENCE, _CSI_SEQUENCE, _OTHER_ESCAPE))
+_ESCAPES = LazyPattern("|".join((_STRING_SEQUENCE, _CSI_SEQUENCE, _OTHER_ESCAPE)))
 # Whatever is left: C0 controls except tab and newline, DEL, C1 controls, and the
 # Unicode line/paragraph separators that some terminals treat as newlines.
-_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
+_CONTROLS = LazyPattern("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _WHITESPACE_RUN = LazyPattern(r"\s+")
-_SURROGATES = "[\ud800-\udfff]"
+_SURROGATES = LazyPattern("[\ud800-\udfff]")
 # Everything `sanitize` would change, in one pattern: one pass over a clean text, not two.
 _UNSAFE = LazyPattern("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # ASCII text can hold only C0 controls and DEL of all that: bytes.translate deletes every
@@ -57,12 +55,11 @@ def sanitize(text: str) -> str:
     if text.isprintable() or _is_clean(text):
         return text  # nothing to remove: a 3.5 MB pack skips the slow pass below
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Compiled on first use (re keeps them): clean packs, the usual case, never need them.
-    text = re.sub(_ESCAPES, "", text)
-    text = re.sub(_CONTROLS, "", text)
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
     # Undecodable bytes in file names arrive as lone surrogates (U+DC80..U+DCFF); printed,
     # they turn back into raw bytes such as 0x9b, an 8-bit CSI.
-    return re.sub(_SURROGATES, "\ufffd", text)
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def _is_clean(text: str) -> bool:
