@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = ["main"]
 RESTRICTED_ENV = "READER_RESTRICTED"
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: the reader's own fault, not the user's
 
 
 def package_version() -> str:
@@ -99,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        # `reader.entry` ends the process quietly on Ctrl-C while modules load; from here
+        # a Ctrl-C is Python's KeyboardInterrupt again, answered below.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         if args[:1] == ["check"]:
             return _check(args[1:])
         return _run(build_parser().parse_args(args))
@@ -110,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    except Exception as error:  # a bug of ours: one line, the details only to a log
+        from reader.crash import report_failure
+
+        report_failure(error)
+        return EXIT_INTERNAL
     finally:
         gc.enable()
 
@@ -171,13 +181,31 @@ def _print_section(pack: Pack, wanted: str) -> int:
         print(f"reader: no section '{sanitize_line(wanted)}' (see reader --list)", file=sys.stderr)
         return EXIT_PROBLEMS
     if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.markdown import Markdown
-
-        Console(highlight=False).print(Markdown(section.markdown))
+        _print_formatted(section.markdown)
     else:
         print(sanitize(section.markdown).rstrip("\n"))
     return 0
+
+
+def _print_formatted(markdown: str) -> None:
+    """Markdown formatted for a terminal, with nothing in it that talks to the terminal.
+
+    Links print as `text (target)`: a terminal hyperlink (OSC 8) would let a pack show
+    one address and open another. Markdown's character references (`&#x1b;`, `&#x202e;`)
+    are decoded by the parser, after the file was sanitized, so every piece of text is
+    sanitized again on its way out.
+    """
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.segment import Segment, Segments
+
+    console = Console(highlight=False)
+    pieces = [
+        Segment(sanitize(segment.text), segment.style and segment.style.update_link(None))
+        for segment in console.render(Markdown(markdown, hyperlinks=False))
+        if not segment.control
+    ]
+    console.print(Segments(pieces))
 
 
 def _print_search(pack: Pack, query: str) -> int:

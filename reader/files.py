@@ -7,7 +7,9 @@ a message (file and line where it applies) and never a traceback. No Textual.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -76,7 +78,7 @@ def discover_files(path: Path, problems: list[Problem], order: object = None) ->
     found: list[PackFile] = []
     visited: set[Path] = set()
     try:
-        _walk(root, root, "", root, found, visited, problems)
+        _walk(root, found, visited, problems)
     except OSError as error:
         raise PackError(f"{path}: cannot read this folder: {error.strerror or error}") from None
     found.sort(key=lambda pack_file: _sort_key(pack_file.relative))
@@ -95,59 +97,106 @@ def _without_aliases(found: list[PackFile], problems: list[Problem]) -> list[Pac
     return [pack_file for pack_file in found if kept[pack_file.real] is pack_file]
 
 
-def _walk(
-    folder: Path,
+def _walk(root: Path, found: list[PackFile], visited: set[Path], problems: list[Problem]) -> None:
+    """Collect the Markdown files under `root`, folder by folder.
+
+    A stack of folders, not recursion: a pack nested a thousand folders deep must load
+    (or report the folders the system cannot open), not end in RecursionError. Each
+    folder carries its real path and its prefix in relative names ("sub/dir/", or "" at
+    the root), so neither costs a system call or path arithmetic here.
+    """
+    pending: list[tuple[Path, Path, str]] = [(root, root, "")]
+    while pending:
+        folder, real_folder, prefix = pending.pop()
+        if real_folder in visited:
+            problems.append(
+                Problem(prefix.rstrip("/") or ".", 0, "symlink loop; skipped", "warning")
+            )
+            continue
+        visited.add(real_folder)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(
+                Problem(prefix.rstrip("/") or ".", 0, f"cannot read folder: {_reason(error)}")
+            )
+            continue
+        subfolders: list[tuple[Path, Path, str]] = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in SKIPPED_FOLDERS:
+                continue
+            subfolder = _visit_entry(entry, real_folder, prefix, root, found, problems)
+            if subfolder is not None:
+                subfolders.append(subfolder)
+        pending.extend(reversed(subfolders))  # popped in name order
+
+
+def _visit_entry(
+    entry: os.DirEntry[str],
     real_folder: Path,
     prefix: str,
     root: Path,
     found: list[PackFile],
-    visited: set[Path],
     problems: list[Problem],
-) -> None:
-    """Collect the Markdown files under `folder`, and under its folders in turn.
+) -> tuple[Path, Path, str] | None:
+    """Add a Markdown file to `found`, or return a folder still to walk.
 
-    The caller knows the folder's real path and its prefix in relative names ("sub/dir/",
-    or "" at the root), so neither costs a system call or path arithmetic here.
+    A name's relative path and real path are known without path arithmetic or system
+    calls: scandir names hold no "/" and are never "." or "..", and only a symlink
+    resolves anywhere but its real folder.
     """
-    if real_folder in visited:
-        problems.append(Problem(_relative(folder, root), 0, "symlink loop; skipped", "warning"))
-        return
-    visited.add(real_folder)
+    entry_path = Path(entry.path)
+    relative = prefix + entry.name
+    is_markdown = entry.name.lower().endswith(MARKDOWN_SUFFIXES)
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as error:
-        problems.append(
-            Problem(_relative(folder, root), 0, f"cannot read folder: {error.strerror}")
-        )
-        return
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name in SKIPPED_FOLDERS:
-            continue
-        entry_path = Path(entry.path)
-        # What `_relative(entry_path, root)` and `entry_path.resolve()` say, without
-        # their path arithmetic and system calls: scandir names hold no "/" and are
-        # never "." or "..", and only a symlink resolves anywhere but its real folder.
-        relative = prefix + entry.name
         if entry.is_symlink():
-            real = entry_path.resolve()
+            try:
+                real = entry_path.resolve(strict=True)
+            except RuntimeError:  # Python 3.11 reports a loop (a link to itself) this way
+                problems.append(Problem(relative, 0, "symlink loop; skipped", "warning"))
+                return None
+            except OSError as error:
+                what = "symlink loop" if error.errno == errno.ELOOP else "broken symbolic link"
+                if is_markdown or error.errno == errno.ELOOP:
+                    problems.append(Problem(relative, 0, f"{what}; skipped", "warning"))
+                return None
             if not real.is_relative_to(root):
                 problems.append(
                     Problem(relative, 0, "symbolic link out of the pack; skipped", "warning")
                 )
-                continue
+                return None
         else:
             real = real_folder / entry.name
-        try:
-            if entry.is_dir():
-                _walk(entry_path, real, relative + "/", root, found, visited, problems)
-            elif entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file():
+        if entry.is_dir():
+            return entry_path, real, relative + "/"
+        if is_markdown:
+            if entry.is_file():
                 found.append(PackFile(entry_path, relative, real))
-        except OSError as error:
-            problems.append(Problem(relative, 0, f"cannot read: {error.strerror}"))
+            else:
+                kind = _special_kind(entry_path)
+                problems.append(Problem(relative, 0, f"{kind}, not a file; skipped", "warning"))
+    except OSError as error:
+        problems.append(Problem(relative, 0, f"cannot read: {_reason(error)}"))
+    return None
 
 
-def _relative(path: Path, root: Path) -> str:
-    return os.path.relpath(path, root).replace(os.sep, "/")
+def _special_kind(path: Path) -> str:
+    """What a name that is neither a file nor a folder is, in a user's words."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "not readable"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _sort_key(relative: str) -> tuple[tuple[int, str], ...]:
@@ -181,9 +230,46 @@ def _apply_order(found: list[PackFile], order: object, problems: list[Problem]) 
 def _looks_like_text(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
-            return b"\0" not in handle.read(8192)
+            start = handle.read(8192)
     except OSError:
         return False
+    return b"\0" not in start or _wide_encoding(start) is not None
+
+
+#: Byte order marks of the encodings other than UTF-8 that editors write (Windows
+#: Notepad's "Unicode" is UTF-16 LE with a BOM). UTF-32's LE mark starts with UTF-16's,
+#: so it is tried first.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 when the data starts with its byte order mark, else None."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _decode(data: bytes, wide: str | None, name: str, problems: list[Problem]) -> str:
+    """UTF-8 (with or without a BOM), or UTF-16/32 by their BOM; bad bytes become \ufffd."""
+    encoding = wide or "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        if wide:  # a line number would need the decoded text: say where in bytes
+            where, line = f" at byte {error.start}", 0
+        else:
+            where, line = "", data.count(b"\n", 0, error.start) + 1
+        label = wide.upper() if wide else "UTF-8"
+        problems.append(
+            Problem(name, line, f"not valid {label}{where}; bad bytes shown as \ufffd", "warning")
+        )
+        return data.decode(encoding, errors="replace")
 
 
 def read_markdown(pack_file: PackFile, problems: list[Problem]) -> None:
@@ -198,20 +284,17 @@ def read_markdown(pack_file: PackFile, problems: list[Problem]) -> None:
     except OSError as error:
         problems.append(Problem(name, 0, f"cannot read: {error.strerror or error}"))
         return
-    if b"\0" in data[:8192]:
+    wide = _wide_encoding(data)
+    if wide is None and b"\0" in data[:8192]:
         problems.append(Problem(name, 0, "binary file, not Markdown; skipped"))
         return
     if not data or data.isspace():  # what `not data.strip()` says, without copying data
         problems.append(Problem(name, 0, "empty file", severity="note"))
         return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        problems.append(
-            Problem(name, line, "not valid UTF-8; bad bytes shown as \ufffd", "warning")
-        )
-        text = data.decode("utf-8-sig", errors="replace")
+    text = _decode(data, wide, name, problems)
+    if not text or text.isspace():
+        problems.append(Problem(name, 0, "empty file", severity="note"))
+        return
     text = sanitize(text)
     if not text.endswith("\n"):
         text += "\n"

@@ -54,6 +54,10 @@ FORMAT_VERSION = 1
 HISTORY_LIMIT = 200
 NOTE_LIMIT = 200
 _ID_LIMIT = 1000
+#: A section is at most 512 KB of text, so no scroll offset (in lines) comes near this.
+MAX_SCROLL = 10_000_000.0
+#: The start of 9999-12-30 (UTC): a year of four digits in every time zone.
+MAX_TIMESTAMP = 253_402_128_000.0
 
 
 class StateFormatError(ValueError):
@@ -248,22 +252,30 @@ def _clean_note(note: str) -> str:
     return sanitize_line(note)[:NOTE_LIMIT]
 
 
-def _number(value: object, default: float | None = None) -> float | None:
+def _number(value: object, default: float | None, limit: float, what: str) -> float | None:
+    """A stored number: None when it is not one (the entry is dropped); out of range, the
+    file was not written by a reader (nothing here stores such values) and is set aside."""
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     try:
         number = float(value)
-    except OverflowError:
-        return None
-    return max(number, 0.0) if math.isfinite(number) else None
+    except OverflowError:  # an int too large for a float
+        raise StateFormatError(f"its {what} is out of range") from None
+    if not math.isfinite(number):
+        return None  # JSON's Infinity and NaN: one bad entry, dropped
+    if number > limit:
+        raise StateFormatError(f"its {what} is out of range")
+    return max(number, 0.0)  # a negative offset means the top
 
 
 def _scroll(value: float) -> float:
     """Callers' offsets are trusted but must stay storable (JSON has no NaN)."""
-    number = _number(value)
-    return 0.0 if number is None else number
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    number = float(value) if math.isfinite(value) else 0.0
+    return min(max(number, 0.0), MAX_SCROLL)
 
 
 def _position_json(pos: Position) -> dict[str, Any]:
@@ -283,7 +295,8 @@ def _bookmark_json(bookmark: Bookmark) -> dict[str, Any]:
 def _parse_position(raw: object) -> Position | None:
     if not isinstance(raw, dict):
         return None
-    section, scroll = _clean_id(raw.get("section")), _number(raw.get("scroll"), 0.0)
+    section = _clean_id(raw.get("section"))
+    scroll = _number(raw.get("scroll"), 0.0, MAX_SCROLL, "scroll offset")
     return Position(section, scroll) if section is not None and scroll is not None else None
 
 
@@ -291,7 +304,8 @@ def _parse_bookmark(raw: object) -> Bookmark | None:
     if not isinstance(raw, dict):
         return None
     bookmark_id, section = _clean_id(raw.get("id")), _clean_id(raw.get("section"))
-    scroll, created = _number(raw.get("scroll"), 0.0), _number(raw.get("created"), 0.0)
+    scroll = _number(raw.get("scroll"), 0.0, MAX_SCROLL, "scroll offset")
+    created = _number(raw.get("created"), 0.0, MAX_TIMESTAMP, "bookmark time")
     note = raw.get("note", "")
     if bookmark_id is None or section is None or scroll is None or created is None:
         return None

@@ -384,3 +384,30 @@ async def test_corrupt_state_file_is_set_aside_with_one_warning(
     assert aside[0].read_bytes() == garbage
     saved = json.loads(store.path.read_text())
     assert len(saved["bookmarks"]) == 1, "the fresh state is saved normally"
+
+
+async def test_a_bookmark_dated_1e300_is_set_aside_and_b_still_works(
+    pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state file that parses but holds an impossible date: `B` used to end the app with
+    OverflowError while formatting it. The file is set aside like any damaged one."""
+    state_dir = tmp_path / "state"
+    store = StateStore.open(pack.root, pack.title, state_dir=state_dir)
+    assert store.path is not None
+    hostile = {
+        "version": 1,
+        "bookmarks": [{"id": "b1", "section": "start-here", "created": 1e300}],
+    }
+    store.path.write_text(json.dumps(hostile))
+
+    app = create_app(pack, state_dir=state_dir)
+    notices = record_notifications(app, monkeypatch)
+    async with app.run_test(size=SHORT) as pilot:
+        await pilot.pause()
+        await pilot.press("m", "B")
+        await wait_until(pilot, lambda: isinstance(app.screen, BookmarksScreen))
+        assert app.is_running
+        await pilot.press("escape")
+        warnings = [message for severity, message in notices if severity == "warning"]
+        assert len(warnings) == 1 and "could not be used" in warnings[0], notices
+    assert len(sorted(store.path.parent.glob(store.path.name + ".bad-*"))) == 1

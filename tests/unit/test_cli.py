@@ -330,12 +330,28 @@ def test_an_unreadable_file_is_reported_by_check(tmp_path: Path, run_reader: Run
         assert "locked.md: cannot read: Permission denied" in result.stdout
 
 
-def test_a_broken_manifest_is_a_message(tmp_path: Path, run_reader: RunReader):
+def test_a_broken_manifest_is_reported_and_the_pack_still_opens(
+    tmp_path: Path, run_reader: RunReader
+):
     root = _folder(tmp_path / "pack", {"a.md": "# A\n", "pack.toml": "title = \n"})
-    result = run_reader("--list", root)
-    assert result.returncode == 1
-    assert_clean(result)
-    assert "pack.toml: cannot read the manifest" in result.stderr
+    listed = run_reader("--list", root)
+    assert listed.returncode == 0
+    assert_clean(listed)
+    assert "A  [a]" in listed.stdout
+    checked = run_reader("check", root)
+    assert checked.returncode == 1
+    assert_clean(checked)
+    assert "pack.toml:1: cannot read the manifest (" in checked.stdout
+
+
+def test_a_manifest_nested_thousands_deep_is_a_problem_not_a_traceback(
+    tmp_path: Path, run_reader: RunReader
+):
+    nested = "a = " + "[" * 5000 + "]" * 5000 + "\n"
+    root = _folder(tmp_path / "pack", {"a.md": "# A\n", "pack.toml": nested})
+    checked = run_reader("check", root)
+    assert_clean(checked)
+    assert "pack.toml: cannot read the manifest (nested too deeply); ignored" in checked.stdout
 
 
 def test_hostile_file_names_are_sanitized_in_the_outline(tmp_path: Path, run_reader: RunReader):

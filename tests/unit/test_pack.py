@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -170,10 +171,50 @@ def test_manifest_sets_title_and_order(tmp_path: Path, make_pack: MakePack):
     assert "pack.toml: order names 'ghost.md', which is not a pack file" in problems_of(pack)
 
 
-def test_a_broken_manifest_is_a_clear_error(tmp_path: Path, make_pack: MakePack):
+def test_a_broken_manifest_is_a_problem_and_the_files_still_load(
+    tmp_path: Path, make_pack: MakePack
+):
     root = make_pack(tmp_path, {"pack.toml": "title = [unclosed\n", "a.md": "# A\n"})
-    with pytest.raises(PackError, match=r"pack\.toml: cannot read the manifest"):
-        load_pack(root)
+    pack = load_pack(root)
+    assert [section.title for section in pack.sections] == ["A"]
+    (problem,) = [p for p in pack.problems if p.path == "pack.toml"]
+    assert problem.line == 1
+    assert problem.message.startswith("cannot read the manifest (")
+    assert problem.message.endswith("; ignored")
+    assert problem.severity == "error"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ("x = " + "{ y = " * 3000 + "1" + " }" * 3000 + "\n", "nested too deeply"),
+        (b'title = "\xff\xfe"\n', "not valid UTF-8"),
+    ],
+    ids=["arrays", "inline-tables", "latin-1"],
+)
+def test_a_hostile_manifest_is_a_problem_not_a_crash(
+    tmp_path: Path, make_pack: MakePack, content: str | bytes, reason: str
+):
+    root = make_pack(tmp_path, {"a.md": "# A\n"})
+    manifest = root / "pack.toml"
+    if isinstance(content, bytes):
+        manifest.write_bytes(content)
+    else:
+        manifest.write_text(content)
+    pack = load_pack(root)
+    assert pack.title == "A"
+    assert f"pack.toml: cannot read the manifest ({reason}); ignored" in problems_of(pack)
+
+
+def test_a_manifest_linked_from_outside_the_pack_is_not_read(tmp_path: Path, make_pack: MakePack):
+    outside = tmp_path / "outside.toml"
+    outside.write_text('title = "Read from outside"\n')
+    root = make_pack(tmp_path / "pack", {"a.md": "# A\n"})
+    (root / "pack.toml").symlink_to(outside)
+    pack = load_pack(root)
+    assert pack.title != "Read from outside"
+    assert "pack.toml: symbolic link out of the pack; skipped" in problems_of(pack)
 
 
 def test_pack_title_without_manifest(tmp_path: Path, make_pack: MakePack):
@@ -487,6 +528,77 @@ def test_a_symlink_loop_loads_with_a_warning(tmp_path: Path, make_pack: MakePack
     warnings = problems_of(pack, "warning")
     assert "self: symlink loop; skipped" in warnings
     assert "sub/up: symlink loop; skipped" in warnings
+
+
+def test_files_linked_to_themselves_or_each_other_are_loops_not_crashes(
+    tmp_path: Path, make_pack: MakePack
+):
+    root = make_pack(tmp_path, {"a.md": "# A\n"})
+    (root / "self.md").symlink_to("self.md")
+    (root / "ping.md").symlink_to("pong.md")
+    (root / "pong.md").symlink_to("ping.md")
+    (root / "gone.md").symlink_to("nowhere.md")
+    pack = load_pack(root)
+    assert [section.title for section in pack.sections] == ["A"]
+    warnings = problems_of(pack, "warning")
+    for name in ("self.md", "ping.md", "pong.md"):
+        assert f"{name}: symlink loop; skipped" in warnings
+    assert "gone.md: broken symbolic link; skipped" in warnings
+
+
+def test_a_thousand_nested_folders_load(tmp_path: Path, make_pack: MakePack):
+    root = make_pack(tmp_path, {"a.md": "# Top\n"})
+    hundred = ["d"] * 100
+    levels = [root.joinpath(*hundred * count) for count in range(1, 11)]
+    for level in levels:  # os.makedirs recurses once per level: 100 levels at a time
+        level.mkdir(parents=True)
+    (levels[-1] / "bottom.md").write_text("# Bottom\n")
+    try:
+        pack = load_pack(root)
+        assert [section.title for section in pack.sections] == ["Top", "Bottom"]
+    finally:
+        # shutil.rmtree (pytest's clean-up too) recurses once per level: cut the chain
+        # into pieces of 100 levels, deepest first, and remove each.
+        for number, level in enumerate(reversed(levels)):
+            piece = tmp_path / f"piece-{number}"
+            level.rename(piece)
+            shutil.rmtree(piece)
+
+
+def test_fifos_and_devices_named_md_are_reported_not_skipped_silently(
+    tmp_path: Path, make_pack: MakePack
+):
+    root = make_pack(tmp_path, {"a.md": "# A\n"})
+    os.mkfifo(root / "pipe.md")
+    (root / "null.md").symlink_to("/dev/null")  # out of the pack: refused before reading
+    pack = load_pack(root)
+    assert [section.title for section in pack.sections] == ["A"]
+    warnings = problems_of(pack, "warning")
+    assert "pipe.md: a named pipe (FIFO), not a file; skipped" in warnings
+    assert "null.md: symbolic link out of the pack; skipped" in warnings
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_files_with_a_bom_are_read(
+    tmp_path: Path, make_pack: MakePack, encoding: str
+):
+    body = "# Écrit en Unicode\n\nDu texte accentué.\n"
+    data = body.encode(encoding)
+    if encoding.endswith(("-le", "-be")):  # the plain codecs write a BOM, these do not
+        data = ("\ufeff" + body).encode(encoding)
+    root = make_pack(tmp_path, {"a.md": data})
+    pack = load_pack(root)
+    assert [section.title for section in pack.sections] == ["Écrit en Unicode"]
+    assert "Du texte accentué." in pack.sections[0].markdown
+    assert problems_of(pack) == []
+
+
+def test_a_damaged_utf16_file_says_so(tmp_path: Path, make_pack: MakePack):
+    root = make_pack(tmp_path, {"a.md": "# Wide\n".encode("utf-16") + b"\x00"})
+    pack = load_pack(root)
+    assert [section.title for section in pack.sections] == ["Wide"]
+    (warning,) = problems_of(pack, "warning")
+    assert warning.startswith("a.md: not valid UTF-16 at byte ")
 
 
 def test_symlinks_out_of_the_pack_are_not_followed(tmp_path: Path, make_pack: MakePack):

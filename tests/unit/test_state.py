@@ -16,7 +16,15 @@ from pathlib import Path
 import pytest
 
 from reader import state_io
-from reader.state import HISTORY_LIMIT, Bookmark, Position, ReadingState, StateFormatError
+from reader.state import (
+    HISTORY_LIMIT,
+    MAX_SCROLL,
+    MAX_TIMESTAMP,
+    Bookmark,
+    Position,
+    ReadingState,
+    StateFormatError,
+)
 from reader.state_store import StateStore
 
 WORKER = Path(__file__).with_name("state_worker.py")
@@ -171,6 +179,21 @@ def test_unstorable_scroll_offsets_become_zero() -> None:
     json.dumps(state.to_json(), allow_nan=False)
 
 
+def test_huge_scroll_offsets_from_callers_are_capped() -> None:
+    state = ReadingState()
+    state.visit(Position("a", 1e300))
+    bookmark = state.add_bookmark("a", 1e300)
+    assert state.history == [Position("a", MAX_SCROLL)] and bookmark.scroll == MAX_SCROLL
+    assert ReadingState.from_json(json.loads(json.dumps(state.to_json()))) == state
+
+
+def test_the_latest_storable_bookmark_time_still_formats() -> None:
+    state = ReadingState.from_json(
+        {"version": 1, "bookmarks": [{"id": "b", "section": "a", "created": MAX_TIMESTAMP}]}
+    )
+    assert time.strftime("%Y", time.localtime(state.bookmarks[0].created)) == "9999"
+
+
 def test_bookmark_notes_are_terminal_safe_and_short() -> None:
     state = ReadingState()
     bookmark = state.add_bookmark("intro", note="evil\x1b]52;c;aGk=\x07\nnote " + "x" * 500)
@@ -284,6 +307,13 @@ BAD_CONTENTS = {
     "not-utf8": b'{"version": 1, "read": ["caf\xe9\xff"]}',
     "deep-nesting": b"[" * 100_000 + b"]" * 100_000,
     "huge": HUGE,
+    # Finite but impossible numbers: `B` formatted 1e300 as a date and crashed.
+    "bookmark-created-1e300": b'{"version": 1, "bookmarks": [{"id": "b", "section": "a", '
+    b'"created": 1e300}]}',
+    "bookmark-created-huge-int": b'{"version": 1, "bookmarks": [{"id": "b", "section": "a", '
+    b'"created": 1' + b"0" * 400 + b"}]}",
+    "position-scroll-1e300": b'{"version": 1, "position": {"section": "a", "scroll": 1e300}}',
+    "history-scroll-1e12": b'{"version": 1, "history": [{"section": "a", "scroll": 1e12}]}',
 }
 
 
