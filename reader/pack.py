@@ -33,6 +33,8 @@ from reader.scan import scan_lines
 __all__ = ["LinkTarget", "Pack", "PackError", "Problem", "Section", "load_pack"]
 
 MANIFEST_NAME = "pack.toml"
+MAX_MANIFEST_BYTES = 1024 * 1024
+_TOML_LINE = LazyPattern(r"\(at line (\d{1,9}), column \d{1,9}\)")
 #: A section longer than this is cut into parts at blank lines, so no outline entry
 #: ever means rendering megabytes (a file with no headings, or one 5 MB line).
 MAX_SECTION_CHARS = 512 * 1024
@@ -309,8 +311,8 @@ def default_pack_path() -> Path:
 def load_pack(path: Path | str | None = None) -> Pack:
     """Load a pack from a folder or a single Markdown file; raise PackError if impossible."""
     root_path = Path(path) if path is not None else default_pack_path()
-    manifest = _read_manifest(root_path) if root_path.is_dir() else {}
     problems: list[Problem] = []
+    manifest = _read_manifest(root_path, problems) if root_path.is_dir() else {}
     files = discover_files(root_path, problems, order=manifest.get("order"))
     for pack_file in files:
         read_markdown(pack_file, problems)
@@ -329,17 +331,47 @@ def load_pack(path: Path | str | None = None) -> Pack:
     return pack
 
 
-def _read_manifest(folder: Path) -> dict[str, object]:
+def _read_manifest(folder: Path, problems: list[Problem]) -> dict[str, object]:
+    """The manifest's settings, or none: a manifest that cannot be used is a problem of
+    the pack (`reader check` shows it), never a reason not to open the pack's files."""
     manifest = folder / MANIFEST_NAME
     if not manifest.is_file():
+        return {}
+    # The same containment as a Markdown file: a manifest linked in from outside the pack
+    # would show (and order by) text from anywhere on the host. The folder walk has
+    # already reported the link.
+    if not manifest.resolve().is_relative_to(folder.resolve()):
         return {}
     import tomllib  # only packs with a manifest pay for it
 
     try:
+        if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ValueError(f"larger than {MAX_MANIFEST_BYTES // 1024} KB")
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise PackError(f"{manifest}: cannot read the manifest: {error}") from None
+    except (OSError, ValueError, RecursionError) as error:
+        # ValueError covers TOMLDecodeError and UnicodeDecodeError; tomllib recurses once
+        # per level of nesting, so `a=[[[[…` thousands deep ends in RecursionError.
+        problems.append(Problem(MANIFEST_NAME, _toml_line(error), _manifest_error(error)))
+        return {}
     return data
+
+
+def _manifest_error(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        reason = "nested too deeply"
+    elif isinstance(error, OSError):
+        reason = error.strerror or str(error)
+    elif isinstance(error, UnicodeDecodeError):
+        reason = "not valid UTF-8"
+    else:
+        reason = str(error)
+    return f"cannot read the manifest ({reason}); ignored"
+
+
+def _toml_line(error: BaseException) -> int:
+    """The line tomllib names in its message ("… (at line 3, column 7)"), else 0."""
+    found = _TOML_LINE.search(str(error)) if isinstance(error, ValueError) else None
+    return int(found.group(1)) if found else 0
 
 
 def _pack_title(path: Path, manifest: dict[str, object], pack: Pack) -> str:
