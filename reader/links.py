@@ -61,21 +61,44 @@ def resolve_href(
         return LinkTarget("outside", href, reason="not a valid path")
     if not path_part:
         return LinkTarget("file", href, file=source, fragment=fragment)
-    if path_part.startswith(("/", "\\")) or scheme:
+    if path_part.startswith("\\") or scheme:
         return LinkTarget("outside", href, reason="absolute paths are not followed")
-    candidate = Path(os.path.normpath(source.path.absolute().parent / path_part))
+    if path_part.startswith("/"):  # root-relative, as GitHub and documentation sites read it
+        candidate = Path(os.path.normpath(root / path_part.lstrip("/")))
+    else:
+        candidate = Path(os.path.normpath(source.path.absolute().parent / path_part))
     try:
         real = candidate.resolve()
     except (OSError, RuntimeError):
         return LinkTarget("outside", href, reason="cannot be resolved")
     if not real.is_relative_to(root):
         return LinkTarget("outside", href, reason="points outside the pack")
-    if real.is_dir():
-        for page in _FOLDER_PAGES:
-            if (real / page).resolve() in files_by_real:
-                real = (real / page).resolve()
-                break
-    pack_file = files_by_real.get(real)
+    pack_file = _pack_file_at(real, files_by_real)
     if pack_file is None:
         return LinkTarget("missing", href, reason=f"no pack file {path_part}")
     return LinkTarget("file", href, file=pack_file, fragment=fragment)
+
+
+def _pack_file_at(real: Path, files_by_real: dict[Path, PackFile]) -> PackFile | None:
+    """The pack file a link names, trying what documentation sites serve for it.
+
+    `guide` or `guide/` is the folder's README or index; `setup` is `setup.md`;
+    `setup.html` (a link written for the built site) is `setup.md` too. Every candidate
+    is resolved again, so none of them can lead out of the pack through a symlink.
+    """
+    found = files_by_real.get(real)
+    if found is not None:
+        return found
+    candidates: list[Path] = []
+    if real.suffix.lower() in (".html", ".htm"):
+        candidates.append(real.with_suffix(".md"))
+    candidates.extend(real.with_name(real.name + suffix) for suffix in (".md", ".markdown"))
+    candidates.extend(real / page for page in _FOLDER_PAGES)
+    for candidate in candidates:
+        try:
+            found = files_by_real.get(candidate.resolve())
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if found is not None:
+            return found
+    return None

@@ -66,6 +66,14 @@ def resolve(pack: Pack, href: str, source: str = "a.md") -> tuple[str, str | Non
         ("guide/../b.md", "bee"),
         ("plain", "plain-index"),
         ("alias.md#second-part", "second-part"),
+        # Root-relative and extension-less, as documentation sites (npm's) write them.
+        ("/b.md#second-part", "second-part"),
+        ("/guide/setup", "setup"),
+        ("/guide/", "guide-home"),
+        ("/guide#install", "install"),
+        ("b", "bee"),
+        ("guide/setup.html", "setup"),
+        ("%2Fb.md", "bee"),
     ],
 )
 def test_links_inside_the_pack_lead_to_sections(linked_pack: Pack, href: str, expected: str):
@@ -107,6 +115,9 @@ def test_relative_links_from_a_subfolder(linked_pack: Pack):
         "#no-such-heading",
         "a.md%00.png",
         "guide/outdir",
+        "escape",  # escape.md, a symlink out of the pack, tried for a link without .md
+        "/escape.html",
+        "/guide/outdir/n",
     ],
 )
 def test_hostile_or_broken_links_never_lead_to_a_section(linked_pack: Pack, href: str):
@@ -116,11 +127,18 @@ def test_hostile_or_broken_links_never_lead_to_a_section(linked_pack: Pack, href
 
 @pytest.mark.parametrize(
     "href",
-    ["../outside/secret.md", "/etc/passwd", "%2e%2e/%2e%2e/etc/passwd", "escape.md",
-     "file:///etc/passwd", "javascript:alert(1)"],
+    ["../outside/secret.md", "%2e%2e/%2e%2e/etc/passwd", "escape.md", "/../outside/secret.md",
+     "/../../etc/passwd", "/guide/outdir/n.md", "file:///etc/passwd", "javascript:alert(1)"],
 )  # fmt: skip
 def test_links_out_of_the_root_are_outside(linked_pack: Pack, href: str):
     assert resolve(linked_pack, href)[0] == "outside"
+
+
+def test_a_root_relative_link_is_read_from_the_pack_root_never_the_host(linked_pack: Pack):
+    """`/etc/passwd` means the pack's own etc/passwd, which this pack does not have."""
+    target = linked_pack.resolve(linked_pack.sections[0], "/etc/passwd")
+    assert target.kind == "missing" and target.reason == "no pack file /etc/passwd"
+    assert resolve(linked_pack, "/guide/setup.md", "guide/setup.md") == ("section", "setup")
 
 
 @pytest.mark.parametrize(
@@ -168,7 +186,7 @@ def test_reader_check_exits_1_and_lists_problems(
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
     assert "a.md:3: link 'gone.md' is broken (no pack file gone.md)" in lines
-    assert "a.md:6: link '/etc/passwd' leaves the pack (absolute paths are not followed)" in lines
+    assert "a.md:6: link '/etc/passwd' is broken (no pack file /etc/passwd)" in lines
     assert "2 problems" in result.stderr
 
 
