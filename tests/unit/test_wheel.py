@@ -1,9 +1,11 @@
 """The built wheel carries the default pack: install it fresh, run it from another folder.
 
 An editable checkout always finds `content/` beside the package, so only a real wheel in
-a fresh venv proves that `pip install .` gives users the eczema pack. The venv sees the
-system site-packages, so Textual and friends come from this environment (no network);
-the wheel itself goes in with --no-deps --ignore-installed, so it shadows the checkout.
+a fresh venv proves that `pip install .` gives users the eczema pack. Textual and
+friends come from the environment running the tests (no network): a `.pth` file puts
+its site-packages after the venv's own. (`--system-site-packages` would not do: run from
+inside a virtual environment, it means the base interpreter's packages, without them.)
+The wheel itself goes in with --no-deps --ignore-installed, so it shadows the checkout.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import tomllib
 import zipfile
 from pathlib import Path
@@ -64,8 +67,16 @@ def test_the_wheel_holds_the_package_and_the_pack(wheel: Path):
 
 def test_a_fresh_venv_runs_the_installed_reader_from_another_folder(wheel: Path, tmp_path: Path):
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", "--system-site-packages", venv], cwd=tmp_path)
+    _run([sys.executable, "-m", "venv", venv], cwd=tmp_path)
     python = venv / "bin" / "python"
+    venv_site = Path(
+        _run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            cwd=tmp_path,
+        ).strip()
+    )
+    ours = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+    (venv_site / "test-dependencies.pth").write_text("".join(f"{path}\n" for path in ours))
     _run(
         [python, "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", wheel],
         cwd=tmp_path,
