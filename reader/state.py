@@ -7,10 +7,12 @@ safely, :mod:`reader.state_io` holds the filesystem mechanics. Public API::
     # reader.state
     Position(section: str, scroll: float = 0.0)
     Bookmark(id: str, section: str, scroll: float = 0.0, note: str = "", created: float = 0.0)
-    ReadingState(position=None, history=[], history_index=-1, bookmarks=[], read=set())
+    ReadingState(position=None, history=[], history_index=-1, bookmarks=[], read=set(),
+                 sidebar_width=None, sidebar_shown=None)
         .visit(pos: Position) -> None
         .back() -> Position | None;  .forward() -> Position | None
         .add_bookmark(section: str, scroll: float = 0.0, note: str = "") -> Bookmark
+        .bookmark_at(section: str, scroll: float) -> Bookmark | None
         .rename_bookmark(bookmark_id: str, note: str) -> bool
         .delete_bookmark(bookmark_id: str) -> bool
         .toggle_read(section: str) -> bool;  .mark_read(section: str);  .reset_progress()
@@ -56,6 +58,8 @@ NOTE_LIMIT = 200
 _ID_LIMIT = 1000
 #: A section is at most 512 KB of text, so no scroll offset (in lines) comes near this.
 MAX_SCROLL = 10_000_000.0
+MIN_SIDEBAR_WIDTH = 12
+MAX_SIDEBAR_WIDTH = 500  # the widest terminal the app lays out
 #: The start of 9999-12-30 (UTC): a year of four digits in every time zone.
 MAX_TIMESTAMP = 253_402_128_000.0
 
@@ -99,6 +103,10 @@ class ReadingState:
     history_index: int = -1
     bookmarks: list[Bookmark] = field(default_factory=list)
     read: set[str] = field(default_factory=set)
+    #: The sidebar as the reader left it: its width in columns and whether it is shown
+    #: (None: the reader has not chosen, the app decides by the terminal's size).
+    sidebar_width: int | None = None
+    sidebar_shown: bool | None = None
 
     def visit(self, pos: Position) -> None:
         """Record a jump; staying in the same section only refreshes its scroll offset.
@@ -137,6 +145,9 @@ class ReadingState:
 
     def add_bookmark(self, section: str, scroll: float = 0.0, note: str = "") -> Bookmark:
         """Add a bookmark with a fresh random id (unique across concurrent sessions)."""
+        existing = self.bookmark_at(section, scroll)
+        if existing is not None:  # one place, one bookmark: `m` twice adds nothing
+            return existing
         import secrets  # only bookmarking needs it (it brings hmac): not at start-up
 
         taken = {bookmark.id for bookmark in self.bookmarks}
@@ -146,6 +157,14 @@ class ReadingState:
         bookmark = Bookmark(bookmark_id, section, _scroll(scroll), _clean_note(note), time.time())
         self.bookmarks.append(bookmark)
         return bookmark
+
+    def bookmark_at(self, section: str, scroll: float) -> Bookmark | None:
+        """The bookmark already kept at this place (the same section, within a line)."""
+        offset = _scroll(scroll)
+        for bookmark in self.bookmarks:
+            if bookmark.section == section and abs(bookmark.scroll - offset) < 1:
+                return bookmark
+        return None
 
     def rename_bookmark(self, bookmark_id: str, note: str) -> bool:
         """Change a bookmark's note; False if another session already deleted it."""
@@ -184,6 +203,8 @@ class ReadingState:
             self.history_index,
             [dataclasses.replace(bookmark) for bookmark in self.bookmarks],
             set(self.read),
+            self.sidebar_width,
+            self.sidebar_shown,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -195,6 +216,7 @@ class ReadingState:
             "history_index": self.history_index,
             "bookmarks": [_bookmark_json(bookmark) for bookmark in self.bookmarks],
             "read": sorted(self.read),
+            "layout": {"sidebar_width": self.sidebar_width, "sidebar_shown": self.sidebar_shown},
         }
 
     @classmethod
@@ -223,7 +245,18 @@ class ReadingState:
         overflow = max(0, len(history) - HISTORY_LIMIT)
         history = history[overflow:]
         index = min(max(index - overflow, 0), len(history) - 1)
-        return cls(_parse_position(position), history, index, list(bookmarks.values()), read)
+        layout = _field(data, "layout", dict, {})
+        width = _number(layout.get("sidebar_width"), None, MAX_SIDEBAR_WIDTH, "sidebar width")
+        shown = layout.get("sidebar_shown")
+        return cls(
+            _parse_position(position),
+            history,
+            index,
+            list(bookmarks.values()),
+            read,
+            max(MIN_SIDEBAR_WIDTH, int(width)) if width is not None else None,
+            shown if isinstance(shown, bool) else None,
+        )
 
 
 def _is_int(value: object) -> bool:

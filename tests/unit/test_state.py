@@ -194,6 +194,32 @@ def test_the_latest_storable_bookmark_time_still_formats() -> None:
     assert time.strftime("%Y", time.localtime(state.bookmarks[0].created)) == "9999"
 
 
+def test_bookmarking_the_same_place_twice_keeps_one_bookmark() -> None:
+    state = ReadingState()
+    first = state.add_bookmark("a", 10.0, "first")
+    again = state.add_bookmark("a", 10.4)
+    elsewhere = state.add_bookmark("a", 30.0)
+    assert again is first and again.note == "first"
+    assert state.bookmarks == [first, elsewhere]
+    assert state.bookmark_at("a", 10.2) is first and state.bookmark_at("b", 10.0) is None
+
+
+def test_the_sidebar_layout_is_remembered_and_checked() -> None:
+    state = ReadingState(sidebar_width=44, sidebar_shown=False)
+    loaded = ReadingState.from_json(json.loads(json.dumps(state.to_json())))
+    assert (loaded.sidebar_width, loaded.sidebar_shown) == (44, False)
+    assert ReadingState.from_json({"version": 1}).sidebar_width is None
+    narrow = {"version": 1, "layout": {"sidebar_width": 3, "sidebar_shown": "yes"}}
+    assert (
+        ReadingState.from_json(narrow).sidebar_width,
+        ReadingState.from_json(narrow).sidebar_shown,
+    ) == (12, None)
+    with pytest.raises(StateFormatError):
+        ReadingState.from_json({"version": 1, "layout": {"sidebar_width": 1e9}})
+    with pytest.raises(StateFormatError):
+        ReadingState.from_json({"version": 1, "layout": [40]})
+
+
 def test_bookmark_notes_are_terminal_safe_and_short() -> None:
     state = ReadingState()
     bookmark = state.add_bookmark("intro", note="evil\x1b]52;c;aGk=\x07\nnote " + "x" * 500)
