@@ -25,7 +25,7 @@ from reader.state_store import StateStore
 from reader.ui.memory import resume_after_start
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
-from reader.ui.section_footer import INTERNAL_LINK, section_markdown
+from reader.ui.section_footer import internal_target, section_markdown
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
@@ -294,8 +294,9 @@ class ReaderApp(App[int]):
     @on(DocumentView.LinkActivated, "#document")
     def _follow_link(self, event: DocumentView.LinkActivated) -> None:
         href = event.href
-        if href.startswith(INTERNAL_LINK):
-            self.open_section(href.removeprefix(INTERNAL_LINK))
+        internal = internal_target(href)  # the footer's own links; content cannot forge one
+        if internal is not None:
+            self.open_section(internal)
             return
         if self.current is None:
             return
@@ -493,10 +494,19 @@ class ReaderApp(App[int]):
 
     # ------------------------------------------------------------------ safety
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.restricted and action not in RESTRICTED_ACTIONS:
-            return False
         if action in MAIN_SCREEN_ACTIONS and self.screen is not self.main:
             return False  # a dialog is open: its keys win, the reading screen waits
+        return self.allowed_on_reading_screen(action)
+
+    def allowed_on_reading_screen(self, action: str) -> bool | None:
+        """Whether `action` would run on the reading screen, whatever is on top now.
+
+        The command palette asks this while it is itself the screen on top, where
+        `check_action` refuses every reading-screen action; its commands run once it
+        has closed. None: shown but disabled (a pack without a comparison).
+        """
+        if self.restricted and action not in RESTRICTED_ACTIONS:
+            return False
         if action == "toggle_comparison" and not self.pack.comparison_id:
             return None
         return True

@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.lazy_pattern import LazyPattern
+from reader.sanitize import sanitize
 
 __all__ = [
     "Block",
@@ -380,4 +381,7 @@ def _inline(token: Token, context: BuildContext) -> Text:
 
 
 def _append(text: Text, content: str, style: Style | None) -> None:
-    text.append(content, style)
+    # Sanitized again: markdown-it decodes character references (`&#x202E;`, `&#x2028;`,
+    # `&#xFEFF;`) after the loader sanitized the file. Every inline piece (text, code,
+    # link text, image alt, footnote label) of every paragraph, heading and cell is here.
+    text.append(sanitize(content), style)

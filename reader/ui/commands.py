@@ -6,9 +6,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
-from textual.markup import escape
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -40,12 +39,23 @@ class ReaderCommands(Provider):
         return cast("ReaderApp", self.app)
 
     def _actions(self) -> list[tuple[str, str, str]]:
+        """The actions the reading screen would run now: the palette is on top while this
+        asks, and `check_action` refuses reading-screen actions while a dialog is open."""
         app = self.reader
-        return [a for a in ACTIONS if app.check_action(a[1], ()) and hasattr(app, f"action_{a[1]}")]
+        return [
+            a
+            for a in ACTIONS
+            if app.allowed_on_reading_screen(a[1]) and hasattr(app, f"action_{a[1]}")
+        ]
 
     async def discover(self) -> Hits:
         for title, action, help_text in self._actions():
-            yield DiscoveryHit(title, partial(self.reader.run_action, action), help=help_text)
+            yield DiscoveryHit(
+                Content(title),
+                partial(self.reader.run_action, action),
+                text=title,
+                help=_help(help_text),
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -54,22 +64,46 @@ class ReaderCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(title),
+                    _highlight(matcher, title),
                     partial(self.reader.run_action, action),
-                    help=help_text,
+                    text=title,
+                    help=_help(help_text),
                 )
         found = 0
         for section in self.reader.pack.sections:
             score = matcher.match(section.title)
             if score > 0:
                 found += 1
-                # The palette parses prompts and help as markup: escape pack text.
-                prompt = Content("Go to: ") + matcher.highlight(escape(section.title))
                 yield Hit(
                     score,
-                    prompt,
+                    Content("Go to: ") + _highlight(matcher, section.title),
                     partial(self.reader.open_section, section.id),
-                    help=escape(section.breadcrumb),
+                    text=f"Go to: {section.title}",
+                    help=_help(section.breadcrumb),
                 )
                 if found >= MAX_SECTION_HITS:
                     return
+
+
+# Pack text never meets Textual markup. The palette (textual/command.py,
+# CommandPalette._gather_commands) runs `Content.from_markup` on a `str` prompt or help,
+# and `Matcher.highlight` (textual/fuzzy.py) on its candidate; `textual.markup.escape`
+# leaves `[ @click=…]`, `[$var]` and `[Reverse]` live. A `Content` passes through
+# `from_markup` unchanged, so every prompt and help is built as one, from plain text.
+
+
+def _help(text: str) -> str:
+    """Help text as Content; typed `str` in Textual, which accepts Content here."""
+    return cast(str, Content(text))
+
+
+def _highlight(matcher: Matcher, candidate: str) -> Content:
+    """`Matcher.highlight` without markup parsing: the matched letters styled."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

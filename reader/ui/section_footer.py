@@ -7,13 +7,17 @@ the whole pack.
 
 from __future__ import annotations
 
+import os
 import re
 
 from reader.pack import Pack, Section
 
-__all__ = ["INTERNAL_LINK", "section_markdown"]
+__all__ = ["INTERNAL_LINK", "internal_href", "internal_target", "section_markdown"]
 
-INTERNAL_LINK = "reader-section:"
+#: The scheme of the footer's links to other sections: random for each run, so no pack
+#: can write one. A link the author wrote (`reader-section:…` included) is resolved like
+#: any other and never taken for the reader's own navigation.
+INTERNAL_LINK = f"reader-{os.urandom(16).hex()}:"
 #: A manual's chapter can have thousands of subsections; the outline lists them all.
 MAX_LISTED_CHILDREN = 40
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
@@ -38,6 +42,21 @@ def section_markdown(pack: Pack, section: Section) -> str:
     return "\n".join(lines) + "\n"
 
 
+def internal_href(section_id: str) -> str:
+    """The footer's href for a section: its id in hex, which no URL encoding changes."""
+    return INTERNAL_LINK + section_id.encode("utf-8").hex()
+
+
+def internal_target(href: str) -> str | None:
+    """The section an href of the footer points at; None for any other href."""
+    if not href.startswith(INTERNAL_LINK):
+        return None
+    try:
+        return bytes.fromhex(href.removeprefix(INTERNAL_LINK)).decode("utf-8")
+    except ValueError:  # UnicodeDecodeError included
+        return None
+
+
 def _link(section: Section) -> str:
     title = _MARKDOWN_SPECIAL.sub(r"\\\1", section.title)
-    return f"[{title}](<{INTERNAL_LINK}{section.id}>)"
+    return f"[{title}](<{internal_href(section.id)}>)"

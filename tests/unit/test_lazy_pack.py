@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader.pack import Pack, Section, load_pack
-from reader.ui.section_footer import section_markdown
+from reader.ui.section_footer import internal_href, section_markdown
 
 MakePack = Callable[[Path, dict[str, str]], Path]
 
@@ -80,7 +80,7 @@ def test_the_first_sections_way_on_names_the_next_file_without_cutting_the_rest(
 ):
     pack = load_pack(make_pack(tmp_path, {"0.md": "# Only\n", **FOUR_FILES}))
     shown = section_markdown(pack, pack.first_section)
-    assert "Next: [Start](<reader-section:start>)" in shown
+    assert f"Next: [Start](<{internal_href('start')}>)" in shown
     assert cut_files == ["0.md", "a.md"]  # 0.md has one section: the next is a.md's first
 
 

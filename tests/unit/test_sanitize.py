@@ -107,3 +107,79 @@ def test_sanitize_line_folds_whitespace():
 def test_long_clean_text_is_returned_as_is():
     text = ("Plain paragraph text with no controls.\n" * 50_000) + "\t\n"
     assert sanitize(text) is text
+
+
+# --------------------------------------------------------------------------- invisible characters
+# Policy (reader/sanitize.py): bidi controls are shown as a visible ⟨U+XXXX⟩ placeholder,
+# zero-width characters and the BOM are removed, the zero-width joiner stays (emoji
+# sequences need it), line and paragraph separators are removed.
+
+BIDI_CONTROLS = [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
+                 0x200E, 0x200F, 0x061C]  # fmt: skip
+ZERO_WIDTH = [0x200B, 0x200C, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
+
+
+@pytest.mark.parametrize("code", BIDI_CONTROLS, ids=lambda code: f"U+{code:04X}")
+def test_bidi_controls_are_shown_not_obeyed(code: int):
+    placeholder = f"⟨U+{code:04X}⟩"
+    assert sanitize(f"abc{chr(code)}def") == f"abc{placeholder}def"
+    assert sanitize_line(f" x {chr(code)} y ") == f"x {placeholder} y"
+    assert sanitize(sanitize(f"a{chr(code)}b")) == sanitize(f"a{chr(code)}b"), "idempotent"
+
+
+@pytest.mark.parametrize("code", ZERO_WIDTH, ids=lambda code: f"U+{code:04X}")
+def test_zero_width_characters_are_removed(code: int):
+    assert sanitize(f"ec{chr(code)}zema") == "eczema"
+    assert sanitize_line(f"ec{chr(code)}zema ") == "eczema"
+
+
+def test_a_byte_order_mark_at_the_start_is_removed():
+    assert sanitize("\ufeff# Title\n") == "# Title\n"
+
+
+def test_the_zero_width_joiner_stays_for_emoji_sequences():
+    for text in ("👩\u200d⚕️", "👨\u200d👩\u200d👧", "می\u200cخواهم"):
+        assert sanitize(text) == text
+        assert sanitize_line(f" {text} ") == text
+
+
+def test_a_joiner_next_to_ascii_joins_nothing_and_goes():
+    assert sanitize("ec\u200dzema \u200c\u200dx") == "eczema x"
+    assert sanitize("\u200d👩") == "👩"
+    assert sanitize("👩\u200d") == "👩"
+
+
+def test_a_trojan_source_line_shows_every_control():
+    line = 'access = "user\u202e \u2066// admin\u2069 \u2066"'
+    shown = sanitize(line)
+    assert shown == 'access = "user⟨U+202E⟩ ⟨U+2066⟩// admin⟨U+2069⟩ ⟨U+2066⟩"'
+
+
+def test_invisible_characters_in_a_long_text_are_found():
+    """The fast path must not wave through a control hidden among clean UTF-8."""
+    clean = "Crème brûlée — “quotes” ½ 湿疹. " * 2000
+    for code in [*BIDI_CONTROLS, *ZERO_WIDTH, 0x2028, 0x2029, 0x85]:
+        text = clean + chr(code) + clean
+        assert chr(code) not in sanitize(text), f"U+{code:04X}"
+    assert sanitize(clean) is clean
+
+
+def test_look_alike_bytes_of_other_characters_are_left_alone():
+    """UTF-8 bytes that resemble an invisible character's (the fast path's residue)
+    belong to ordinary characters: the text comes back unchanged."""
+    neighbours = [0x2027, 0x202F, 0x2030, 0x200A, 0x2010, 0x205F, 0x2070, 0x2071, 0x060C,
+                  0x061B, 0x061F, 0xFEFB, 0xFEFC, 0xFFFC, 0x00A0, 0x00BB, 0x00BF]  # fmt: skip
+    text = "x " + " ".join(chr(code) for code in neighbours) + " y"
+    assert sanitize(text) == text
+    assert sanitize_line(text) == " ".join(text.split()), "only the spaces are folded"
+
+
+def test_clean_ascii_still_skips_the_slow_path(monkeypatch: pytest.MonkeyPatch):
+    from reader import sanitize as module
+
+    def refuse(*args: object, **kwargs: object):
+        raise AssertionError("the slow path ran on clean text")
+
+    monkeypatch.setattr(module, "_ESCAPES", type("P", (), {"sub": refuse, "search": refuse})())
+    text = "Plain paragraph text.\n\tIndented.\n" * 1000
+    assert sanitize(text) is text
