@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from reader.glyphs import current as current_glyphs
 from reader.ui.blocks import (
     Block,
     CodeBlock,
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["BlockRenderer", "RenderStyles", "Spot", "locate_spots"]
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
-_BULLETS = ("• ", "◦ ", "▪ ")
 MIN_STACKED_COLUMN = 14
 
 
@@ -107,6 +107,7 @@ class BlockRenderer:
         self.highlighter = highlighter
         self.load_lexers = load_lexers
         self.plain_languages: set[str] = set()
+        self.glyphs = current_glyphs()  # Unicode, or ASCII on the Linux console
 
     def render(self, block: Block, width: int) -> list[Strip]:
         width = max(width, 4)
@@ -119,7 +120,7 @@ class BlockRenderer:
             return self._list(block, width, depth=0)
         if isinstance(block, QuoteBlock):
             inner = self._blocks(block.children, width - 2)
-            bar = Segment("▌ ", self.styles.quote_bar)
+            bar = Segment(self.glyphs.quote_bar, self.styles.quote_bar)
             return [Strip([bar, *line.apply_style(self.styles.quote)]) for line in inner]
         if isinstance(block, CodeBlock):
             return self._code(block, width)
@@ -128,7 +129,7 @@ class BlockRenderer:
         if isinstance(block, DetailsBlock):
             return self._details(block, width)
         if isinstance(block, RuleBlock):
-            return [Strip([Segment("─" * width, self.styles.rule)], width)]
+            return [Strip([Segment(self.glyphs.rule * width, self.styles.rule)], width)]
         return []
 
     def _wrapped(self, text: Text, width: int, style: Style | None = None) -> list[Strip]:
@@ -162,7 +163,7 @@ class BlockRenderer:
         style = self.styles.heading[min(block.level, 6) - 1]
         lines = self._text(block.text, width, style)
         if block.level <= 2:
-            rule = "━" if block.level == 1 else "─"
+            rule = self.glyphs.heavy_rule if block.level == 1 else self.glyphs.rule
             length = min(width, max(line.cell_length for line in lines) if lines else width)
             lines.append(Strip([Segment(rule * length, self.styles.rule)], length))
         return lines
@@ -176,8 +177,9 @@ class BlockRenderer:
         return lines
 
     def _list(self, block: ListBlock, width: int, depth: int) -> list[Strip]:
+        bullets = self.glyphs.bullets
         markers = [
-            f"{block.start + n}. " if block.ordered else _BULLETS[depth % len(_BULLETS)]
+            f"{block.start + n}. " if block.ordered else bullets[depth % len(bullets)]
             for n in range(len(block.items))
         ]
         indent = max((len(marker) for marker in markers), default=2)
@@ -238,6 +240,7 @@ class BlockRenderer:
             console=self.console,
             header_style=self.styles.table_header,
             border_style=self.styles.table_border,
+            glyphs=self.glyphs,
         )
 
     def _stacked_table(self, block: TableBlock, width: int) -> list[Strip]:
@@ -245,7 +248,8 @@ class BlockRenderer:
         lines: list[Strip] = []
         for number, row in enumerate(block.rows):
             if number:
-                lines.append(Strip([Segment("┄" * min(width, 40), self.styles.rule)]))
+                rule = self.glyphs.dashed_rule * min(width, 40)
+                lines.append(Strip([Segment(rule, self.styles.rule)]))
             for column, cell in enumerate(row):
                 if column == 0:
                     lines.extend(self._text(cell, width, self.styles.table_header))
@@ -259,14 +263,14 @@ class BlockRenderer:
     def _details(self, block: DetailsBlock, width: int) -> list[Strip]:
         if not block.open and self.highlighter and _has_match(block, self.highlighter):
             block.open = True  # a search hit inside a closed block opens it
-        arrow = "▼ " if block.open else "▶ "
+        arrow = self.glyphs.fold_open if block.open else self.glyphs.fold_closed
         summary = Text(arrow, self.styles.summary).append_text(block.summary)
         summary.stylize(self.styles.summary + Style.from_meta({"details": block.number}))
         lines = self._wrapped(summary, width)
         if block.open:
-            guide = Segment("│ ", self.styles.rule)
+            guide = Segment(self.glyphs.guide, self.styles.rule)
             lines.extend(Strip([guide, *line]) for line in self._blocks(block.children, width - 2))
-            lines.append(Strip([Segment("╰─", self.styles.rule)]))
+            lines.append(Strip([Segment(self.glyphs.guide_end, self.styles.rule)]))
         return lines
 
 

@@ -19,11 +19,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from reader.glyphs import Glyphs, current
+
 __all__ = ["column_widths", "draw_table", "words_fit"]
 
 PADDING = 1  # blank cells on each side of a cell's text
-_TOP, _MIDDLE, _BOTTOM = ("╭", "┬", "╮"), ("├", "┼", "┤"), ("╰", "┴", "╯")
-_VERTICAL, _HORIZONTAL = "│", "─"
 _JUSTIFY: dict[str, JustifyMethod] = {"left": "left", "center": "center", "right": "right"}
 
 
@@ -108,8 +108,14 @@ def draw_table(
     console: Console,
     header_style: Style,
     border_style: Style,
+    glyphs: Glyphs | None = None,
 ) -> list[Strip]:
-    """The table's lines: a rounded border, a line between rows, cells aligned per column."""
+    """The table's lines: a rounded border, a line between rows, cells aligned per column.
+
+    The border is drawn with `glyphs` (default: the app's), `+-|` where Unicode boxes
+    would not show.
+    """
+    box = current() if glyphs is None else glyphs
     grid = [list(header), *(list(row) for row in rows)]
     columns = max(len(row) for row in grid)
     for row in grid:
@@ -119,11 +125,11 @@ def draw_table(
         for column in range(columns)
     ]
     widths = column_widths(grid, width)
-    border = Segment(_VERTICAL, border_style)
-    lines = [_rule(_TOP, widths, border_style)]
+    border = Segment(box.table_vertical, border_style)
+    lines = [_rule(box.table_top, box.table_horizontal, widths, border_style)]
     for number, row in enumerate(grid):
         if number:
-            lines.append(_rule(_MIDDLE, widths, border_style))
+            lines.append(_rule(box.table_middle, box.table_horizontal, widths, border_style))
         style = header_style if number == 0 else None
         cells = [
             _cell(console, text, cell_width, how, style)
@@ -143,14 +149,14 @@ def draw_table(
                 segments.append(border)
             lines.append(Strip(segments))
     if len(grid) == 1:  # a header alone keeps the line under it, as Rich draws it
-        lines.append(_rule(_MIDDLE, widths, border_style))
-    lines.append(_rule(_BOTTOM, widths, border_style))
+        lines.append(_rule(box.table_middle, box.table_horizontal, widths, border_style))
+    lines.append(_rule(box.table_bottom, box.table_horizontal, widths, border_style))
     return lines
 
 
-def _rule(corners: tuple[str, str, str], widths: list[int], style: Style) -> Strip:
+def _rule(corners: tuple[str, str, str], line: str, widths: list[int], style: Style) -> Strip:
     left, cross, right = corners
-    text = left + cross.join(_HORIZONTAL * width for width in widths) + right
+    text = left + cross.join(line * width for width in widths) + right
     return Strip([Segment(text, style)], len(text))
 
 

@@ -32,6 +32,7 @@ from reader.ui.blocks import (
 )
 from reader.ui.memory import hold_collector, release_collector
 from reader.ui.render import BlockRenderer, Highlighter, RenderStyles, Spot, locate_spots
+from reader.ui.styles import component_style
 from reader.ui.widgets.line_view import LineView
 
 __all__ = ["DocumentView"]
@@ -228,26 +229,32 @@ class DocumentView(LineView, can_focus=True):
     def _build_context(self) -> BuildContext:
         styles = dict(BASE_STYLES)
         if self.is_mounted:
-            styles["link"] = self.get_component_rich_style("document--link", partial=True)
-            styles["code"] = self.get_component_rich_style("document--code-inline", partial=True)
+            styles["link"] = component_style(self, "document--link")
+            styles["code"] = component_style(self, "document--code-inline")
+            # Muted by colour, not `dim`: a terminal's dim halves the contrast unseen.
+            styles["footnote"] = component_style(self, "document--dim")
+            styles["image"] = component_style(self, "document--dim") + Style(italic=True)
         return BuildContext(styles=styles)
 
     def _renderer(self, *, load_lexers: bool = True) -> BlockRenderer:
         styles = RenderStyles()
         if self.is_mounted:
-            get = self.get_component_rich_style
+
+            def get(name: str) -> Style:
+                return component_style(self, name)
+
             styles = RenderStyles(
-                heading=[get(f"document--h{min(level, 4)}", partial=True) for level in range(1, 7)],
-                rule=get("document--rule", partial=True),
-                bullet=get("document--bullet", partial=True),
-                quote=get("document--quote", partial=True),
-                quote_bar=get("document--rule", partial=True),
-                code=get("document--code", partial=True),
-                match=get("document--match", partial=True),
-                summary=get("document--summary", partial=True),
-                table_header=get("document--table-header", partial=True),
-                table_border=get("document--rule", partial=True),
-                dim=get("document--dim", partial=True),
+                heading=[get(f"document--h{min(level, 4)}") for level in range(1, 7)],
+                rule=get("document--rule"),
+                bullet=get("document--bullet"),
+                quote=get("document--quote"),
+                quote_bar=get("document--rule"),
+                code=get("document--code"),
+                match=get("document--match"),
+                summary=get("document--summary"),
+                table_header=get("document--table-header"),
+                table_border=get("document--rule"),
+                dim=get("document--dim"),
                 dark=self.app.current_theme.dark,
             )
         return BlockRenderer(self.app.console, styles, self._highlighter, load_lexers=load_lexers)

@@ -6,6 +6,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from reader.glyphs import current as current_glyphs
 from reader.sanitize import sanitize_line
 
 __all__ = ["HeaderBar"]
@@ -28,14 +29,14 @@ class HeaderBar(Widget):
 
     def show_place(self, pack_title: str, breadcrumb: str) -> None:
         place = sanitize_line(pack_title) + (
-            f"  ›  {sanitize_line(breadcrumb)}" if breadcrumb else ""
+            f"{current_glyphs().breadcrumb}{sanitize_line(breadcrumb)}" if breadcrumb else ""
         )
         if place != self.place:
             self.place = place
             self.refresh()
 
     def show_status(self, *parts: str) -> None:
-        status = "  ·  ".join(part for part in parts if part)
+        status = current_glyphs().separator.join(part for part in parts if part)
         if status != self.status:
             self.status = status
             self.refresh()
@@ -44,6 +45,10 @@ class HeaderBar(Widget):
         """` place… ` filling the width, then ` status ` (a space either side of each)."""
         place_width = max(0, self.size.width - cell_len(self.status) - 4)
         place = Text(self.place, style="bold", no_wrap=True, end="")
+        glyphs = current_glyphs()
+        if glyphs.ascii and place.cell_len > place_width:  # Rich's ellipsis is "…"
+            place.truncate(max(0, place_width - 3))
+            place.append(glyphs.ellipsis if place_width >= 3 else "")
         place.truncate(place_width, overflow="ellipsis")
         gap = " " * (place_width - place.cell_len + 2)
         status_style = self.get_component_rich_style("header-bar--status")

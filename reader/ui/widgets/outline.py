@@ -12,11 +12,13 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from reader.glyphs import UNICODE
+from reader.glyphs import current as current_glyphs
 from reader.pack import Pack, Section
 
 __all__ = ["Outline"]
 
-READ_MARK = "✓ "
+READ_MARK = UNICODE.read_mark  # ASCII.read_mark on the Linux console (see reader.glyphs)
 
 
 class Outline(Tree[str]):
@@ -51,13 +53,19 @@ class Outline(Tree[str]):
         self._section_nodes: dict[str, TreeNode[str]] = {}
         self._read: set[str] = set()
         self.auto_expand = False
+        glyphs = current_glyphs()
+        self._read_mark = glyphs.read_mark
+        if glyphs.ascii:  # instance attributes Tree reads: ASCII arrows and guides
+            self.ICON_NODE, self.ICON_NODE_EXPANDED = glyphs.fold_closed, glyphs.fold_open
+            self.LINES = {**self.LINES, "default": glyphs.tree_lines}
 
     def on_mount(self) -> None:
         self._add_children(self.root, self.pack.top_level)
         self.root.expand()
 
     def _label(self, section: Section) -> Text:
-        label = Text(READ_MARK, style="dim") if section.id in self._read else Text()
+        # The mark in the label's own colour: `dim` left it below 3:1 in several themes.
+        label = Text(self._read_mark) if section.id in self._read else Text()
         return label.append(section.title)
 
     def _add_children(self, node: TreeNode[str], sections: list[Section]) -> None:

@@ -21,13 +21,14 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
+from reader.glyphs import current as current_glyphs
 from reader.sanitize import sanitize_line
 from reader.ui.widgets.line_view import LineView
 
 __all__ = ["ResultEntry", "SearchResults"]
 
 SNIPPET_CHARS = 90
-RULE = "─"
+RULE = "─"  # the Unicode rule between results (reader.glyphs picks "-" on a console)
 #: Wrapped entries kept (a query shows 20). Each line is a Textual Strip carrying seven
 #: caches of its own, all scanned by every full garbage collection: 400 entries made
 #: those 20-40 ms longer while a reader typed.
@@ -149,7 +150,7 @@ class SearchResults(LineView, can_focus=True):
             # becomes Text: Text.truncate measures every character's cells, slowly.
             snippet = _marked(plain[:SNIPPET_CHARS], hit.snippet_spans, match)
             if len(plain) > SNIPPET_CHARS:
-                snippet.append("…")
+                snippet.append(current_glyphs().ellipsis)
             text.append("\n")
             text.append_text(snippet)
         return text
@@ -185,7 +186,8 @@ class SearchResults(LineView, can_focus=True):
         ):
             index = layout.entries
             if index:
-                layout.strips.append(Strip([Segment(RULE * width, self._rule_style())], width))
+                rule = current_glyphs().rule * width
+                layout.strips.append(Strip([Segment(rule, self._rule_style())], width))
                 layout.owners.append(None)
             layout.first_rows.append(len(layout.strips))
             cache_key = (self._entry_keys[index], width)
