@@ -118,22 +118,25 @@ class SearchIndex:
         *,
         cache_dir: Path | None = None,
         cache_key: str | None = None,
+        read_only: bool = False,
     ) -> SearchIndex:
         """Index documents, or reuse the cached index for cache_key without reading them.
 
         Pass a generator to skip producing documents at all when the cache is fresh.
         Cache problems are logged and fall back to an in-memory build; never raises for them.
+        `read_only` (restricted mode): use a fresh cache file, opened read-only, but never
+        write, replace or delete one.
         """
         cache_path = None
         if cache_dir is not None and cache_key:
             name = _CACHE_KEY_UNSAFE.sub("_", cache_key)[:128]
             cache_path = Path(cache_dir) / f"search-{name}.sqlite3"
-            conn = _load_cache(cache_path, cache_key)
+            conn = _load_cache(cache_path, cache_key, read_only=read_only)
             if conn is not None:
                 return cls(conn, loaded_from_cache=True)
         conn = _connect()
         _fill(conn, documents, cache_key or "")
-        if cache_path is not None:
+        if cache_path is not None and not read_only:
             _write_cache(conn, cache_path)
         return cls(conn, loaded_from_cache=False)
 
@@ -250,13 +253,18 @@ def _load_vocabulary(conn: sqlite3.Connection) -> Vocabulary:
     return Vocabulary(dict(conn.execute("SELECT term, docs FROM terms").fetchall()))
 
 
-def _load_cache(path: Path, cache_key: str) -> sqlite3.Connection | None:
-    """Copy a valid cache file into memory; delete it if it is unusable."""
+def _load_cache(
+    path: Path, cache_key: str, *, read_only: bool = False
+) -> sqlite3.Connection | None:
+    """Copy a valid cache file into memory; delete it if it is unusable (unless read_only)."""
     if not path.is_file():
         return None
     conn = _connect()
     try:
-        disk = sqlite3.connect(path)
+        if read_only:  # SQLite writes nothing (no journal, no repair) through mode=ro
+            disk = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        else:
+            disk = sqlite3.connect(path)
         try:
             disk.backup(conn)
         finally:
@@ -276,8 +284,9 @@ def _load_cache(path: Path, cache_key: str) -> sqlite3.Connection | None:
     except (sqlite3.Error, OSError) as exc:
         conn.close()
         log.info("rebuilding search cache %s: %s", path, exc)
-        with contextlib.suppress(OSError):
-            path.unlink()
+        if not read_only:
+            with contextlib.suppress(OSError):
+                path.unlink()
         return None
 
 

@@ -7,7 +7,10 @@ the real wiring. Widgets post messages; this class decides what they mean.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -26,6 +29,12 @@ from reader.ui.memory import resume_after_start
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
 from reader.ui.section_footer import internal_target, section_markdown
+from reader.ui.textual_compat import (
+    TerminalGuard,
+    crash_log_path,
+    install_input_decoder,
+    report_internal_error,
+)
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
@@ -37,7 +46,10 @@ if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
 
 __all__ = ["ReaderApp", "create_app", "run_app"]
 
-HANG_UP_GRACE = 2  # seconds
+HANG_UP_GRACE = 2  # seconds: a hang-up ends the process within this, whatever it is doing
+#: When SIGALRM ends a process whose save-and-exit is stuck: early enough that the
+#: process is gone (memory freed, state lock released) within HANG_UP_GRACE.
+HANG_UP_DEADLINE = HANG_UP_GRACE - 0.5
 #: Actions that work on the reading screen only, not while a dialog is open.
 MAIN_SCREEN_ACTIONS = frozenset({
     "focus_search", "toggle_comparison", "toggle_sidebar", "next_section", "previous_section",
@@ -61,7 +73,7 @@ def _reader_commands() -> type[Provider]:
     return ReaderCommands
 
 
-class ReaderApp(App[int]):
+class ReaderApp(TerminalGuard, App[int]):
     """A study reader for one pack."""
 
     CSS_PATH = "reader.tcss"
@@ -128,9 +140,7 @@ class ReaderApp(App[int]):
         self._tell(self.store.take_notices())
         self._show_progress()
         if self.handle_signals:
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(signum, self.hang_up)
+            self._watch_hang_up()
         self.search.start_indexing()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
         self.call_after_refresh(self._finish_screen)
@@ -551,11 +561,60 @@ class ReaderApp(App[int]):
     def hang_up(self) -> None:
         """SIGHUP (the SSH connection dropped) or SIGTERM: save, leave within 2 seconds.
 
-        If the exit gets stuck writing to a terminal that is gone, SIGALRM's default
-        action ends the process.
+        If the exit gets stuck (a busy UI thread, a terminal that is gone), SIGALRM's
+        default action ends the process at the deadline armed by the signal handler.
         """
-        signal.alarm(HANG_UP_GRACE)
+        _arm_deadline()
         self.save_and_exit()
+
+    def _watch_hang_up(self) -> None:
+        """SIGHUP/SIGTERM end the process within HANG_UP_GRACE, however busy the UI is.
+
+        `loop.add_signal_handler` runs only when the event loop gets control, so a long
+        parse or layout kept the process alive. A Python signal handler runs in the main
+        thread between two bytecodes, even in the middle of that work: it arms SIGALRM at
+        once, then asks the loop to save the place and exit as soon as it can.
+        """
+        loop = asyncio.get_running_loop()
+        pending: list[int] = []
+
+        def on_signal(signum: int, _frame: object) -> None:
+            _arm_deadline()
+            if not pending:  # a second signal changes nothing: the first one is on its way
+                pending.append(signum)
+                with contextlib.suppress(RuntimeError):  # the loop has closed: the alarm ends it
+                    loop.call_soon_threadsafe(self.hang_up)
+
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(signum, on_signal)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """At most two malloc arenas (as MALLOC_ARENA_MAX=2 would), before any thread starts.
+
+    glibc gives each new thread (Textual's input and writer threads, the index worker)
+    an arena that reserves 64 MB of address space: 270 MB of it for a 46 MB reader, so
+    an administrator's `ulimit -v` below ~300 MB made allocations fail. With two arenas
+    the reader runs under 100 MB of address space. An explicit MALLOC_ARENA_MAX wins.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_ARENA_MAX, arenas)
+    except (OSError, AttributeError):  # not glibc (musl has no arenas to limit)
+        pass
+
+
+def _arm_deadline() -> None:
+    """SIGALRM (default action: end the process) HANG_UP_DEADLINE from the first call."""
+    if signal.getitimer(signal.ITIMER_REAL)[0] == 0:
+        signal.setitimer(signal.ITIMER_REAL, HANG_UP_DEADLINE)
 
 
 def _remember(state: ReadingState, section_id: str, scroll: float) -> None:
@@ -583,8 +642,20 @@ def create_app(
 def run_app(
     pack: Pack, *, restricted: bool = False, no_state: bool = False, state_dir: Path | None = None
 ) -> int:
-    """Run full screen until the reader quits or the terminal goes away."""
+    """Run full screen until the reader quits or the terminal goes away.
+
+    An unexpected error ends the app with one line on stderr, never a traceback: the
+    details go to the log `textual_compat.crash_log_path` picks (if any).
+    """
+    install_input_decoder()
+    _limit_malloc_arenas()
     app = create_app(pack, restricted=restricted, no_state=no_state, state_dir=state_dir)
     app.handle_signals = True
-    result = app.run()
+    store = app.store
+    saving_in = store.path.parent.parent if store.saving and store.path is not None else None
+    app.crash_log = crash_log_path(restricted=restricted, state_dir=saving_in)
+    try:
+        result = app.run()
+    except Exception as error:  # starting or stopping the terminal failed: one line too
+        return report_internal_error(error, restricted=restricted, state_dir=saving_in)
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -1,7 +1,8 @@
 """Search as you type: runs queries off the UI thread and keeps the results in order.
 
 The index is built in a worker after the first screen (cached on disk by content hash
-when state is allowed), so opening a big pack never waits for it.
+when state is allowed; restricted mode only reads an existing cache, read-only), so
+opening a big pack never waits for it.
 """
 
 from __future__ import annotations
@@ -72,7 +73,10 @@ class SearchController:
                 digest.update(pack_file.relative.encode("utf-8", "replace") + b"\0")
                 digest.update(pack_file.text.encode("utf-8", "replace"))
             index = SearchIndex.build(
-                pack_documents(pack), cache_dir=cache_dir, cache_key=digest.hexdigest()[:32]
+                pack_documents(pack),
+                cache_dir=cache_dir,
+                cache_key=digest.hexdigest()[:32],
+                read_only=self.app.restricted,  # restricted mode writes only the reading state
             )
         except Exception as error:  # never let indexing take the reader down
             self.app.call_from_thread(self._index_failed, error)
@@ -80,7 +84,8 @@ class SearchController:
         self.app.call_from_thread(self._ready, index)
 
     def _cache_dir(self) -> Path | None:
-        if not self.app.store.saving:
+        """Where the index is cached; in restricted mode it is only ever read from there."""
+        if not self.app.store.saving and not self.app.restricted:
             return None
         override = os.environ.get(CACHE_ENV)
         return Path(override) if override else user_cache_path("reader") / "search"

@@ -60,20 +60,30 @@ def crumb(screen: str) -> str:
 
 
 def svgs(folder: Path) -> set[Path]:
-    found: set[Path] = set()
-    for dirpath, _dirnames, filenames in os.walk(folder):
-        found.update(Path(dirpath) / name for name in filenames if name.endswith(".svg"))
-    return found
+    """SVG files below a folder the test owns (its depth is ours: no deep trees)."""
+    return set(folder.rglob("*.svg")) if folder.is_dir() else set()
+
+
+def listing(folder: Path) -> set[Path]:
+    """One folder's entries, not below: a shared folder may hold any tree."""
+    return set(folder.iterdir()) if folder.is_dir() else set()
 
 
 def snapshot(sshd: SshServer) -> set[Path]:
-    """Where a screenshot, a core dump or a stray write would land."""
+    """Where a screenshot, a core dump or a stray write would land, and only there.
+
+    Textual saves a screenshot in the folder its action names (the attack markup says
+    /tmp), else $TEXTUAL_SCREENSHOT_LOCATION, else the user's Downloads; a core dump
+    lands in the session's cwd (the login home). Walking all of /tmp instead failed with
+    RecursionError on a deep tree another test left there, and was slow on a busy host.
+    """
     login_home = Path(pwd.getpwnam(sshd.user).pw_dir)  # sshd's cwd for the session
-    paths = set(sshd.home.iterdir()) | svgs(sshd.home) | svgs(Path("/tmp"))
-    paths |= {p for p in login_home.iterdir() if p.suffix == ".svg" or p.name.startswith("core")}
-    downloads = sshd.home / "Downloads"
-    if downloads.exists():
-        paths |= set(downloads.iterdir())
+    paths = listing(sshd.home) | svgs(sshd.home) | listing(sshd.home / "Downloads")
+    paths |= {p for p in listing(login_home) if p.suffix == ".svg" or p.name.startswith("core")}
+    paths |= {p for p in listing(Path("/tmp")) if p.suffix == ".svg"}
+    for setting in ("TEXTUAL_SCREENSHOT_LOCATION", "XDG_DOWNLOAD_DIR"):
+        if os.environ.get(setting):  # the server's environment is ours, but be thorough
+            paths |= listing(Path(os.environ[setting]))
     return paths
 
 

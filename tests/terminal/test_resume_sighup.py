@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from tmux import (
     StartReader,
     Tmux,
     assert_no_traceback,
+    env_argv,
     pid_alive,
     processes_with,
+    reader_command,
     wait_until,
 )
 
@@ -134,3 +137,79 @@ def test_hangup_keeps_the_scroll_position(tmux: Tmux, start_reader: StartReader,
 def near(shown: list[str], expected: list[str]) -> bool:
     """The same place to within one line (a re-wrap may snap to the start of a paragraph)."""
     return bool(shown and expected) and (expected[0] in shown[:2] or shown[0] in expected[:2])
+
+
+def heavy_pack(root: Path) -> Path:
+    """A short first section, then a 2 MB one, in a 3.5 MB pack: opening the big section
+    keeps the UI thread busy drawing, while a worker builds the search index."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from perf.generate import generate_big_section, generate_pack
+
+    generate_pack(root, sections=2000, files=60, target_bytes=3_500_000, seed=2)
+    (root / "00-0a-intro.md").write_text("# Intro\n\nA short first section.\n", encoding="utf-8")
+    generate_big_section(root, kb=2000, name="00-0b-big-section.md")
+    return root
+
+
+BIG_TITLE = "A long chapter on barrier repair"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_hang_up_during_heavy_work_exits_in_time_and_keeps_the_place(
+    tmux: Tmux, start_reader: StartReader, place: AppPlace, tmp_path: Path, signum: int
+):
+    """The signal arrives while a 2 MB section is being drawn and the index is being built."""
+    pack = str(heavy_pack(tmp_path / "heavy"))
+    start_reader(pack)
+    tmux.wait_for("A short first section", timeout=30)
+    tmux.send("]")
+    tmux.wait_screen(lambda s: BIG_TITLE in header(s), timeout=30, why="the big section")
+    pid = tmux.pid
+    started = time.monotonic()
+    os.kill(pid, signum)
+    took = assert_gone_within(pid, started, place)
+    print(f"exited {took:.2f} s after {signal.Signals(signum).name}")
+    assert_no_traceback(tmux.screen())
+    start_reader(pack)
+    screen = tmux.wait_screen(
+        lambda s: BIG_TITLE in header(s), timeout=30, why="the saved (big) section on start"
+    )
+    assert_no_traceback(screen)
+
+
+BUSY_READER = """
+import sys, time
+import reader.ui.app
+def busy(self):  # stands in for any long synchronous step on the UI thread
+    until = time.monotonic() + 30
+    while time.monotonic() < until:
+        pass
+reader.ui.app.ReaderApp.action_bookmark = busy
+from reader.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_hang_up_while_the_ui_thread_is_stuck_still_ends_in_time(
+    tmux: Tmux, place: AppPlace, tmp_path: Path, signum: int
+):
+    """The event loop never gets control back (a 30 s step, patched in): the signal
+    handler itself arms the deadline, so the process still ends within EXIT_WITHIN, and
+    the section (saved when it was opened) is kept."""
+    script = tmp_path / "busy_reader.py"
+    script.write_text(BUSY_READER, encoding="utf-8")
+    tmux.start(env_argv(place.env(), [sys.executable, str(script)]), width=100, height=30)
+    move_two_sections(tmux)
+    tmux.send("m")  # the UI thread is now busy for 30 s
+    time.sleep(0.3)
+    pid = tmux.pid
+    started = time.monotonic()
+    os.kill(pid, signum)
+    took = assert_gone_within(pid, started, place)
+    print(f"stuck UI: exited {took:.2f} s after {signal.Signals(signum).name}")
+    tmux.kill()
+    start_again = [reader_command()]
+    tmux.restart(env_argv(place.env(), start_again), width=100, height=30)
+    screen = tmux.wait_screen(lambda s: TWO_ON in header(s), why="the saved section on start")
+    assert_no_traceback(screen)

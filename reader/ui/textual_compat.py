@@ -1,0 +1,217 @@
+"""The one place for what the reader needs from Textual beyond its public documentation.
+
+Everything here guards the reader against what a terminal (or an SSH user behind one)
+can send, and keeps Textual's crash output away from users:
+
+* `TerminalGuard.size` / `.on_event` (public API) clamp every size a terminal reports
+  (SIGWINCH, the first size, in-band resize reports) to MAX_COLUMNS x MAX_ROWS.
+* `install_input_decoder` makes `textual.drivers.linux_driver.getincrementaldecoder`
+  (private: the module global `LinuxDriver.run_input_thread` calls) return a decoder
+  that replaces invalid UTF-8 instead of raising in the input thread.
+* `TerminalGuard._handle_exception` / `._print_error_renderables` (private) turn
+  Textual's rich traceback on exit into one line, with the details in a log file.
+
+tests/unit/test_textual_compat.py holds one contract test per private name: an upgrade
+that removes or changes one fails there, with the name in the message. This module does
+not import Textual at import time, so the CLI can call `report_internal_error` whatever
+failed to import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual import events
+    from textual.geometry import Size
+
+__all__ = [
+    "LOG_ENV",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "TerminalGuard",
+    "clamp_size",
+    "install_input_decoder",
+    "report_internal_error",
+]
+
+#: The largest screen the reader lays out. A 4K monitor with a small (8x16 px) font is
+#: 480x135 cells; reading text wider than ~120 columns is no use anyway. Layout and the
+#: compositor cost memory per cell: at 500x300 the reader peaks under ~60 MB, while a
+#: terminal claiming 65535x65535 (4.3 billion cells) grew it by 65 MB/s without drawing.
+MAX_COLUMNS = 500
+MAX_ROWS = 300
+#: Where internal-error details go when set (ignored in restricted mode).
+LOG_ENV = "READER_LOG"
+LOG_NAME = "errors.log"
+EXIT_INTERNAL = 70  # EX_SOFTWARE, as reader.cli's: the reader's own fault
+_LOG_LIMIT = 1_000_000  # bytes: a log past this is started afresh, never grown forever
+TOO_BIG_NOTICE = (
+    "This terminal is {width}×{height}; the reader draws only the top-left "
+    f"{MAX_COLUMNS}×{MAX_ROWS}."
+)
+
+
+def clamp_size(width: int, height: int) -> tuple[int, int]:
+    """A terminal's reported size, cut to what the reader lays out (at least 1x1)."""
+    return max(1, min(width, MAX_COLUMNS)), max(1, min(height, MAX_ROWS))
+
+
+# ---------------------------------------------------------------------------- input
+def _replacing_decoder(encoding: str) -> Any:
+    """`codecs.getincrementaldecoder`, but its decoders replace bytes they cannot decode."""
+    import codecs
+    import functools
+
+    return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+
+def install_input_decoder() -> None:
+    """One invalid byte typed (a Latin-1 terminal's `é` is b'\\xe9') must not end the app.
+
+    Textual's LinuxDriver decodes input with a strict incremental UTF-8 decoder made by
+    the module global `getincrementaldecoder`; a UnicodeDecodeError in its input thread
+    panics the app. Replacing that global (before the driver starts its thread) turns
+    such a byte into U+FFFD, which the app ignores like any unbound key.
+    """
+    from textual.drivers import linux_driver
+
+    linux_driver.getincrementaldecoder = _replacing_decoder  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------- the app mixin
+class TerminalGuard:
+    """Mixed into the App (before `App` in its bases). Holds the size clamp and the
+    one-line crash report; `crash_log` is where details go (None: nowhere)."""
+
+    crash_log: Path | None = None
+    _size_notice_shown = False
+    _crash_details: str | None = None
+
+    @property
+    def size(self) -> Size:
+        from textual.geometry import Size
+
+        width, height = super().size  # type: ignore[misc]
+        return Size(*clamp_size(width, height))
+
+    async def on_event(self, event: events.Event) -> None:
+        from textual import events
+
+        if isinstance(event, events.Resize) and (
+            event.size.width > MAX_COLUMNS or event.size.height > MAX_ROWS
+        ):
+            event = self._clamped_resize(event)
+        await super().on_event(event)  # type: ignore[misc]
+
+    def _clamped_resize(self, event: events.Resize) -> events.Resize:
+        from textual import events
+        from textual.geometry import Size
+
+        reported = event.size
+        size = Size(*clamp_size(*reported))
+        virtual = Size(*clamp_size(*event.virtual_size))
+        container = Size(*clamp_size(*event.container_size))
+        pixels = event.pixel_size
+        if pixels is not None:  # the same cell size in pixels, for pixel mouse reports
+            pixels = Size(
+                pixels.width * size.width // max(1, reported.width),
+                pixels.height * size.height // max(1, reported.height),
+            )
+        if not self._size_notice_shown:
+            self._size_notice_shown = True
+            notice = TOO_BIG_NOTICE.format(width=reported.width, height=reported.height)
+            self.call_later(self.notify, notice, markup=False, timeout=8)  # type: ignore[attr-defined]
+        return events.Resize(size, virtual, container, pixels)
+
+    # ------------------------------------------------------------ internal errors
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual calls this with any exception a handler, worker or callback raised."""
+        if self._crash_details is None:
+            self._crash_details = "".join(traceback.format_exception(error))
+        super()._handle_exception(error)  # type: ignore[misc]
+
+    def _print_error_renderables(self) -> None:
+        """Instead of Textual's traceback (install paths and source lines): one line."""
+        renderables = self._exit_renderables  # type: ignore[attr-defined]
+        if not renderables:
+            return
+        details = self._crash_details or _plain_text(renderables)
+        renderables.clear()
+        self._return_code = EXIT_INTERNAL  # type: ignore[attr-defined]
+        _report(details, "internal error", self.crash_log)
+
+
+def _plain_text(renderables: list[Any]) -> str:
+    """What Textual would have printed (e.g. a panic from its input thread), as text."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    out = StringIO()
+    console = Console(file=out, width=160, color_system=None, force_terminal=False)
+    for renderable in renderables:
+        console.print(renderable)
+    return out.getvalue()
+
+
+# ----------------------------------------------------------------------- reporting
+def crash_log_path(*, restricted: bool, state_dir: Path | None) -> Path | None:
+    """$READER_LOG (not in restricted mode), else errors.log in the state dir, else None."""
+    override = os.environ.get(LOG_ENV, "")
+    if override and not restricted:
+        return Path(override)
+    return state_dir / LOG_NAME if state_dir is not None else None
+
+
+def report_internal_error(
+    error: BaseException, *, restricted: bool = False, state_dir: Path | None = None
+) -> int:
+    """For the CLI: an unexpected exception outside the app. One line on stderr, the
+    traceback in the log (see `crash_log_path`); returns the exit status (70)."""
+    details = "".join(traceback.format_exception(error))
+    log = crash_log_path(restricted=restricted, state_dir=state_dir)
+    _report(details, f"internal error ({type(error).__name__})", log)
+    return EXIT_INTERNAL
+
+
+def _report(details: str, what: str, log: Path | None) -> None:
+    name = _error_name(details)
+    if what == "internal error" and name:
+        what = f"internal error ({name})"
+    written = _append_log(log, details) if log is not None else None
+    line = f"reader: {what}; details in {written}" if written else f"reader: {what}"
+    with contextlib.suppress(OSError, ValueError):  # no terminal: the log is all there is
+        print(line, file=sys.stderr, flush=True)
+
+
+def _error_name(details: str) -> str:
+    """The exception's class name from the last line of a traceback ("" if none)."""
+    lines = [line for line in details.strip().splitlines() if line and not line[0].isspace()]
+    last = lines[-1] if lines else ""
+    name = last.split(":", 1)[0].strip().rsplit(".", 1)[-1]
+    return name if name.isidentifier() else ""
+
+
+def _append_log(path: Path, details: str) -> Path | None:
+    """Append one dated entry; a log past _LOG_LIMIT starts again. None if not written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o600)
+        try:
+            if os.fstat(fd).st_size > _LOG_LIMIT:
+                os.ftruncate(fd, 0)
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S %z")
+            os.write(fd, f"--- {stamp} pid {os.getpid()}\n{details.rstrip()}\n".encode())
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    return path

@@ -1,0 +1,165 @@
+"""Contract tests for reader/ui/textual_compat.py: each private thing of Textual it uses.
+
+When a Textual upgrade removes or changes one of them, the test for it fails and its
+message names the private thing and what the reader relies on it for.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from textual import events
+from textual.app import App
+from textual.drivers import linux_driver
+from textual.drivers.linux_driver import LinuxDriver
+
+from reader.ui import textual_compat
+from reader.ui.textual_compat import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    TerminalGuard,
+    clamp_size,
+    install_input_decoder,
+    report_internal_error,
+)
+
+
+def contract(condition: object, private: str, why: str) -> None:
+    if not condition:
+        pytest.fail(f"Textual changed {private}: reader/ui/textual_compat.py relies on it {why}")
+
+
+# ------------------------------------------------------------------ input decoder
+def test_linux_driver_makes_its_decoder_with_the_module_global() -> None:
+    contract(
+        hasattr(linux_driver, "getincrementaldecoder"),
+        "textual.drivers.linux_driver.getincrementaldecoder (module global)",
+        "to decode typed bytes with errors='replace'",
+    )
+    contract(
+        "getincrementaldecoder" in LinuxDriver.run_input_thread.__code__.co_names,
+        "LinuxDriver.run_input_thread (no longer calls getincrementaldecoder)",
+        "to decode typed bytes with errors='replace'",
+    )
+
+
+def run_input_thread(data: bytes) -> list[object]:
+    """LinuxDriver's own input loop over a pipe holding `data`; the messages it sends."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, data)
+    os.close(write_end)
+    sent: list[object] = []
+    stop = threading.Event()
+    driver = SimpleNamespace(
+        fileno=read_end, exit_event=stop, _debug=False, process_message=sent.append
+    )
+    timer = threading.Timer(0.3, stop.set)
+    timer.start()
+    try:
+        LinuxDriver.run_input_thread(driver)  # type: ignore[arg-type]
+    finally:
+        timer.cancel()
+        os.close(read_end)
+    return sent
+
+
+@pytest.mark.parametrize("byte", [b"\xff", b"\xe9", b"\x80"], ids=["ff", "e9", "80"])
+def test_an_invalid_byte_typed_becomes_a_replacement_character(
+    byte: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linux_driver, "getincrementaldecoder", linux_driver.getincrementaldecoder)
+    install_input_decoder()
+    try:
+        sent = run_input_thread(b"a" + byte + b"b")
+    except UnicodeDecodeError as error:
+        contract(False, "LinuxDriver.run_input_thread's decoder", f"to replace bytes ({error})")
+    keys = [message.character for message in sent if isinstance(message, events.Key)]
+    assert keys == ["a", "\ufffd", "b"], sent
+
+
+# ----------------------------------------------------------------- crash output
+def test_app_private_error_hooks_exist() -> None:
+    for name in ("_handle_exception", "_print_error_renderables"):
+        contract(callable(getattr(App, name, None)), f"App.{name}", "to replace the traceback")
+    contract(
+        list(inspect.signature(App._handle_exception).parameters) == ["self", "error"],
+        "App._handle_exception(self, error)",
+        "to record the exception for the log",
+    )
+    source = inspect.getsource(App)
+    contract(
+        "self._print_error_renderables()" in source and "self._exit_renderables" in source,
+        "App._exit_renderables / the call to _print_error_renderables on exit",
+        "to print one line instead of the renderables",
+    )
+
+
+class Boom(TerminalGuard, App[None]):
+    def on_mount(self) -> None:
+        self.set_timer(0.01, self.explode)
+
+    def explode(self) -> None:
+        raise ZeroDivisionError("secret /usr/lib/python3/site-packages detail")
+
+
+async def test_an_exception_in_the_app_prints_one_line_and_logs_the_rest(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    app = Boom()
+    app.crash_log = tmp_path / "state" / "errors.log"
+    with pytest.raises(ZeroDivisionError):  # Pilot re-raises it for the test framework
+        async with app.run_test() as pilot:
+            await pilot.pause(0.2)
+    err = capfd.readouterr().err
+    lines = err.strip().splitlines()
+    assert lines == [f"reader: internal error (ZeroDivisionError); details in {app.crash_log}"]
+    assert "Traceback" not in err and "site-packages" not in err
+    assert app.return_code == 70  # as the CLI's own internal errors
+    logged = app.crash_log.read_text()
+    assert "Traceback" in logged and "secret" in logged and "def explode" not in logged
+    assert (app.crash_log.stat().st_mode & 0o777) == 0o600
+
+
+async def test_without_a_log_the_line_says_nothing_more(capfd: pytest.CaptureFixture[str]) -> None:
+    app = Boom()
+    with pytest.raises(ZeroDivisionError):
+        async with app.run_test() as pilot:
+            await pilot.pause(0.2)
+    assert capfd.readouterr().err.strip() == "reader: internal error (ZeroDivisionError)"
+
+
+def test_report_internal_error_for_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("READER_LOG", str(tmp_path / "chosen.log"))
+    try:
+        raise KeyError("x")
+    except KeyError as error:
+        assert report_internal_error(error, state_dir=tmp_path / "state") == 70
+        assert report_internal_error(error, restricted=True, state_dir=tmp_path / "state") == 70
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"reader: internal error (KeyError); details in {tmp_path / 'chosen.log'}",
+        f"reader: internal error (KeyError); details in {tmp_path / 'state' / 'errors.log'}",
+    ], "restricted mode ignores READER_LOG: only the user's own state dir"
+    assert "KeyError" in (tmp_path / "chosen.log").read_text()
+
+
+def test_the_log_never_grows_past_its_limit(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(textual_compat, "_LOG_LIMIT", 1000)
+    log = tmp_path / "errors.log"
+    for _ in range(50):
+        textual_compat._append_log(log, "x" * 300)
+    assert log.stat().st_size < 1000 + 400
+
+
+# ------------------------------------------------------------------- size clamp
+def test_clamp_size() -> None:
+    assert clamp_size(65535, 65535) == (MAX_COLUMNS, MAX_ROWS)
+    assert clamp_size(80, 24) == (80, 24)
+    assert clamp_size(0, 0) == (1, 1)
