@@ -26,7 +26,6 @@ __all__ = ["main"]
 RESTRICTED_ENV = "READER_RESTRICTED"
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
-EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: the reader's own fault, not the user's
 
 
 def package_version() -> str:
@@ -116,10 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return 0
     except Exception as error:  # a bug of ours: one line, the details only to a log
-        from reader.crash import report_failure
+        from reader.crash import report_internal_error
 
-        report_failure(error)
-        return EXIT_INTERNAL
+        restricted = "--restricted" in args or os.environ.get(RESTRICTED_ENV, "") not in ("", "0")
+        return report_internal_error(error, restricted=restricted)
     finally:
         gc.enable()
 

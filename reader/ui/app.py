@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import Screen
 
+from reader.crash import crash_log_path, report_internal_error
 from reader.pack import Pack, Section
 from reader.sanitize import sanitize_line
 from reader.state import Bookmark, Position, ReadingState
@@ -29,12 +30,7 @@ from reader.ui.memory import resume_after_start
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
 from reader.ui.section_footer import internal_target, section_markdown
-from reader.ui.textual_compat import (
-    TerminalGuard,
-    crash_log_path,
-    install_input_decoder,
-    report_internal_error,
-)
+from reader.ui.textual_compat import TerminalGuard, install_input_decoder
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
@@ -645,7 +641,7 @@ def run_app(
     """Run full screen until the reader quits or the terminal goes away.
 
     An unexpected error ends the app with one line on stderr, never a traceback: the
-    details go to the log `textual_compat.crash_log_path` picks (if any).
+    details go to the log `reader.crash.crash_log_path` picks (if any).
     """
     install_input_decoder()
     _limit_malloc_arenas()

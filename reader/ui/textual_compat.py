@@ -9,36 +9,31 @@ can send, and keeps Textual's crash output away from users:
   (private: the module global `LinuxDriver.run_input_thread` calls) return a decoder
   that replaces invalid UTF-8 instead of raising in the input thread.
 * `TerminalGuard._handle_exception` / `._print_error_renderables` (private) turn
-  Textual's rich traceback on exit into one line, with the details in a log file.
+  Textual's rich traceback on exit into one line, with the details in a log file
+  (`reader.crash` decides where).
 
 tests/unit/test_textual_compat.py holds one contract test per private name: an upgrade
-that removes or changes one fails there, with the name in the message. This module does
-not import Textual at import time, so the CLI can call `report_internal_error` whatever
-failed to import.
+that removes or changes one fails there, with the name in the message.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-import time
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from reader.crash import EXIT_INTERNAL, report_details
 
 if TYPE_CHECKING:
     from textual import events
     from textual.geometry import Size
 
 __all__ = [
-    "LOG_ENV",
     "MAX_COLUMNS",
     "MAX_ROWS",
     "TerminalGuard",
     "clamp_size",
     "install_input_decoder",
-    "report_internal_error",
 ]
 
 #: The largest screen the reader lays out. A 4K monitor with a small (8x16 px) font is
@@ -47,11 +42,6 @@ __all__ = [
 #: terminal claiming 65535x65535 (4.3 billion cells) grew it by 65 MB/s without drawing.
 MAX_COLUMNS = 500
 MAX_ROWS = 300
-#: Where internal-error details go when set (ignored in restricted mode).
-LOG_ENV = "READER_LOG"
-LOG_NAME = "errors.log"
-EXIT_INTERNAL = 70  # EX_SOFTWARE, as reader.cli's: the reader's own fault
-_LOG_LIMIT = 1_000_000  # bytes: a log past this is started afresh, never grown forever
 TOO_BIG_NOTICE = (
     "This terminal is {width}×{height}; the reader draws only the top-left "
     f"{MAX_COLUMNS}×{MAX_ROWS}."
@@ -145,7 +135,7 @@ class TerminalGuard:
         details = self._crash_details or _plain_text(renderables)
         renderables.clear()
         self._return_code = EXIT_INTERNAL  # type: ignore[attr-defined]
-        _report(details, "internal error", self.crash_log)
+        report_details(details, self.crash_log)
 
 
 def _plain_text(renderables: list[Any]) -> str:
@@ -159,59 +149,3 @@ def _plain_text(renderables: list[Any]) -> str:
     for renderable in renderables:
         console.print(renderable)
     return out.getvalue()
-
-
-# ----------------------------------------------------------------------- reporting
-def crash_log_path(*, restricted: bool, state_dir: Path | None) -> Path | None:
-    """$READER_LOG (not in restricted mode), else errors.log in the state dir, else None."""
-    override = os.environ.get(LOG_ENV, "")
-    if override and not restricted:
-        return Path(override)
-    return state_dir / LOG_NAME if state_dir is not None else None
-
-
-def report_internal_error(
-    error: BaseException, *, restricted: bool = False, state_dir: Path | None = None
-) -> int:
-    """For the CLI: an unexpected exception outside the app. One line on stderr, the
-    traceback in the log (see `crash_log_path`); returns the exit status (70)."""
-    details = "".join(traceback.format_exception(error))
-    log = crash_log_path(restricted=restricted, state_dir=state_dir)
-    _report(details, f"internal error ({type(error).__name__})", log)
-    return EXIT_INTERNAL
-
-
-def _report(details: str, what: str, log: Path | None) -> None:
-    name = _error_name(details)
-    if what == "internal error" and name:
-        what = f"internal error ({name})"
-    written = _append_log(log, details) if log is not None else None
-    line = f"reader: {what}; details in {written}" if written else f"reader: {what}"
-    with contextlib.suppress(OSError, ValueError):  # no terminal: the log is all there is
-        print(line, file=sys.stderr, flush=True)
-
-
-def _error_name(details: str) -> str:
-    """The exception's class name from the last line of a traceback ("" if none)."""
-    lines = [line for line in details.strip().splitlines() if line and not line[0].isspace()]
-    last = lines[-1] if lines else ""
-    name = last.split(":", 1)[0].strip().rsplit(".", 1)[-1]
-    return name if name.isidentifier() else ""
-
-
-def _append_log(path: Path, details: str) -> Path | None:
-    """Append one dated entry; a log past _LOG_LIMIT starts again. None if not written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(path, flags, 0o600)
-        try:
-            if os.fstat(fd).st_size > _LOG_LIMIT:
-                os.ftruncate(fd, 0)
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S %z")
-            os.write(fd, f"--- {stamp} pid {os.getpid()}\n{details.rstrip()}\n".encode())
-        finally:
-            os.close(fd)
-    except OSError:
-        return None
-    return path

@@ -18,14 +18,12 @@ from textual.app import App
 from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
 
-from reader.ui import textual_compat
 from reader.ui.textual_compat import (
     MAX_COLUMNS,
     MAX_ROWS,
     TerminalGuard,
     clamp_size,
     install_input_decoder,
-    report_internal_error,
 )
 
 
@@ -131,31 +129,6 @@ async def test_without_a_log_the_line_says_nothing_more(capfd: pytest.CaptureFix
         async with app.run_test() as pilot:
             await pilot.pause(0.2)
     assert capfd.readouterr().err.strip() == "reader: internal error (ZeroDivisionError)"
-
-
-def test_report_internal_error_for_the_cli(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("READER_LOG", str(tmp_path / "chosen.log"))
-    try:
-        raise KeyError("x")
-    except KeyError as error:
-        assert report_internal_error(error, state_dir=tmp_path / "state") == 70
-        assert report_internal_error(error, restricted=True, state_dir=tmp_path / "state") == 70
-    err = capsys.readouterr().err.splitlines()
-    assert err == [
-        f"reader: internal error (KeyError); details in {tmp_path / 'chosen.log'}",
-        f"reader: internal error (KeyError); details in {tmp_path / 'state' / 'errors.log'}",
-    ], "restricted mode ignores READER_LOG: only the user's own state dir"
-    assert "KeyError" in (tmp_path / "chosen.log").read_text()
-
-
-def test_the_log_never_grows_past_its_limit(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(textual_compat, "_LOG_LIMIT", 1000)
-    log = tmp_path / "errors.log"
-    for _ in range(50):
-        textual_compat._append_log(log, "x" * 300)
-    assert log.stat().st_size < 1000 + 400
 
 
 # ------------------------------------------------------------------- size clamp
