@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from reader.ui.textual_compat import fuzzy_offsets
+
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
@@ -100,7 +102,7 @@ def _help(text: str) -> str:
 def _highlight(matcher: Matcher, candidate: str) -> Content:
     """`Matcher.highlight` without markup parsing: the matched letters styled."""
     content = Content(candidate)
-    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    score, offsets = fuzzy_offsets(matcher, candidate)
     if not score:
         return content
     for offset in offsets:

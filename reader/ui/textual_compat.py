@@ -8,6 +8,8 @@ can send, and keeps Textual's crash output away from users:
 * `install_input_decoder` makes `textual.drivers.linux_driver.getincrementaldecoder`
   (private: the module global `LinuxDriver.run_input_thread` calls) return a decoder
   that replaces invalid UTF-8 instead of raising in the input thread.
+* `fuzzy_offsets` reads `Matcher.fuzzy_search` (undocumented) so the palette can
+  highlight a match in text it never parses as markup.
 * `TerminalGuard._handle_exception` / `._print_error_renderables` (private) turn
   Textual's rich traceback on exit into one line, with the details in a log file
   (`reader.crash` decides where).
@@ -25,7 +27,10 @@ from typing import TYPE_CHECKING, Any
 from reader.crash import EXIT_INTERNAL, report_details
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from textual import events
+    from textual.fuzzy import Matcher
     from textual.geometry import Size
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "MAX_ROWS",
     "TerminalGuard",
     "clamp_size",
+    "fuzzy_offsets",
     "install_input_decoder",
 ]
 
@@ -149,3 +155,12 @@ def _plain_text(renderables: list[Any]) -> str:
     for renderable in renderables:
         console.print(renderable)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------- palette
+def fuzzy_offsets(matcher: Matcher, candidate: str) -> tuple[float, Sequence[int]]:
+    """Where the palette's fuzzy match falls in `candidate`, for highlighting it in text
+    that must not be parsed as markup (`Matcher.highlight` parses its argument).
+
+    `Matcher.fuzzy_search` is not in Textual's public documentation."""
+    return matcher.fuzzy_search.match(matcher.query, candidate)

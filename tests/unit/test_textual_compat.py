@@ -23,6 +23,7 @@ from reader.ui.textual_compat import (
     MAX_ROWS,
     TerminalGuard,
     clamp_size,
+    fuzzy_offsets,
     install_input_decoder,
 )
 
@@ -136,3 +137,18 @@ def test_clamp_size() -> None:
     assert clamp_size(65535, 65535) == (MAX_COLUMNS, MAX_ROWS)
     assert clamp_size(80, 24) == (80, 24)
     assert clamp_size(0, 0) == (1, 1)
+
+
+# ------------------------------------------------------------------- palette
+def test_fuzzy_offsets_reads_the_matchers_fuzzy_search() -> None:
+    from textual.fuzzy import Matcher
+
+    matcher = Matcher("gs")
+    contract(
+        hasattr(matcher, "fuzzy_search") and hasattr(matcher.fuzzy_search, "match"),
+        "textual.fuzzy.Matcher.fuzzy_search",
+        "to find which letters of a palette entry matched",
+    )
+    score, offsets = fuzzy_offsets(matcher, "Getting started")
+    assert score > 0 and list(offsets) == [0, 8]
+    assert fuzzy_offsets(matcher, "xyz")[0] == 0
