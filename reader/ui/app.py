@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import Screen
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
     from textual.widgets import Input
 
     from reader.ui.widgets.outline import Outline
+    from textual.widget import Widget
     from reader.ui.widgets.search_results import SearchResults
 
 __all__ = ["ReaderApp", "create_app", "run_app"]
@@ -54,12 +55,14 @@ MAIN_SCREEN_ACTIONS = frozenset({
 })  # fmt: skip
 #: Actions an SSH user of `--restricted` may trigger; everything else is refused.
 RESTRICTED_ACTIONS = frozenset({
+    "open_first_result", "open_result", "cycle_focus",
     "quit", "help", "focus_search", "toggle_comparison", "toggle_sidebar", "next_section",
     "previous_section", "back_out", "clear_search", "focus_results", "command_palette",
     "focus_next", "focus_previous", "history_back", "history_forward", "bookmark",
     "bookmarks", "toggle_read", "reset_progress", "change_theme", "help_quit", "bell",
     "show_help_panel", "hide_help_panel", "notify", "toggle_dark", "open_section",
 })  # fmt: skip
+    "open_first_result", "open_result", "cycle_focus",
 
 
 def _reader_commands() -> type[Provider]:
@@ -86,6 +89,16 @@ class ReaderApp(TerminalGuard, App[int]):
         Binding("right_square_bracket", "next_section", "Next section", id="app.next-section"),
         Binding(
             "left_square_bracket",
+        # Priority: the Screen's own Tab skips the outline (hidden while the box has focus).
+        Binding("tab", "cycle_focus(1)", "Next pane", show=False, id="app.tab", priority=True),
+        Binding(
+            "shift+tab",
+            "cycle_focus(-1)",
+            "Previous pane",
+            show=False,
+            id="app.shift-tab",
+            priority=True,
+        ),
             "previous_section",
             "Previous section",
             show=False,
@@ -138,6 +151,8 @@ class ReaderApp(TerminalGuard, App[int]):
         if self.handle_signals:
             self._watch_hang_up()
         self.search.start_indexing()
+        self._typing = False  # a key is on its way into the search box (see _key_now)
+        self._typed_ahead: list[events.Key] = []
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
         self.call_after_refresh(self._finish_screen)
 
@@ -200,8 +215,81 @@ class ReaderApp(TerminalGuard, App[int]):
         if section is None:
             return
         leaving = self._place_now()
+        if isinstance(event, events.Key) and not event.is_forwarded and await self._key_now(event):
+            return
         self.current = section
         document = self.main.query_one("#document", DocumentView)
+    async def _key_now(self, event: events.Key) -> bool:
+        """Run a key's binding on the reading screen as the key arrives, in order.
+
+        Textual hands each key to the focused widget's queue as it arrives, but looks up
+        that widget's bindings only once the key has bubbled back up to the app, several
+        queues later. A key that moves focus (↓ into the results, Enter, Esc) moved it
+        after the keys behind it had already gone to the old focus: `/barrier ↓ j j`,
+        arriving together over SSH, searched "barrierjj". Here the binding runs before
+        the next key is looked at, and the actions move focus at once (Screen.set_focus;
+        Widget.focus waits for the queue). A printable key in the search box is its
+        text: the keys after it wait until the box has taken it (`_typed`).
+        """
+        focused = self.focused
+        if self.screen is not self.main or focused is None:
+            return False
+        if self._typing:
+            self._typed_ahead.append(event)
+            return True
+        self.app_focus = True
+        if await self._check_bindings(event.key, priority=True):
+            return True
+        if event.is_printable and focused is self.main.search_box:
+            self._typing = True
+            focused._forward_event(event)
+            focused.call_later(self.call_later, self._typed)  # once the box has the key
+            return True
+        if await self._check_bindings(event.key):
+            return True
+        return self._explain_refused(event.key)
+
+    async def _typed(self) -> None:
+        """The box has the last typed key: the keys that came after it, in order."""
+        self._typing = False
+        waiting, self._typed_ahead = self._typed_ahead, []
+        for index, key in enumerate(waiting):
+            if self._typing:  # another letter for the box: the rest wait for it
+                self._typed_ahead[:0] = waiting[index:]
+                return
+            await self.on_event(key)
+
+    def _explain_refused(self, key: str) -> bool:
+        """A key whose action does not apply here (hidden from the footer) says why."""
+        focused = self.focused
+        nodes = [focused, *focused.ancestors] if focused is not None else [self]
+        for node in nodes:
+            for binding in getattr(node, "BINDINGS", ()):
+                if not isinstance(binding, Binding):
+                    continue
+                if key not in (part.strip() for part in binding.key.split(",")):
+                    continue
+                why = self._why_not(binding.action.split("(")[0].removeprefix("app."), node)
+                if why:
+                    self.notify(why, markup=False, timeout=3)
+                    return True
+        return False
+
+    def _why_not(self, action: str, node: object) -> str | None:
+        """Why `action` does nothing now (its key is hidden from the footer), or None."""
+        if action == "toggle_comparison" and not self.pack.comparison_id:
+            return "This pack has no comparison table"
+        if action == "next_section" and self._at_edge(1):
+            return "This is the last section: [ goes back"
+        if action == "next_item" and isinstance(node, DocumentView) and not node.has_links:
+            return "No links in this section"
+        return None
+
+    def _at_edge(self, direction: int) -> bool:
+        if self.current is None:
+            return False
+        return not 0 <= self.current.index + direction < len(self.pack.sections)
+
         highlighter = self.search.highlighter(highlight_query)
         document.show(
             section_markdown(self.pack, section),
@@ -260,21 +348,27 @@ class ReaderApp(TerminalGuard, App[int]):
     def action_previous_section(self) -> None:
         self._step(-1)
 
-    def _step(self, direction: int) -> None:
+    def _step(self, direction: int, *, to_end: bool = False) -> None:
+        """The next or previous section; `to_end`: scrolled to its end (reading back)."""
         if self.current is None:
             return
         index = self.current.index + direction
         if 0 <= index < len(self.pack.sections):
             self.open_section(self.pack.sections[index].id)
         else:
-            self.bell()
+            self.notify("This is the last section: [ goes back", markup=False, timeout=3)
 
     @on(DocumentView.ReachedEdge, "#document")
     def _turn_page(self, event: DocumentView.ReachedEdge) -> None:
         if abs(event.direction) == 2:
-            self.search.next_result(event.direction // 2)
+            if not self.search.active:
+                self.notify("No search yet: / searches the pack", markup=False, timeout=3)
+            elif not self.search.hits:
+                self.notify("No results: / changes the search", markup=False, timeout=3)
+            else:
+                self.search.next_result(event.direction // 2)
         else:
-            self._step(event.direction)
+            self._step(event.direction, to_end=event.direction < 0)
 
     def on_outline_section_selected(self, event: Outline.SectionSelected) -> None:
         self.open_section(event.section_id)
@@ -287,14 +381,35 @@ class ReaderApp(TerminalGuard, App[int]):
     # first frame. Dialogs have inputs of their own, hence the checks.
     # Typing calls self.search.run straight from the box (see SearchBox).
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input is self.main.search_box and self.search.hits:
-            self.search.open_result(self.search.hits[0].id)
-            self.main.query_one("#document").focus()
+        if event.input is self.main.search_box:
+            self.action_open_first_result()
 
+            if to_end:
+                self.main.query_one("#document", DocumentView).action_scroll_end()
+        elif direction < 0:
+            self.notify("This is the first section", markup=False, timeout=3)
     def on_search_results_selected(self, event: SearchResults.Selected) -> None:
         if event.results is self.main.results:
-            self.search.open_result(event.section_id)
-            self.main.query_one("#document").focus()
+            self._open_hit(event.section_id)
+
+    def action_open_first_result(self) -> None:
+        """Enter in the search box: the best result."""
+        if self.search.hits:
+            self._open_hit(self.search.hits[0].id)
+        elif self.search.active:
+            self.notify("No results to open", markup=False, timeout=2)
+
+    def action_open_result(self) -> None:
+        """Enter in the results: the highlighted one."""
+        results, hits = self.main.results, self.search.hits
+        if results is not None and results.highlighted is not None and hits:
+            self._open_hit(hits[min(results.highlighted, len(hits) - 1)].id)
+
+    def _open_hit(self, section_id: str) -> None:
+        if self.main.search_box is not None:
+            self.main.search_box.remember(self.search.query)
+        self.search.open_result(section_id)
+        self.main.set_focus(self.main.query_one("#document"))  # at once: see _key_now
 
     @on(DocumentView.MatchesChanged, "#document")
     def _matches_changed(self, event: DocumentView.MatchesChanged) -> None:
@@ -379,11 +494,34 @@ class ReaderApp(TerminalGuard, App[int]):
     def action_focus_results(self) -> None:
         results = self.main.results
         if results is not None and results.display:
-            results.focus()
+            self.main.set_focus(results)
 
     def action_clear_search(self) -> None:
         self.search.clear()
-        self.main.query_one("#document").focus()
+        self.main.set_focus(self.main.query_one("#document"))
+
+    def action_cycle_focus(self, direction: int) -> None:
+        """Tab: search box → outline → reading pane (→ results, when there are some)."""
+        main = self.main
+        box, outline, results = main.search_box, main.outline, main.results
+        sidebar = main.query_one("#sidebar").display
+        order: list[Widget] = []
+        if box is not None and outline is not None and sidebar:
+            order += [box, outline]
+        order.append(main.query_one("#document"))
+        if results is not None and self.search.hits and sidebar:
+            order.append(results)
+        place = order.index(self.focused) if self.focused in order else min(0, -direction)
+        target = order[(place + direction) % len(order)]
+        if target is outline and outline is not None and results is not None:
+            outline.display, results.display = True, False
+            if self.current is not None:
+                outline.reveal(self.current.id)
+                _ = outline.last_line  # unfolding renumbers the lines: place the cursor again
+                outline.reveal(self.current.id)
+        elif target is results and results is not None and outline is not None:
+            results.display, outline.display = True, False
+        main.set_focus(target)
 
     def action_back_out(self) -> None:
         """Esc closes whatever is open, innermost first; the place is kept."""
@@ -423,6 +561,7 @@ class ReaderApp(TerminalGuard, App[int]):
             (
                 "Reading pane",
                 [*DocumentView.BINDINGS, Binding("up,down,pageup,pagedown,home,end", "", "Scroll")],
+        box.start_fresh()  # a new query; the old one is a ↑ away
             ),
             ("Outline", [*Outline.BINDINGS, Binding("enter", "", "Open section")]),
             (
@@ -431,6 +570,8 @@ class ReaderApp(TerminalGuard, App[int]):
             ),
             ("Bookmarks list", BookmarksScreen.BINDINGS),
             ("External link", ExternalLinkScreen.BINDINGS),
+        if self.main.search_box is not None:
+            self.main.search_box.remember(self.search.query)
         ]
 
     # ------------------------------------------------------------------ history
@@ -446,7 +587,8 @@ class ReaderApp(TerminalGuard, App[int]):
         moved = self.reading.copy()
         position = moved.back() if direction < 0 else moved.forward()
         if position is None or self.pack.get(position.section) is None:
-            self.bell()
+            where = "back to" if direction < 0 else "forward to"
+            self.notify(f"Nothing to go {where} yet", markup=False, timeout=3)
             return
         self._update_state(lambda state: _copy_history(state, moved))
         self.open_section(position.section, scroll=round(position.scroll), record=False)
@@ -524,10 +666,11 @@ class ReaderApp(TerminalGuard, App[int]):
 
     def get_system_commands(self, screen: Screen):
         for command in super().get_system_commands(screen):
-            if self.restricted and command.title not in ("Theme", "Quit", "Keys"):
+            if command.title == "Keys":
+                continue  # Textual's keys panel: the reader's help (commands.py) lists every key
+            if self.restricted and command.title not in ("Theme", "Quit"):
                 continue
             yield command
-        yield SystemCommand("Help", "Every key of the reader", self.action_help)
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
@@ -595,8 +738,15 @@ def _limit_malloc_arenas(arenas: int = 2) -> None:
     an arena that reserves 64 MB of address space: 270 MB of it for a 46 MB reader, so
     an administrator's `ulimit -v` below ~300 MB made allocations fail. With two arenas
     the reader runs under 100 MB of address space. An explicit MALLOC_ARENA_MAX wins.
+
+    Only under an address-space limit (`ulimit -v`): loading ctypes to call mallopt
+    costs ~10 ms, which every other start would pay before its first screen.
     """
     if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
+        return
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
         return
     try:
         import ctypes
@@ -655,3 +805,5 @@ def run_app(
     except Exception as error:  # starting or stopping the terminal failed: one line too
         return report_internal_error(error, restricted=restricted, state_dir=saving_in)
     return result if isinstance(result, int) else (app.return_code or 0)
+        if self._why_not(action, self) is not None:
+            return False  # hidden from the footer; its key says why (_explain_refused)

@@ -28,7 +28,7 @@ ACTIONS = (
     ("Bookmarks", "bookmarks", "List, jump to, rename or delete bookmarks"),
     ("Mark section read or unread", "toggle_read", "Toggle the tick in the outline"),
     ("Reset reading progress", "reset_progress", "Forget which sections were read"),
-    ("Keys", "help", "Every key of the reader"),
+    ("Help: every key", "help", "Every key of the reader, by where it works"),
 )
 MAX_SECTION_HITS = 200
 

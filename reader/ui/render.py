@@ -256,8 +256,12 @@ class BlockRenderer:
                     continue
                 label = block.header[column].copy() if column < len(block.header) else Text("")
                 label.stylize(self.styles.dim)
-                entry = Text.assemble("  ", label, ": ", self._highlighted(cell))
-                lines.extend(self._wrapped(entry, width))
+                entry = Text.assemble(label, ": ", self._highlighted(cell))
+                wrapped = self._wrapped(entry, max(1, width - 4))
+                lines.extend(  # a hanging indent: wrapped lines sit under the value
+                    Strip([Segment("    " if row else "  "), *line])
+                    for row, line in enumerate(wrapped)
+                )
         return lines
 
     def _details(self, block: DetailsBlock, width: int) -> list[Strip]:

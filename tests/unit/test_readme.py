@@ -38,6 +38,7 @@ def test_readme_keys_cover_every_app_binding() -> None:
         "left_square_bracket": "[", "backspace": "Backspace", "escape": "Esc",
         "enter": "Enter", "space": "space", "shift+backspace": "Shift+Backspace",
         "f1": "F1",
+        "tab": "Tab", "shift+tab": "Shift+Tab", "pageup": "PgUp",
     }  # fmt: skip
     missing = []
     for binding in [*ReaderApp.BINDINGS, *DocumentView.BINDINGS]:

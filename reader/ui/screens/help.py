@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -15,6 +15,11 @@ from textual.widgets import Static
 from reader.ui.styles import use_stylesheet
 
 __all__ = ["HelpScreen"]
+
+#: Below this many columns of text, each description goes on the line under its key.
+STACKED_BELOW = 44
+KEY_COLUMN = 12  # at most; longer key lists wrap within it
+GAP = 2
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,29 +39,83 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static(Text("Keys", style="bold"), id="help-title")
-            yield Static(self._table(), id="help-table")
+            yield Static(self._table(self._text_width()), id="help-table")
             yield Static(Text("Esc closes.  Mouse works too.", style="dim"))
 
-    def _table(self) -> Table:
-        table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
-        table.add_column("key", style="bold", no_wrap=True, min_width=14)
-        table.add_column("what")
+    def _text_width(self) -> int:
+        """The help text's width in the dialog as dialogs.tcss lays it out (90%, at most
+        90, less border, padding and scrollbar)."""
+        return max(10, min(self.app.size.width * 9 // 10, 90) - 10)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#help-table", Static).update(self._table(self._text_width()))
+
+    def _rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(group, [(keys, description)]) without repeats."""
+        groups = []
         for title, bindings in self.groups:
-            table.add_row(Text(title, style="underline"), "")
             seen: set[tuple[str, str]] = set()
+            rows = []
             for binding in bindings:
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
                 keys = ", ".join(
-                    self.app.get_key_display(Binding(key, binding.action))
+                    self.app.get_key_display(Binding(key.strip(), binding.action))
                     for key in binding.key.split(",")
                 )
-                if (keys, binding.description) in seen:
+                if (keys, binding.description) not in seen:
+                    seen.add((keys, binding.description))
+                    rows.append((keys, binding.description))
+            groups.append((title, rows))
+        return groups
+
+    def _table(self, width: int) -> Text:
+        """Key and description side by side, each on one line (a description is cut
+        with … only when it cannot fit); on a narrow terminal, descriptions go under
+        their keys."""
+        groups = self._rows()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        stacked = width < STACKED_BELOW
+        longest = max((len(keys) for _, rows in groups for keys, _ in rows), default=1)
+        key_width = min(KEY_COLUMN, longest)
+        room = width - key_width - GAP
+        for title, rows in groups:
+            text.append(title, style="underline")
+            text.append("\n")
+            for keys, description in rows:
+                if stacked:
+                    text.append(keys, style="bold")
+                    text.append("\n  " + description + "\n")
                     continue
-                seen.add((keys, binding.description))
-                table.add_row(Text(keys), Text(binding.description))
-            table.add_row("", "")
-        return table
+                key_lines = _fold_keys(keys, key_width)
+                text.append(key_lines[0].ljust(key_width + GAP), style="bold")
+                text.append(_cut(description, room) + "\n")
+                for more in key_lines[1:]:
+                    text.append(more + "\n", style="bold")
+            text.append("\n")
+        text.rstrip()
+        if stacked:
+            text.no_wrap = False
+        return text
 
     def action_scroll(self, direction: int) -> None:
         self.query_one("#help-dialog", VerticalScroll).scroll_relative(y=direction, animate=False)
+
+
+def _fold_keys(keys: str, width: int) -> list[str]:
+    """A long list of keys over several lines of the key column, cut at commas."""
+    lines = [""]
+    for key in keys.split(", "):
+        joined = f"{lines[-1]}, {key}" if lines[-1] else key
+        if len(joined) <= width or not lines[-1]:
+            lines[-1] = joined
+        else:
+            lines[-1] += ","
+            lines.append(key)
+    return lines
+
+
+def _cut(text: str, room: int) -> str:
+    from reader.glyphs import current
+
+    return text if len(text) <= room else text[: max(0, room - 1)] + current().ellipsis

@@ -48,7 +48,33 @@ class ComparisonPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="comparison-title", markup=False)
-        yield DocumentView(id="comparison-document")
+        # The table's header row, kept in view while its body scrolls (see _keep_head).
+        yield Static(id="comparison-header", markup=False)
+        document = DocumentView(id="comparison-document")
+        document.max_text_width = None  # a wide terminal gives the table all its width
+        yield document
+
+    def on_mount(self) -> None:
+        header = self.query_one("#comparison-header", Static)
+        header.styles.height = "auto"
+        header.styles.padding = (0, 2)  # as the reading view's text
+        header.display = False
+        self.watch(self.query_one(DocumentView), "scroll_y", self._keep_head, init=False)
+
+    def _keep_head(self, _scroll: float = 0) -> None:
+        """Once the table's header row scrolls out of view, draw it above the view."""
+        view = self.query_one(DocumentView)
+        header = self.query_one("#comparison-header", Static)
+        head = view.table_head()
+        scrolled_past = head is not None and round(view.scroll_y) > head[0] + 1
+        if scrolled_past and head is not None:
+            lines = Text("\n").join(
+                Text.assemble(*((segment.text, segment.style) for segment in strip))
+                for strip in head[1][1:]
+            )
+            header.update(lines)
+        if header.display != scrolled_past:
+            header.display = scrolled_past
 
     def load(self) -> None:
         """Render on first open only: most sessions never open it."""

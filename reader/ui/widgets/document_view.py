@@ -107,7 +107,7 @@ class DocumentView(LineView, can_focus=True):
         Binding("j", "scroll_down", "Down", show=False, id="document.down"),
         Binding("k", "scroll_up", "Up", show=False, id="document.up"),
         Binding("space", "page_forward", "Page down", show=False, id="document.page-down"),
-        Binding("b", "page_up", "Page up", show=False, id="document.page-up"),
+        Binding("b,pageup", "page_backward", "Page up", show=False, id="document.page-up"),
         Binding("d", "half_page(1)", "Half page down", show=False, id="document.half-down"),
         Binding("u", "half_page(-1)", "Half page up", show=False, id="document.half-up"),
         Binding("g", "scroll_home", "Top", show=False, id="document.top"),
@@ -183,6 +183,9 @@ class DocumentView(LineView, can_focus=True):
 
         `to_match` is "first" or "last": select that search match once it is rendered.
         Before the first layout the width is unknown, so rendering waits for it: text
+        self._links_offered: bool | None = None  # whether the footer was told of links
+        #: The widest the text is drawn; None: the pane's width (the comparison table).
+        self.max_text_width: int | None = MAX_TEXT_WIDTH
         wrapped at a guessed width would put resume positions and "read" marks wrong.
         """
         self._markdown = markdown
@@ -237,6 +240,7 @@ class DocumentView(LineView, can_focus=True):
         return BuildContext(styles=styles)
 
     def _renderer(self, *, load_lexers: bool = True) -> BlockRenderer:
+        self._links_offered = None  # a new section: the footer's keys may change
         styles = RenderStyles()
         if self.is_mounted:
 
@@ -263,7 +267,7 @@ class DocumentView(LineView, can_focus=True):
         width = self.scrollable_content_region.width
         if not width and self.width_hint is not None:
             width = self.width_hint()
-        return max(4, min(width or 80, MAX_TEXT_WIDTH))
+        return max(4, min(width or 80, self.max_text_width or width or 80))
 
     def _fill(
         self, *, until_lines: int | None = None, budget: float | None = None, publish: bool = True
@@ -515,7 +519,7 @@ class DocumentView(LineView, can_focus=True):
     def action_next_item(self, direction: int) -> None:
         """Move the link/summary focus, scrolling it into view."""
         if not self._items:
-            self.app.bell()
+            self.notify("No links in this section", markup=False, timeout=3)
             return
         distinct = _first_of_each(self._items)
         if self._focused_item is None:
@@ -555,6 +559,13 @@ class DocumentView(LineView, can_focus=True):
                     self._replace_block(index)
                     self._focus_spot("details", number)
                     return
+    def action_page_backward(self) -> None:
+        """At the top, the previous section, from its end: reading back is continuous."""
+        if self.scroll_y <= 0:
+            self.post_message(self.ReachedEdge(self, -1))
+        else:
+            self.scroll_page_up()
+
 
     def _replace_block(self, index: int) -> None:
         """Draw one block again (a details block opened or closed); the rest only moves."""
@@ -656,7 +667,18 @@ def _chunks(markdown: str) -> list[str]:
     return [piece for piece in pieces if piece.strip()]
 
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No links: f is not offered (and says why when pressed, see ReaderApp)."""
+        return action != "next_item" or bool(self._items)
+
+    @property
+    def has_links(self) -> bool:
+        return bool(self._items)
+
 def _first_of_each(items: list[Spot]) -> list[int]:
+        if bool(self._items) is not self._links_offered:
+            self._links_offered = bool(self._items)
+            self.refresh_bindings()  # the footer offers f only with links to go to
     """Indices of the first spot of each link/summary (a wrapped link has several)."""
     seen: set[tuple[str, int]] = set()
     firsts: list[int] = []
@@ -685,4 +707,19 @@ def _restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
         return line
     before, middle, after = line.divide([start, end, max(end, line.cell_length)])
     middle = Strip([Segment(text, (old or Style()) + style) for text, old, _ in middle])
+    def table_head(self) -> tuple[int, list[Strip]] | None:
+        """The first table's top line and its lines down to the rule under its header
+        row (drawn as a table, not as cards), or None."""
+        from reader.glyphs import current
+        from reader.ui.blocks import TableBlock
+
+        middle = current().table_middle[0]
+        for placed in self._document.blocks:
+            if isinstance(placed.block, TableBlock):
+                for end, line in enumerate(placed.lines[1:], start=2):
+                    if line.text.startswith(middle):
+                        return placed.start, placed.lines[:end]
+                return None
+        return None
+
     return Strip.join([before, middle, after])

@@ -75,7 +75,8 @@ class SearchResults(LineView, can_focus=True):
         Binding("end", "last", "Last", show=False, id="results.last"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="results.page-down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="results.page-up"),
-        Binding("enter", "select", "Open result", show=False, id="results.open"),
+        # The app opens it and moves focus at once, so keys typed after Enter reach the text.
+        Binding("enter", "app.open_result", "Open result", show=False, id="results.open"),
         Binding("escape", "app.clear_search", "Clear search", id="results.clear"),
     ]
 
@@ -256,7 +257,7 @@ class SearchResults(LineView, can_focus=True):
     def action_cursor_up(self) -> None:
         """Up from the first result goes back to the search box, which sits above."""
         if not self.highlighted:
-            self.screen.focus_previous()
+            self.screen.focus_previous("#search")  # at once: the next key goes to the box
             return
         self._highlight(self.highlighted - 1)
 
