@@ -35,10 +35,10 @@ from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
+    from textual.widget import Widget
     from textual.widgets import Input
 
     from reader.ui.widgets.outline import Outline
-    from textual.widget import Widget
     from reader.ui.widgets.search_results import SearchResults
 
 __all__ = ["ReaderApp", "create_app", "run_app"]
@@ -51,18 +51,18 @@ HANG_UP_DEADLINE = HANG_UP_GRACE - 0.5
 MAIN_SCREEN_ACTIONS = frozenset({
     "focus_search", "toggle_comparison", "toggle_sidebar", "next_section", "previous_section",
     "history_back", "history_forward", "back_out", "clear_search", "focus_results",
+    "open_first_result", "open_result", "cycle_focus",
     "bookmark", "bookmarks", "toggle_read",
 })  # fmt: skip
 #: Actions an SSH user of `--restricted` may trigger; everything else is refused.
 RESTRICTED_ACTIONS = frozenset({
-    "open_first_result", "open_result", "cycle_focus",
     "quit", "help", "focus_search", "toggle_comparison", "toggle_sidebar", "next_section",
     "previous_section", "back_out", "clear_search", "focus_results", "command_palette",
+    "open_first_result", "open_result", "cycle_focus",
     "focus_next", "focus_previous", "history_back", "history_forward", "bookmark",
     "bookmarks", "toggle_read", "reset_progress", "change_theme", "help_quit", "bell",
     "show_help_panel", "hide_help_panel", "notify", "toggle_dark", "open_section",
 })  # fmt: skip
-    "open_first_result", "open_result", "cycle_focus",
 
 
 def _reader_commands() -> type[Provider]:
@@ -84,11 +84,6 @@ class ReaderApp(TerminalGuard, App[int]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         # Priority: keys typed right after "/" must land in the box, not the reading pane.
         Binding("slash", "focus_search", "Search", id="app.search", priority=True),
-        Binding("c", "toggle_comparison", "Compare", id="app.comparison"),
-        Binding("s", "toggle_sidebar", "Sidebar", id="app.sidebar"),
-        Binding("right_square_bracket", "next_section", "Next section", id="app.next-section"),
-        Binding(
-            "left_square_bracket",
         # Priority: the Screen's own Tab skips the outline (hidden while the box has focus).
         Binding("tab", "cycle_focus(1)", "Next pane", show=False, id="app.tab", priority=True),
         Binding(
@@ -99,6 +94,11 @@ class ReaderApp(TerminalGuard, App[int]):
             id="app.shift-tab",
             priority=True,
         ),
+        Binding("c", "toggle_comparison", "Compare", id="app.comparison"),
+        Binding("s", "toggle_sidebar", "Sidebar", id="app.sidebar"),
+        Binding("right_square_bracket", "next_section", "Next section", id="app.next-section"),
+        Binding(
+            "left_square_bracket",
             "previous_section",
             "Previous section",
             show=False,
@@ -126,6 +126,8 @@ class ReaderApp(TerminalGuard, App[int]):
         self.main = MainScreen(pack)
         self.handle_signals = False  # run_app turns it on; tests keep their own loop clean
         self._held_keys: list[events.Key] = []
+        self._typing = False  # a key is on its way into the search box (see _key_now)
+        self._typed_ahead: list[events.Key] = []
         # ASCII chrome on the Linux console and non-UTF-8 locales (cheap env checks).
         from reader.glyphs import select as select_glyphs
         from reader.ui.styles import use_glyphs
@@ -151,8 +153,6 @@ class ReaderApp(TerminalGuard, App[int]):
         if self.handle_signals:
             self._watch_hang_up()
         self.search.start_indexing()
-        self._typing = False  # a key is on its way into the search box (see _key_now)
-        self._typed_ahead: list[events.Key] = []
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
         self.call_after_refresh(self._finish_screen)
 
@@ -190,35 +190,10 @@ class ReaderApp(TerminalGuard, App[int]):
         ):
             self._held_keys.append(event)
             return
-        await super().on_event(event)
-
-    def _restyle(self) -> None:
-        for view in self.main.query(DocumentView):
-            view.restyle()
-
-    def _tell(self, notices: list[str]) -> None:
-        for notice in notices:
-            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
-
-    # ------------------------------------------------------------------ sections
-    def open_section(
-        self,
-        section_id: str,
-        *,
-        scroll: int = 0,
-        record: bool = True,
-        highlight_query: str | None = None,
-        to_match: str = "first",
-    ) -> None:
-        """Show a section; remember the jump in history unless it is a history move."""
-        section = self.pack.get(section_id)
-        if section is None:
-            return
-        leaving = self._place_now()
         if isinstance(event, events.Key) and not event.is_forwarded and await self._key_now(event):
             return
-        self.current = section
-        document = self.main.query_one("#document", DocumentView)
+        await super().on_event(event)
+
     async def _key_now(self, event: events.Key) -> bool:
         """Run a key's binding on the reading screen as the key arrives, in order.
 
@@ -290,6 +265,31 @@ class ReaderApp(TerminalGuard, App[int]):
             return False
         return not 0 <= self.current.index + direction < len(self.pack.sections)
 
+    def _restyle(self) -> None:
+        for view in self.main.query(DocumentView):
+            view.restyle()
+
+    def _tell(self, notices: list[str]) -> None:
+        for notice in notices:
+            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
+
+    # ------------------------------------------------------------------ sections
+    def open_section(
+        self,
+        section_id: str,
+        *,
+        scroll: int = 0,
+        record: bool = True,
+        highlight_query: str | None = None,
+        to_match: str = "first",
+    ) -> None:
+        """Show a section; remember the jump in history unless it is a history move."""
+        section = self.pack.get(section_id)
+        if section is None:
+            return
+        leaving = self._place_now()
+        self.current = section
+        document = self.main.query_one("#document", DocumentView)
         highlighter = self.search.highlighter(highlight_query)
         document.show(
             section_markdown(self.pack, section),
@@ -355,6 +355,10 @@ class ReaderApp(TerminalGuard, App[int]):
         index = self.current.index + direction
         if 0 <= index < len(self.pack.sections):
             self.open_section(self.pack.sections[index].id)
+            if to_end:
+                self.main.query_one("#document", DocumentView).action_scroll_end()
+        elif direction < 0:
+            self.notify("This is the first section", markup=False, timeout=3)
         else:
             self.notify("This is the last section: [ goes back", markup=False, timeout=3)
 
@@ -384,10 +388,6 @@ class ReaderApp(TerminalGuard, App[int]):
         if event.input is self.main.search_box:
             self.action_open_first_result()
 
-            if to_end:
-                self.main.query_one("#document", DocumentView).action_scroll_end()
-        elif direction < 0:
-            self.notify("This is the first section", markup=False, timeout=3)
     def on_search_results_selected(self, event: SearchResults.Selected) -> None:
         if event.results is self.main.results:
             self._open_hit(event.section_id)
@@ -489,6 +489,7 @@ class ReaderApp(TerminalGuard, App[int]):
             return
         if not self.main.query_one("#sidebar").display:
             self.main.show_sidebar(True)
+        box.start_fresh()  # a new query; the old one is a ↑ away
         self.main.set_focus(box)
 
     def action_focus_results(self) -> None:
@@ -497,6 +498,8 @@ class ReaderApp(TerminalGuard, App[int]):
             self.main.set_focus(results)
 
     def action_clear_search(self) -> None:
+        if self.main.search_box is not None:
+            self.main.search_box.remember(self.search.query)
         self.search.clear()
         self.main.set_focus(self.main.query_one("#document"))
 
@@ -561,7 +564,6 @@ class ReaderApp(TerminalGuard, App[int]):
             (
                 "Reading pane",
                 [*DocumentView.BINDINGS, Binding("up,down,pageup,pagedown,home,end", "", "Scroll")],
-        box.start_fresh()  # a new query; the old one is a ↑ away
             ),
             ("Outline", [*Outline.BINDINGS, Binding("enter", "", "Open section")]),
             (
@@ -570,8 +572,6 @@ class ReaderApp(TerminalGuard, App[int]):
             ),
             ("Bookmarks list", BookmarksScreen.BINDINGS),
             ("External link", ExternalLinkScreen.BINDINGS),
-        if self.main.search_box is not None:
-            self.main.search_box.remember(self.search.query)
         ]
 
     # ------------------------------------------------------------------ history
@@ -649,6 +649,8 @@ class ReaderApp(TerminalGuard, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MAIN_SCREEN_ACTIONS and self.screen is not self.main:
             return False  # a dialog is open: its keys win, the reading screen waits
+        if self._why_not(action, self) is not None:
+            return False  # hidden from the footer; its key says why (_explain_refused)
         return self.allowed_on_reading_screen(action)
 
     def allowed_on_reading_screen(self, action: str) -> bool | None:
@@ -805,5 +807,3 @@ def run_app(
     except Exception as error:  # starting or stopping the terminal failed: one line too
         return report_internal_error(error, restricted=restricted, state_dir=saving_in)
     return result if isinstance(result, int) else (app.return_code or 0)
-        if self._why_not(action, self) is not None:
-            return False  # hidden from the footer; its key says why (_explain_refused)

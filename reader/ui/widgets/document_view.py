@@ -169,6 +169,9 @@ class DocumentView(LineView, can_focus=True):
         self._paused = False
         self._continue_when_resumed = False
         self._lines_shown: int | None = None  # lines there were at the last text repaint
+        self._links_offered: bool | None = None  # whether the footer was told of links
+        #: The widest the text is drawn; None: the pane's width (the comparison table).
+        self.max_text_width: int | None = MAX_TEXT_WIDTH
 
     # ----------------------------------------------------------------- loading
     def show(
@@ -183,9 +186,6 @@ class DocumentView(LineView, can_focus=True):
 
         `to_match` is "first" or "last": select that search match once it is rendered.
         Before the first layout the width is unknown, so rendering waits for it: text
-        self._links_offered: bool | None = None  # whether the footer was told of links
-        #: The widest the text is drawn; None: the pane's width (the comparison table).
-        self.max_text_width: int | None = MAX_TEXT_WIDTH
         wrapped at a guessed width would put resume positions and "read" marks wrong.
         """
         self._markdown = markdown
@@ -220,6 +220,7 @@ class DocumentView(LineView, can_focus=True):
         self._focused_item = self._current_match = None
         self.first_screen_ready = self.fully_rendered = False
         self._end_seen = False
+        self._links_offered = None  # a new section: the footer's keys may change
         self._width = self._text_width()
         screen = self.size.height or 60
         self._fill(until_lines=(self._pending_line or 0) + screen + 1)  # to the place asked for
@@ -240,7 +241,6 @@ class DocumentView(LineView, can_focus=True):
         return BuildContext(styles=styles)
 
     def _renderer(self, *, load_lexers: bool = True) -> BlockRenderer:
-        self._links_offered = None  # a new section: the footer's keys may change
         styles = RenderStyles()
         if self.is_mounted:
 
@@ -505,6 +505,13 @@ class DocumentView(LineView, can_focus=True):
         else:
             self.scroll_page_down()
 
+    def action_page_backward(self) -> None:
+        """At the top, the previous section, from its end: reading back is continuous."""
+        if self.scroll_y <= 0:
+            self.post_message(self.ReachedEdge(self, -1))
+        else:
+            self.scroll_page_up()
+
     def action_half_page(self, direction: int) -> None:
         self.scroll_relative(y=direction * max(1, self.size.height // 2), animate=False)
 
@@ -559,13 +566,6 @@ class DocumentView(LineView, can_focus=True):
                     self._replace_block(index)
                     self._focus_spot("details", number)
                     return
-    def action_page_backward(self) -> None:
-        """At the top, the previous section, from its end: reading back is continuous."""
-        if self.scroll_y <= 0:
-            self.post_message(self.ReachedEdge(self, -1))
-        else:
-            self.scroll_page_up()
-
 
     def _replace_block(self, index: int) -> None:
         """Draw one block again (a details block opened or closed); the rest only moves."""
@@ -613,7 +613,18 @@ class DocumentView(LineView, can_focus=True):
         if not top <= spot.line < top + height:
             self.scroll_to(0, max(0, spot.line - height // 3), animate=False, immediate=True)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No links: f is not offered (and says why when pressed, see ReaderApp)."""
+        return action != "next_item" or bool(self._items)
+
+    @property
+    def has_links(self) -> bool:
+        return bool(self._items)
+
     def _publish(self) -> None:
+        if bool(self._items) is not self._links_offered:
+            self._links_offered = bool(self._items)
+            self.refresh_bindings()  # the footer offers f only with links to go to
         total = len(self._matches)
         self.post_message(self.MatchesChanged(self, self._current_match, total))
 
@@ -642,6 +653,21 @@ class DocumentView(LineView, can_focus=True):
         links = self._document.context.links
         return links[spot.number] if spot.kind == "link" and spot.number < len(links) else None
 
+    def table_head(self) -> tuple[int, list[Strip]] | None:
+        """The first table's top line and its lines down to the rule under its header
+        row (drawn as a table, not as cards), or None."""
+        from reader.glyphs import current
+        from reader.ui.blocks import TableBlock
+
+        middle = current().table_middle[0]
+        for placed in self._document.blocks:
+            if isinstance(placed.block, TableBlock):
+                for end, line in enumerate(placed.lines[1:], start=2):
+                    if line.text.startswith(middle):
+                        return placed.start, placed.lines[:end]
+                return None
+        return None
+
     @property
     def line_count(self) -> int:
         return len(self._lines)
@@ -667,18 +693,7 @@ def _chunks(markdown: str) -> list[str]:
     return [piece for piece in pieces if piece.strip()]
 
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No links: f is not offered (and says why when pressed, see ReaderApp)."""
-        return action != "next_item" or bool(self._items)
-
-    @property
-    def has_links(self) -> bool:
-        return bool(self._items)
-
 def _first_of_each(items: list[Spot]) -> list[int]:
-        if bool(self._items) is not self._links_offered:
-            self._links_offered = bool(self._items)
-            self.refresh_bindings()  # the footer offers f only with links to go to
     """Indices of the first spot of each link/summary (a wrapped link has several)."""
     seen: set[tuple[str, int]] = set()
     firsts: list[int] = []
@@ -707,19 +722,4 @@ def _restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
         return line
     before, middle, after = line.divide([start, end, max(end, line.cell_length)])
     middle = Strip([Segment(text, (old or Style()) + style) for text, old, _ in middle])
-    def table_head(self) -> tuple[int, list[Strip]] | None:
-        """The first table's top line and its lines down to the rule under its header
-        row (drawn as a table, not as cards), or None."""
-        from reader.glyphs import current
-        from reader.ui.blocks import TableBlock
-
-        middle = current().table_middle[0]
-        for placed in self._document.blocks:
-            if isinstance(placed.block, TableBlock):
-                for end, line in enumerate(placed.lines[1:], start=2):
-                    if line.text.startswith(middle):
-                        return placed.start, placed.lines[:end]
-                return None
-        return None
-
     return Strip.join([before, middle, after])
