@@ -11,15 +11,10 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reader.pack import Pack, PackError, load_pack
 from reader.sanitize import sanitize, sanitize_line
-
-if TYPE_CHECKING:
-    from reader.search import SearchDocument
 
 __all__ = ["main"]
 
@@ -208,7 +203,7 @@ def _print_formatted(markdown: str) -> None:
 
 
 def _print_search(pack: Pack, query: str) -> int:
-    from reader.search import SearchIndex
+    from reader.search import SearchIndex, pack_documents
 
     index = SearchIndex.build(pack_documents(pack))
     hits = index.search(query, limit=20)
@@ -221,19 +216,6 @@ def _print_search(pack: Pack, query: str) -> int:
         print(f"reader: nothing matches '{sanitize_line(query)}'", file=sys.stderr)
         return EXIT_PROBLEMS
     return 0
-
-
-def pack_documents(pack: Pack) -> Iterator[SearchDocument]:
-    """The pack's sections as search documents: title, parent path and plain words.
-
-    A generator, so a fresh cached index never pays for extracting the text.
-    """
-    from reader.markdown import search_text
-    from reader.search import SearchDocument
-
-    for section in pack.sections:
-        path = " › ".join(ancestor.title for ancestor in section.ancestors)
-        yield SearchDocument(section.id, section.title, path, search_text(section.markdown))
 
 
 def _silence_stdout() -> None:

@@ -18,10 +18,11 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from reader.search_query import (
     TOKENIZER,
@@ -37,7 +38,17 @@ from reader.search_query import (
     parse_query,
 )
 
-__all__ = ["SCHEMA_VERSION", "SearchDocument", "SearchHit", "SearchIndex", "match_spans"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SearchDocument",
+    "SearchHit",
+    "SearchIndex",
+    "match_spans",
+    "pack_documents",
+]
+
+if TYPE_CHECKING:
+    from reader.pack import Pack
 
 log = logging.getLogger(__name__)
 
@@ -314,3 +325,16 @@ def _write_cache(conn: sqlite3.Connection, path: Path) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def pack_documents(pack: Pack) -> Iterator[SearchDocument]:
+    """The pack's sections as search documents: title, parent path and plain words.
+
+    A generator, so a fresh cached index never pays for extracting the text. The app and
+    `reader --search` both index through it, so both find the same things.
+    """
+    from reader.markdown import search_text
+
+    for section in pack.sections:
+        path = " › ".join(ancestor.title for ancestor in section.ancestors)
+        yield SearchDocument(section.id, section.title, path, search_text(section.markdown))

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_cache_path
 
-from reader.cli import pack_documents
 from reader.ui.memory import freeze_long_lived
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ class SearchController:
     def _build(self) -> None:
         import hashlib
 
-        from reader.search import SearchIndex  # SQLite loads after the first screen
+        from reader.search import SearchIndex, pack_documents  # SQLite: after the first screen
 
         try:
             pack = self.app.pack

@@ -588,8 +588,7 @@ def make_queries(texts: list[str], per_kind: int, seed: int) -> dict[str, list[s
 def measure_search(pack: str, per_kind: int, seed: int) -> dict[str, Any]:
     """Index build and per-query engine latency on one pack; "n/a" until reader.search exists."""
     try:
-        from reader.cli import pack_documents
-        from reader.search import SearchIndex
+        from reader.search import SearchIndex, pack_documents
     except Exception as error:
         return {"status": "n/a", "reason": f"reader.search: {type(error).__name__}: {error}"}
     from reader.pack import load_pack
