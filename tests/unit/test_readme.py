@@ -6,7 +6,10 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_COMMAND = "python -m pip install -q -e '.[test]' && python -m pytest"
+SETUP_COMMAND = "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/reader"
+TEST_COMMAND = (
+    "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest"
+)
 
 
 def _shell_blocks(text: str) -> list[str]:
@@ -16,7 +19,7 @@ def _shell_blocks(text: str) -> list[str]:
 def test_readme_has_the_two_setup_commands() -> None:
     """One command installs and runs the reader; one installs test extras and runs tests."""
     blocks = _shell_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert blocks[0].strip() == "python -m pip install . && reader"
+    assert blocks[0].strip() == SETUP_COMMAND
     assert blocks[1].strip() == TEST_COMMAND
 
 
@@ -37,7 +40,7 @@ def test_readme_keys_cover_every_app_binding() -> None:
         "question_mark": "?", "slash": "/", "right_square_bracket": "]",
         "left_square_bracket": "[", "backspace": "Backspace", "escape": "Esc",
         "enter": "Enter", "space": "space", "shift+backspace": "Shift+Backspace",
-        "f1": "F1",
+        "f1": "F1", "less_than_sign": "<", "greater_than_sign": ">",
         "tab": "Tab", "shift+tab": "Shift+Tab", "pageup": "PgUp",
     }  # fmt: skip
     missing = []
