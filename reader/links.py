@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["LinkTarget", "resolve_href"]
 
 LinkKind = Literal["section", "file", "external", "outside", "missing"]
-_SCHEME = LazyPattern(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SCHEME = LazyPattern(r"^([a-zA-Z][a-zA-Z0-9+.-]*+):")
 _WEB_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "news", "irc", "ircs", "gopher"}
 _FOLDER_PAGES = ("README.md", "readme.md", "index.md", "README.markdown", "index.markdown")
 

@@ -13,9 +13,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 from reader.lazy_pattern import LazyPattern
 from reader.sanitize import sanitize_line
@@ -32,7 +32,7 @@ __all__ = [
     "strip_inline_markup",
 ]
 
-_TAG = LazyPattern(r"<[^>]{0,400}>")
+_TAG = LazyPattern(r"<[^>]{0,400}+>")  # bounded: a `<` never starts a scan of the rest
 _NOT_SLUG = LazyPattern(r"[^\w\- ]", re.UNICODE)
 # The ASCII characters `_NOT_SLUG` drops, for the fast path of `github_slug`.
 _ASCII_NOT_SLUG = bytes(byte for byte in range(0x80) if _NOT_SLUG.match(chr(byte)))
@@ -42,14 +42,51 @@ _INLINE_MARKUP = LazyPattern(r"[*_`\[\]<>!\\&~]")
 _PLAIN_HEADING = bytes(byte for byte in range(0x20, 0x7F) if not _INLINE_MARKUP.match(chr(byte)))
 _PLAIN_HEADING += b"\n"
 _BLANK_RUNS = LazyPattern(r"\n{3,}")
+_TASK_ITEM = LazyPattern(r"\[[ xX]\][ \t\n\v\f\r]")  # GitHub's `- [ ] ` and `- [x] `
+_CHECKBOX = '<input class="task-list-item-checkbox" {}disabled="disabled" type="checkbox">'
 
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """CommonMark plus the GitHub extensions that study notes actually use."""
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    parser.use(footnote_plugin).use(tasklists_plugin)
+    parser.use(footnote_plugin)
+    parser.core.ruler.after("inline", "github-tasklists", _task_lists)
     return parser
+
+
+def _task_lists(state: StateCore) -> None:
+    """mdit-py-plugins' `tasklists_plugin` rule, giving the same tokens in one pass.
+
+    The plugin looks back from each task item for the list holding it, so a list of
+    12,000 `- [ ] a` lines (100 KB) took 13 s to parse; here the last token seen at each
+    level is remembered on the way, and the list is the last one a level up.
+    """
+    tokens = state.tokens
+    last_at_level: dict[int, int] = {}
+    for index in range(len(tokens) - 1):
+        token = tokens[index]
+        if (
+            index >= 2
+            and token.type == "inline"
+            and tokens[index - 1].type == "paragraph_open"
+            and tokens[index - 2].type == "list_item_open"
+            and _TASK_ITEM.match(token.content)
+        ):
+            checkbox = Token("html_inline", "", 0)
+            if token.content.startswith("[ ] "):
+                checkbox.content = _CHECKBOX.format("")
+            elif token.content.startswith(("[x] ", "[X] ")):
+                checkbox.content = _CHECKBOX.format('checked="checked" ')
+            if token.children is not None:  # always, once the inline rule has run
+                token.children.insert(0, checkbox)
+                token.children[1].content = token.children[1].content[3:]
+            token.content = token.content[3:]
+            item = tokens[index - 2]
+            item.attrSet("class", "task-list-item")
+            # Not found: the last token, as the plugin's `tokens[-1]` does.
+            tokens[last_at_level.get(item.level - 1, -1)].attrSet("class", "contains-task-list")
+        last_at_level[token.level] = index
 
 
 def parse(markdown: str) -> list[Token]:
@@ -188,16 +225,20 @@ def iter_links(tokens: list[Token]) -> Iterator[Link]:
                 words.append(child.content)
 
 
-_IMAGE = LazyPattern(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = LazyPattern(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
-_AUTOLINK = LazyPattern(r"<((?:https?|mailto|ftp):[^>\s]*)>")
-_LINE_MARKERS = LazyPattern(r"^ {0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+)", re.MULTILINE)
-_RULE_LINE = LazyPattern(r"^ {0,3}[-=*_|:~` ]{3,}$", re.MULTILINE)
+# Linear on any text (tests/unit/test_redos.py): a link text or target ends at the next
+# `[`, so a line of 60,000 `![` or `[a](` is read once, not once from each of them (a
+# nested `[` is where CommonMark starts the link too: `[a [b](c)` links only `b`); an
+# autolink cannot hold `<` (CommonMark's rule), so a run of `<http:` is read once too.
+_IMAGE = LazyPattern(r"!\[([^\[\]\n]*+)\]\([^)\[\n]*+\)")
+_LINK = LazyPattern(r"\[([^\[\]\n]*+)\](?:\([^)\[\n]*+\)|\[[^\[\]\n]*+\])")
+_AUTOLINK = LazyPattern(r"<((?:https?|mailto|ftp):[^<>\s]*+)>")
+_LINE_MARKERS = LazyPattern(r"^ {0,3}(?:#{1,6}[ \t]++|>[ \t]?|[-+*][ \t]++)", re.MULTILINE)
+_RULE_LINE = LazyPattern(r"^ {0,3}[-=*_|:~` ]{3,}+$", re.MULTILINE)
 # Emphasis and code marks go (so "*word*," stays "word,"); table pipes become spaces.
 # Underscores stay: they are word characters in names, and FTS5 splits on them anyway.
 _MARKUP_CHARACTERS = str.maketrans({"*": None, "~": None, "`": None, "|": " "})
 _HEADING_LINES = LazyPattern(
-    r"\A(?: {0,3}#{1,6}(?:[ \t][^\n]*)?\n| *\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*\n)"
+    r"\A(?: {0,3}#{1,6}(?:[ \t][^\n]*+)?\n| *+\S[^\n]*+\n {0,3}(?:=++|-++)[ \t]*+\n)"
 )
 
 

@@ -39,7 +39,12 @@ _TOML_LINE = LazyPattern(r"\(at line (\d{1,9}), column \d{1,9}\)")
 #: ever means rendering megabytes (a file with no headings, or one 5 MB line).
 MAX_SECTION_CHARS = 512 * 1024
 MAX_LEVEL_DEPTH = 6
-_SUMMARY = LazyPattern(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+# The first `<summary>` ... `</summary>`, in linear time: as reader.ui.blocks explains.
+_SUMMARY = LazyPattern(
+    r"<summary(?:[^<>]++|<(?!summary))*+>((?:[^<]++|<(?!summary|/summary\s*+>))*+)"
+    r"</summary\s*+>",
+    re.IGNORECASE,
+)
 _VERSUS = LazyPattern(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
 
 
@@ -588,7 +593,10 @@ def _holds_comparison(text: str, section: Section) -> bool:
     The section is searched in place, giving the answers a search of `section.markdown`
     would: the pattern has no anchors or lookbehinds for the slice's edges to change.
     """
+    last_pipe = text.rfind("|", section.start, section.end)  # once, not once a summary
     for summary in _SUMMARY.finditer(text, section.start, section.end):
-        if _VERSUS.search(summary[1]) and text.find("|", summary.end(), section.end) >= 0:
+        if summary.end() > last_pipe:
+            return False  # no table after this summary, nor after any later one
+        if _VERSUS.search(summary[1]):
             return True
     return False

@@ -19,18 +19,32 @@ from reader.lazy_pattern import LazyPattern
 
 __all__ = ["FileScan", "Heading", "RawHeading", "scan_lines", "scan_markdown"]
 
-_ATX = LazyPattern(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_ATX_OPEN = LazyPattern(r" {0,3}(#{1,6})(?:[ \t]+|$)")  # `_ATX` up to its text, for `_atx`
-_SETEXT = LazyPattern(r"^ {0,3}(=+|-+)[ \t]*$")
-_FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_THEMATIC = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_LIST_ITEM = LazyPattern(r"^( {0,3})(?:[-+*]|(\d{1,9})[.)])(?:([ \t]+)(.*)|$)")
-_QUOTE = LazyPattern(r"^ {0,3}>(.*)$")
-_REFERENCE = LazyPattern(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:")
-_TABLE_DELIMITER = LazyPattern(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# Every pattern runs in linear time on any line (tests/unit/test_redos.py): a run the
+# pattern cannot give back usefully is taken possessively (`*+`, `++`), so a failing
+# match never retries each split of it. `_ATX`'s text is the shortest one the closing
+# sequence can follow, as `(.*?)` found it, but a space run joins the text only when no
+# closing sequence follows it, so no position is tried twice.
+_ATX = LazyPattern(
+    r"^ {0,3}(#{1,6})(?:[ \t]++((?:[^ \t\n]++|[ \t]++(?!(?:#++[ \t]*+)?$))*+))?"
+    r"(?:[ \t]++#++)?+[ \t]*+$"
+)
+_ATX_OPEN = LazyPattern(r" {0,3}(#{1,6})(?:[ \t]++|$)")  # `_ATX` up to its text, for `_atx`
+_SETEXT = LazyPattern(r"^ {0,3}(=++|-++)[ \t]*+$")
+_FENCE = LazyPattern(r"^ {0,3}(`{3,}+|~{3,}+)(.*+)$")
+_THEMATIC = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*+\1){2,}+[ \t]*+$")
+_LIST_ITEM = LazyPattern(r"^( {0,3})(?:[-+*]|(\d{1,9})[.)])(?:([ \t]++)(.*+)|$)")
+_QUOTE = LazyPattern(r"^ {0,3}>(.*+)$")
+_REFERENCE = LazyPattern(r"^ {0,3}\[(?:[^\]\\]|\\.)++\]:")
+_TABLE_DELIMITER = LazyPattern(
+    r"^ {0,3}\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?[ \t]*+$"
+)
 _DETAILS_OPEN = LazyPattern(r"<details(?=[\s/>]|$)", re.IGNORECASE)
-_DETAILS_CLOSE = LazyPattern(r"</details\s*>", re.IGNORECASE)
-_FRONT_MATTER_TITLE = LazyPattern(r"^title:\s*(.+?)\s*$", re.MULTILINE)
+_DETAILS_CLOSE = LazyPattern(r"</details\s*+>", re.IGNORECASE)
+# `(.+?)\s*$` as it was: the shortest text that only spaces and a line end follow (or,
+# when only white space follows `title:`, its last character that is not a line end).
+_FRONT_MATTER_TITLE = LazyPattern(
+    r"^title:\s*(\S(?:[^\S\n]*+\S)*+|[^\S\n](?=\s*+\Z))\s*$", re.MULTILINE
+)
 _ENDS_AT_BLANK = LazyPattern(r"^$")
 _CELL_BORDER = LazyPattern(r"(?<!\\)\|")
 

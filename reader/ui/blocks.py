@@ -31,11 +31,18 @@ __all__ = [
     "build_blocks",
 ]
 
-_TAG = LazyPattern(r"<[^>]{0,400}>")
-_SUMMARY = LazyPattern(r"<summary[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
-_DETAILS_OPEN = LazyPattern(r"<details\b[^>]*>", re.IGNORECASE)
-_DETAILS_CLOSE = LazyPattern(r"</details\s*>", re.IGNORECASE)
-_BREAK_TAG = LazyPattern(r"<br\s*/?>", re.IGNORECASE)
+# Linear on any text (tests/unit/test_redos.py): a tag or summary ends at the next
+# opening of its own kind, so a run of 20,000 unclosed `<summary>` is read once, not
+# once from each (reader.pack holds the same `_SUMMARY`).
+_TAG = LazyPattern(r"<[^>]{0,400}+>")
+_SUMMARY = LazyPattern(
+    r"<summary(?:[^<>]++|<(?!summary))*+>((?:[^<]++|<(?!summary|/summary\s*+>))*+)"
+    r"</summary\s*+>",
+    re.IGNORECASE,
+)
+_DETAILS_OPEN = LazyPattern(r"<details\b(?:[^<>]++|<(?!details\b))*+>", re.IGNORECASE)
+_DETAILS_CLOSE = LazyPattern(r"</details\s*+>", re.IGNORECASE)
+_BREAK_TAG = LazyPattern(r"<br\s*+/?>", re.IGNORECASE)
 
 
 class Block:

@@ -17,7 +17,10 @@ from rich.text import Lines, Text
 
 __all__ = ["wrap"]
 
-_WORD = re.compile(r"\s*\S+\s*")  # Rich's word: leading space (at the start only), trailing
+# Rich's word: leading space (at the start only), trailing. Leading space is matched only
+# at the start, since no later match can have any: a line of spaces alone is then read
+# once, not once from each space.
+_WORD = re.compile(r"(?:\A\s*+)?\S++\s*+")
 
 
 def wrap(text: Text, console: Console, width: int) -> Lines:
