@@ -11,7 +11,9 @@ import contextlib
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -19,7 +21,8 @@ from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
-from textual.screen import Screen
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen, Screen
 
 from reader.crash import crash_log_path, report_internal_error
 from reader.pack import Pack, Section
@@ -30,11 +33,17 @@ from reader.ui.memory import resume_after_start
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
 from reader.ui.section_footer import internal_target, section_markdown
-from reader.ui.textual_compat import TerminalGuard, install_input_decoder
+from reader.ui.textual_compat import (
+    TerminalGuard,
+    check_bindings,
+    forward_event,
+    install_input_decoder,
+)
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
+    from textual.timer import Timer
     from textual.widget import Widget
     from textual.widgets import Input
 
@@ -52,7 +61,7 @@ MAIN_SCREEN_ACTIONS = frozenset({
     "focus_search", "toggle_comparison", "toggle_sidebar", "next_section", "previous_section",
     "history_back", "history_forward", "back_out", "clear_search", "focus_results",
     "open_first_result", "open_result", "cycle_focus",
-    "bookmark", "bookmarks", "toggle_read",
+    "bookmark", "bookmarks", "toggle_read", "next_unread", "sidebar_narrower", "sidebar_wider",
 })  # fmt: skip
 #: Actions an SSH user of `--restricted` may trigger; everything else is refused.
 RESTRICTED_ACTIONS = frozenset({
@@ -62,6 +71,7 @@ RESTRICTED_ACTIONS = frozenset({
     "focus_next", "focus_previous", "history_back", "history_forward", "bookmark",
     "bookmarks", "toggle_read", "reset_progress", "change_theme", "help_quit", "bell",
     "show_help_panel", "hide_help_panel", "notify", "toggle_dark", "open_section",
+    "next_unread", "sidebar_narrower", "sidebar_wider",
 })  # fmt: skip
 
 
@@ -110,7 +120,27 @@ class ReaderApp(TerminalGuard, App[int]):
         Binding("B", "bookmarks", "Bookmarks", show=False, id="app.bookmarks"),
         Binding("x", "toggle_read", "Mark read", show=False, id="app.toggle-read"),
         Binding("escape", "back_out", "Back out", show=False, id="app.escape"),
+        Binding("U", "next_unread", "Next unread", show=False, id="app.next-unread"),
+        Binding(
+            "less_than_sign",
+            "sidebar_narrower",
+            "Narrower sidebar",
+            show=False,
+            id="app.sidebar-narrower",
+        ),
+        Binding(
+            "greater_than_sign",
+            "sidebar_wider",
+            "Wider sidebar",
+            show=False,
+            id="app.sidebar-wider",
+        ),
     ]
+    #: Seconds a section's end stays on screen before the section counts as read, so
+    #: paging through is not reading (tests shorten it).
+    READ_DWELL: ClassVar[float] = 1.5
+    #: Columns `<` and `>` take from or give to the sidebar.
+    SIDEBAR_STEP: ClassVar[int] = 4
 
     def __init__(
         self, pack: Pack, *, restricted: bool = False, store: StateStore | None = None
@@ -213,14 +243,14 @@ class ReaderApp(TerminalGuard, App[int]):
             self._typed_ahead.append(event)
             return True
         self.app_focus = True
-        if await self._check_bindings(event.key, priority=True):
+        if await check_bindings(self, event.key, priority=True):
             return True
         if event.is_printable and focused is self.main.search_box:
             self._typing = True
-            focused._forward_event(event)
+            forward_event(focused, event)
             focused.call_later(self.call_later, self._typed)  # once the box has the key
             return True
-        if await self._check_bindings(event.key):
+        if await check_bindings(self, event.key):
             return True
         return self._explain_refused(event.key)
 
@@ -292,7 +322,7 @@ class ReaderApp(TerminalGuard, App[int]):
         document = self.main.query_one("#document", DocumentView)
         highlighter = self.search.highlighter(highlight_query)
         document.show(
-            section_markdown(self.pack, section),
+            section_markdown(self.pack, section, read=self.reading.read),
             highlighter=highlighter,
             scroll_to=scroll or None,
             to_match=to_match,
@@ -474,10 +504,34 @@ class ReaderApp(TerminalGuard, App[int]):
     def action_toggle_sidebar(self) -> None:
         shown = not self.main.query_one("#sidebar").display
         self.main.show_sidebar(shown)
-        if shown and self.main.outline is not None:
-            self.main.outline.focus()
+        outline = self.main.outline
+        if shown and outline is not None:
+            outline.focus()
+            if self.current is not None:  # hidden, it could not scroll to the section
+                outline.call_after_refresh(outline.reveal, self.current.id)
         else:
             self.main.query_one("#document").focus()
+        if not self.main.narrow:  # the overlay of a narrow terminal is not a preference
+            self._update_state(lambda state: setattr(state, "sidebar_shown", shown))
+
+    def action_sidebar_narrower(self) -> None:
+        self._resize_sidebar(-self.SIDEBAR_STEP)
+
+    def action_sidebar_wider(self) -> None:
+        self._resize_sidebar(self.SIDEBAR_STEP)
+
+    def _resize_sidebar(self, step: int) -> None:
+        if self.main.narrow:  # the overlay takes the width it has
+            self.bell()
+            return
+        if not self.main.query_one("#sidebar").display:
+            self.action_toggle_sidebar()
+            return
+        width = self.main.resize_sidebar(step)
+        if width is None:
+            self.bell()
+            return
+        self._update_state(lambda state: setattr(state, "sidebar_width", width))
 
     def action_focus_search(self) -> None:
         box = self.main.search_box
@@ -599,12 +653,59 @@ class ReaderApp(TerminalGuard, App[int]):
             return
         section_id = self.current.id
         scroll = float(self.main.query_one(DocumentView).scroll_y)
-        self._update_state(lambda state: state.add_bookmark(section_id, scroll))
-        self.notify(
-            f"Bookmarked {sanitize_line(self.current.title)}: B lists bookmarks",
-            markup=False,
-            timeout=3,
-        )
+        title = sanitize_line(self.current.title)
+        if self.reading.bookmark_at(section_id, scroll) is not None:
+            message = f"Already bookmarked: {title} (B lists bookmarks)"
+        else:
+            self._update_state(lambda state: state.add_bookmark(section_id, scroll))
+            message = f"Bookmarked {title}: B lists bookmarks"
+        # One toast per place however often `m` is pressed while it shows.
+        self.notify(message, markup=False, timeout=3, key=f"bookmark:{section_id}:{round(scroll)}")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+        key: str | None = None,
+    ) -> None:
+        """A toast, unless the same one (same `key`, or same text) is still showing.
+
+        Never markup, whatever `markup` says (kept for Textual's signature): no text
+        of the reader's is written in it, and content must never become one.
+        """
+        now = time.monotonic()
+        key = key if key is not None else f"{severity}:{title}:{message}"
+        live = self._toasts_showing
+        for old in [k for k, until in live.items() if until <= now]:
+            del live[old]
+        if key in live:
+            return
+        live[key] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def clear_notifications(self) -> None:
+        self._toasts_showing.clear()
+        super().clear_notifications()
+
+    @cached_property
+    def _toasts_showing(self) -> dict[str, float]:
+        """The key of each toast shown and when it goes (see `notify`)."""
+        return {}
+
+    def _on_screen_change(self, screen: Screen) -> None:
+        """A dialog opens over the reading screen: the toasts behind it go."""
+        from textual.command import CommandPalette
+
+        if isinstance(screen, ModalScreen) and not isinstance(screen, CommandPalette):
+            self.clear_notifications()
+
+    @on(events.Mount)
+    def _watch_dialogs(self) -> None:
+        self.screen_change_signal.subscribe(self, self._on_screen_change)
 
     def action_bookmarks(self) -> None:
         from reader.ui.screens.bookmarks import BookmarksScreen
@@ -618,27 +719,94 @@ class ReaderApp(TerminalGuard, App[int]):
         self._update_state(lambda state: state.rename_bookmark(bookmark_id, note))
 
     def delete_bookmark(self, bookmark_id: str) -> None:
+        """Delete at once: the bookmarks list asks first (see `BookmarksScreen`)."""
         self._update_state(lambda state: state.delete_bookmark(bookmark_id))
 
     # ------------------------------------------------------------------ progress
     @on(DocumentView.EndSeen, "#document")
     def _end_seen(self, event: DocumentView.EndSeen) -> None:
-        if self.current is not None and self.current.id not in self.reading.read:
-            section_id = self.current.id
+        """The end is on screen: the section is read if it stays there READ_DWELL
+        seconds (paging through is not reading); scrolling it away or leaving stops it."""
+        if self._dwell_view is None:
+            self._dwell_view = event.view
+            self.watch(event.view, "scroll_y", lambda _y: self._check_dwell(), init=False)
+        self._stop_dwell()
+        self._check_dwell()
+
+    def _end_on_screen(self) -> bool:
+        view = self._dwell_view
+        if view is None or not view.is_attached:  # shutting down
+            return False
+        return view.fully_rendered and round(view.scroll_y) + view.size.height >= view.line_count
+
+    def _check_dwell(self) -> None:
+        current = self.current
+        if current is None or current.id in self.reading.read or not self._end_on_screen():
+            self._stop_dwell()
+        elif self._dwell is None or self._dwell[0] != current.id:
+            self._stop_dwell()
+            timer = self.set_timer(self.READ_DWELL, lambda: self._dwell_over(current.id))
+            self._dwell = (current.id, timer)
+
+    def _stop_dwell(self) -> None:
+        if self._dwell is not None:
+            self._dwell[1].stop()
+            self._dwell = None
+
+    def _dwell_over(self, section_id: str) -> None:
+        self._dwell = None
+        if self.current is None or self.current.id != section_id or not self._end_on_screen():
+            return  # left the section, or its end, while the time ran
+        if section_id not in self.reading.read:
             self._update_state(lambda state: state.mark_read(section_id))
             self._show_progress()
+
+    _dwell: tuple[str, Timer] | None = None
+    _dwell_view: DocumentView | None = None
 
     def action_toggle_read(self) -> None:
         if self.current is None:
             return
         section_id = self.current.id
+        self._stop_dwell()
         self._update_state(lambda state: state.toggle_read(section_id))
         self._show_progress()
 
+    def action_next_unread(self) -> None:
+        """The first section after this one, in reading order, that is not read."""
+        from reader.progress import next_unread
+
+        target = next_unread(self.pack, self.current, self.reading.read)
+        if target is None:
+            self.notify("Everything is read", markup=False, timeout=3)
+        else:
+            self.open_section(target.id)
+
     def action_reset_progress(self) -> None:
-        self._update_state(lambda state: state.reset_progress())
-        self._show_progress()
-        self.notify("Reading progress reset", markup=False, timeout=3)
+        """Asks first (No by default): the ticks cannot be brought back."""
+        from reader.ui.screens.confirm import ConfirmScreen
+
+        read = len(self.reading.read & self.pack.by_id.keys())
+        if not read:
+            self.notify("Nothing is marked read yet", markup=False, timeout=3)
+            return
+
+        def answered(reset: bool | None) -> None:
+            if not reset:
+                return
+            self._update_state(lambda state: state.reset_progress())
+            self._show_progress()
+            self.notify("Reading progress reset", markup=False, timeout=3)
+
+        sections = "section" if read == 1 else "sections"
+        self.push_screen(
+            ConfirmScreen(
+                "Reset reading progress?",
+                f"Forget that {read} {sections} of this pack are read. This cannot be undone.",
+                yes="Reset",
+            ),
+            answered,
+        )
 
     def _show_progress(self) -> None:
         if self.main.outline is not None:

@@ -16,20 +16,26 @@ if TYPE_CHECKING:
 
 __all__ = ["ReaderCommands"]
 
+#: Navigation first: with an empty query the pre-selected first entry (ctrl+p Enter)
+#: must be harmless. Destructive ones last, and they ask first anyway.
 ACTIONS = (
-    ("Toggle comparison", "toggle_comparison", "Show or hide the comparison table"),
-    ("Toggle sidebar", "toggle_sidebar", "Show or hide the outline and search"),
-    ("Search the pack", "focus_search", "Put the cursor in the search box"),
     ("Next section", "next_section", "Open the next section in reading order"),
     ("Previous section", "previous_section", "Open the previous section"),
     ("Back", "history_back", "Go back in history"),
     ("Forward", "history_forward", "Go forward in history"),
+    ("Next unread section", "next_unread", "Open the next section not read yet"),
+    ("Search the pack", "focus_search", "Put the cursor in the search box"),
+    ("Toggle sidebar", "toggle_sidebar", "Show or hide the outline and search"),
+    ("Toggle comparison", "toggle_comparison", "Show or hide the comparison table"),
     ("Bookmark this place", "bookmark", "Add a bookmark at the current position"),
     ("Bookmarks", "bookmarks", "List, jump to, rename or delete bookmarks"),
     ("Mark section read or unread", "toggle_read", "Toggle the tick in the outline"),
-    ("Reset reading progress", "reset_progress", "Forget which sections were read"),
     ("Help: every key", "help", "Every key of the reader, by where it works"),
+    ("Reset reading progress", "reset_progress", "Forget which sections were read (asks)"),
 )
+#: Ranked below every section and harmless action that matches the query at all.
+DESTRUCTIVE = frozenset({"reset_progress"})
+DESTRUCTIVE_WEIGHT = 1e-6
 MAX_SECTION_HITS = 200
 
 
@@ -64,6 +70,8 @@ class ReaderCommands(Provider):
         for title, action, help_text in self._actions():
             score = matcher.match(title)
             if score > 0:
+                if action in DESTRUCTIVE:
+                    score *= DESTRUCTIVE_WEIGHT
                 yield Hit(
                     score,
                     _highlight(matcher, title),

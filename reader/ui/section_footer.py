@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 
 from reader.pack import Pack, Section
 
@@ -20,11 +21,14 @@ __all__ = ["INTERNAL_LINK", "internal_href", "internal_target", "section_markdow
 INTERNAL_LINK = f"reader-{os.urandom(16).hex()}:"
 #: A manual's chapter can have thousands of subsections; the outline lists them all.
 MAX_LISTED_CHILDREN = 40
+#: At the end of the pack, the sections still unread are listed up to this many.
+MAX_LISTED_UNREAD = 20
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
-def section_markdown(pack: Pack, section: Section) -> str:
-    """The section's own Markdown followed by its subsections and the next section."""
+def section_markdown(pack: Pack, section: Section, read: Collection[str] | None = None) -> str:
+    """The section's own Markdown followed by its subsections and the next section; at
+    the end of the pack, what is still unread (when `read` is given)."""
     lines = [section.markdown.rstrip("\n"), "", "---", ""]
     if section.children:
         lines.append("**In this section**")
@@ -39,7 +43,23 @@ def section_markdown(pack: Pack, section: Section) -> str:
         lines.append(f"Next: {_link(following)}  ·  `]` next, `[` previous")
     else:
         lines.append("*End of the pack.*  `[` goes back one section.")
+        if read is not None:
+            lines.extend(["", *_unread_list(pack, section, read)])
     return "\n".join(lines) + "\n"
+
+
+def _unread_list(pack: Pack, last: Section, read: Collection[str]) -> list[str]:
+    from reader.progress import unread
+
+    left = [s for s in unread(pack, read) if s is not last]  # this one is being read
+    if not left:
+        return ["Everything is read."]
+    lines = [f"**Not read yet** ({len(left)}, `U` opens the next one)", ""]
+    lines.extend(f"- {_link(s)}" for s in left[:MAX_LISTED_UNREAD])
+    hidden = len(left) - MAX_LISTED_UNREAD
+    if hidden > 0:
+        lines.append(f"- … and {hidden} more: the outline shows what each chapter has left")
+    return lines
 
 
 def internal_href(section_id: str) -> str:

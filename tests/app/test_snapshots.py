@@ -23,7 +23,9 @@ SnapCompare = Callable[..., bool]
 
 
 def reader() -> ReaderApp:
-    return create_app(load_pack(CONTENT), no_state=True)
+    app = create_app(load_pack(CONTENT), no_state=True)
+    app.READ_DWELL = 3600  # a tick would come on its own 1.5 s after a section's end shows
+    return app
 
 
 async def settle(pilot: Pilot) -> None:

@@ -68,7 +68,7 @@ def outline_cursor(tmux: Tmux) -> str:
             for index, part in enumerate(parts):
                 if part == "48":
                     backgrounds.add(";".join(parts[index : index + 5]))
-        rows.append((_SGR.sub("", sidebar).strip(" ▶▼├└✓"), backgrounds))
+        rows.append((_SGR.sub("", sidebar).strip(" ▶▼├└✓▸"), backgrounds))
     for text, backgrounds in rows:
         others = set().union(*(b for t, b in rows if t != text))
         if text and backgrounds - others:

@@ -47,6 +47,7 @@ class BookmarksScreen(ModalScreen[None]):
             yield Static(Text("Enter jump   r note   d delete   Esc close", style="dim"))
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # toasts would pile up over the list
         self.query_one("#bookmark-note").display = False
         self._fill()
         self.query_one(OptionList).focus()
@@ -110,12 +111,25 @@ class BookmarksScreen(ModalScreen[None]):
         self.query_one(OptionList).focus()
 
     def action_delete(self) -> None:
+        """Asks first (No by default): the bookmark and its note cannot be brought back."""
+        from reader.ui.screens.confirm import ConfirmScreen
+
         bookmark = self._selected()
         if bookmark is None:
             return
-        self.app.delete_bookmark(bookmark.id)  # type: ignore[attr-defined]
-        self.bookmarks.remove(bookmark)
-        self._fill()
+        section = self.pack.get(bookmark.section)
+        title = section.title if section is not None else bookmark.section
+        detail = f"{title}, line {int(bookmark.scroll) + 1}"
+        if bookmark.note:
+            detail += f", and its note: {bookmark.note}"
+
+        def answered(delete: bool | None) -> None:
+            if delete and bookmark in self.bookmarks:
+                self.app.delete_bookmark(bookmark.id)  # type: ignore[attr-defined]
+                self.bookmarks.remove(bookmark)
+                self._fill()
+
+        self.app.push_screen(ConfirmScreen("Delete this bookmark?", detail, yes="Delete"), answered)
 
     def action_close(self) -> None:
         note = self.query_one("#bookmark-note", Input)

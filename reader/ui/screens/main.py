@@ -32,7 +32,11 @@ if TYPE_CHECKING:
 __all__ = ["NARROW_WIDTH", "MainScreen"]
 
 NARROW_WIDTH = 70
-SIDEBAR_WIDTH = 32  # as in reader.tcss
+SIDEBAR_WIDTH = 32  # as in reader.tcss: the width until every title is known
+SIDEBAR_SHARE = 40  # per cent of the terminal the sidebar takes at most by itself
+SIDEBAR_MIN = 16
+SIDEBAR_MIN_TEXT = 30  # columns `>` always leaves to the text
+SIDEBAR_CHROME = 3  # the outline's left padding, the sidebar's border and a scrollbar
 DOCUMENT_CHROME = 6  # reading pane padding (2 + 2) and its scrollbar (2), as in reader.tcss
 SHORT_HEIGHT = 32
 
@@ -45,7 +49,13 @@ class MainScreen(Screen[None]):
     def __init__(self, pack: Pack) -> None:
         super().__init__(id="reader")
         self.pack = pack
-        self.sidebar_choice: bool | None = None  # None: follow the terminal's width
+        #: Shown on a wide terminal (None: yes) and its width in columns (None: fitted to
+        #: the titles), as the reader left them (`ReadingState.sidebar_*`).
+        self.wide_choice: bool | None = None
+        self.chosen_width: int | None = None
+        self.overlay_open = False  # the sidebar over the text of a narrow terminal
+        self._titles_need: int | None = None
+        self._applied_width = SIDEBAR_WIDTH  # the sidebar's width in the layout now
         #: Mounted after the first frame (see `mount_chrome`); None until then.
         self.search_box: SearchBox | None = None
         self.outline: Outline | None = None
@@ -79,6 +89,7 @@ class MainScreen(Screen[None]):
         self.search_box = SearchBox(on_change=on_search, id="search")
         self.outline = Outline(self.pack, id="outline")
         self.results = SearchResults(id="results")
+        self.titles_known()
         await self.query_one("#sidebar").mount_all([self.search_box, self.outline, self.results])
         if self.pack.comparison_id:
             self.comparison = ComparisonPanel(self.pack, id="comparison")
@@ -89,6 +100,9 @@ class MainScreen(Screen[None]):
         self.chrome_ready = True
 
     def on_mount(self) -> None:
+        reading = getattr(self.app, "reading", None)
+        if reading is not None:
+            self.wide_choice, self.chosen_width = reading.sidebar_shown, reading.sidebar_width
         self.apply_width(self.app.size.width)
         self.query_one("#document", DocumentView).width_hint = self._document_width
         self.app.start_reading()  # type: ignore[attr-defined]
@@ -97,8 +111,43 @@ class MainScreen(Screen[None]):
         """The reading pane's text width as the stylesheet will lay it out."""
         width = self.app.size.width
         if self.query_one("#sidebar").display and not self.narrow:
-            width -= min(SIDEBAR_WIDTH, width * 40 // 100)  # its border included
+            width -= self._applied_width  # its border included
         return width - DOCUMENT_CHROME
+
+    @property
+    def sidebar_choice(self) -> bool | None:
+        """Whether the reader chose to show the sidebar in the current layout."""
+        return self.overlay_open if self.narrow else self.wide_choice
+
+    def sidebar_width(self, width: int) -> int:
+        """Columns of the sidebar beside the text on a `width`-column terminal: as the
+        reader set it with `<`/`>`, or as wide as the titles need up to 40% (40% until
+        every title is known)."""
+        if self.chosen_width is not None:
+            return max(SIDEBAR_MIN, min(self.chosen_width, width - SIDEBAR_MIN_TEXT))
+        share = width * SIDEBAR_SHARE // 100
+        need = self._titles_need if self._titles_need is not None else share
+        return max(min(SIDEBAR_MIN, share), min(need, share))
+
+    def _measure_titles(self) -> int:
+        from reader.ui.widgets.outline import label_width
+
+        need = 0
+        for section in self.pack.sections:
+            need = max(need, label_width(section, len(section.ancestors)))
+        return need + SIDEBAR_CHROME
+
+    def resize_sidebar(self, step: int) -> int | None:
+        """Make the sidebar `step` columns wider (or narrower); its new width, or None
+        when it is already as wide (or narrow) as it can be."""
+        width = self.app.size.width
+        now = self._applied_width
+        wanted = max(SIDEBAR_MIN, min(now + step, width - SIDEBAR_MIN_TEXT))
+        if wanted == now:
+            return None
+        self.chosen_width = wanted
+        self.apply_width(width)
+        return wanted
 
     def on_resize(self, event: events.Resize) -> None:
         self.apply_width(event.size.width)
@@ -112,9 +161,24 @@ class MainScreen(Screen[None]):
     def apply_width(self, width: int) -> None:
         narrow = width < NARROW_WIDTH
         self.set_class(narrow, "-narrow")
-        shown = self.sidebar_choice if self.sidebar_choice is not None else not narrow
-        self.query_one("#sidebar").display = shown
+        sidebar = self.query_one("#sidebar")
+        if narrow:
+            sidebar.styles.width = "100%"  # the overlay: the whole width
+            sidebar.display = self.overlay_open
+        else:
+            self._applied_width = self.sidebar_width(width)
+            sidebar.styles.width = self._applied_width
+            sidebar.display = self.wide_choice is not False
 
     def show_sidebar(self, shown: bool) -> None:
-        self.sidebar_choice = shown
+        if self.narrow:
+            self.overlay_open = shown
+        else:
+            self.wide_choice = shown
         self.query_one("#sidebar").display = shown
+
+    def titles_known(self) -> None:
+        """Every section is cut (after the first frame): the sidebar fits its titles
+        from the next layout on (a resize, `s`); not now, which would wrap the text the
+        reader is looking at a second time."""
+        self._titles_need = self._measure_titles()

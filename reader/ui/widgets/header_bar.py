@@ -25,15 +25,45 @@ class HeaderBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.place = ""  # plain text, as shown before any cut
+        self.parts: list[str] = []  # the pack, the parents, the current section
         self.status = ""
 
     def show_place(self, pack_title: str, breadcrumb: str) -> None:
-        place = sanitize_line(pack_title) + (
-            f"{current_glyphs().breadcrumb}{sanitize_line(breadcrumb)}" if breadcrumb else ""
-        )
+        """`breadcrumb` as `Section.breadcrumb` makes it (titles joined by ` › `); the
+        pack title is left out when the first title repeats it (`Index › Index`)."""
+        parts = [sanitize_line(title) for title in breadcrumb.split(" › ")] if breadcrumb else []
+        title = sanitize_line(pack_title)
+        if not parts or parts[0] != title:
+            parts.insert(0, title)
+        place = current_glyphs().breadcrumb.join(parts)
         if place != self.place:
-            self.place = place
+            self.place, self.parts = place, parts
             self.refresh()
+
+    def _fit_place(self, width: int) -> str:
+        """The place in `width` cells: parents are cut from the outermost (each down to
+        `…` before the next is touched), then the run of `…` becomes one, then only the
+        current title is left, cut at its end."""
+        glyphs = current_glyphs()
+        parts = list(self.parts)
+
+        def joined() -> str:
+            return glyphs.breadcrumb.join(parts)
+
+        for index in range(len(parts) - 1):
+            over = cell_len(joined()) - width
+            if over <= 0:
+                return joined()
+            keep = cell_len(parts[index]) - over - cell_len(glyphs.ellipsis)
+            if keep >= 4:  # enough of the title left to recognise it
+                cut = Text(parts[index])
+                cut.truncate(keep)
+                parts[index] = cut.plain.rstrip() + glyphs.ellipsis
+                return joined()
+            parts[index] = glyphs.ellipsis
+        if len(parts) > 2 and cell_len(joined()) > width:
+            parts = [glyphs.ellipsis, parts[-1]]
+        return joined() if cell_len(joined()) <= width else parts[-1] if parts else ""
 
     def show_status(self, *parts: str) -> None:
         status = current_glyphs().separator.join(part for part in parts if part)
@@ -44,7 +74,7 @@ class HeaderBar(Widget):
     def render(self) -> Text:
         """` place… ` filling the width, then ` status ` (a space either side of each)."""
         place_width = max(0, self.size.width - cell_len(self.status) - 4)
-        place = Text(self.place, style="bold", no_wrap=True, end="")
+        place = Text(self._fit_place(place_width), style="bold", no_wrap=True, end="")
         glyphs = current_glyphs()
         if glyphs.ascii and place.cell_len > place_width:  # Rich's ellipsis is "…"
             place.truncate(max(0, place_width - 3))
