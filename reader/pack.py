@@ -34,11 +34,19 @@ __all__ = ["LinkTarget", "Pack", "PackError", "Problem", "Section", "load_pack"]
 
 MANIFEST_NAME = "pack.toml"
 MAX_MANIFEST_BYTES = 1024 * 1024
+#: A folder's own page, whose title names the pack when the manifest does not.
+_ROOT_PAGES = ("readme.md", "index.md", "readme.markdown", "index.markdown")
+_GENERIC_TITLES = frozenset(
+    {"index", "readme", "read me", "contents", "table of contents", "toc", "home", "start"}
+)
 _TOML_LINE = LazyPattern(r"\(at line (\d{1,9}), column \d{1,9}\)")
 #: A section longer than this is cut into parts at blank lines, so no outline entry
 #: ever means rendering megabytes (a file with no headings, or one 5 MB line).
 MAX_SECTION_CHARS = 512 * 1024
 MAX_LEVEL_DEPTH = 6
+#: Folders nest in the outline this deep; files deeper down join the deepest entry.
+MAX_FOLDER_DEPTH = 4
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+!|~")
 # The first `<summary>` ... `</summary>`, in linear time: as reader.ui.blocks explains.
 _SUMMARY = LazyPattern(
     r"<summary(?:[^<>]++|<(?!summary))*+>((?:[^<]++|<(?!summary|/summary\s*+>))*+)"
@@ -149,7 +157,8 @@ class Pack:
 
     __slots__ = (
         "_anchors", "_by_id", "_comparison_id", "_cut_ahead", "_file_starts", "_files_by_real",
-        "_files_indexed", "_lock", "_problems", "_sections", "_slugs", "_wanted_comparison",
+        "_files_indexed", "_folder_chain", "_lock", "_problems", "_sections", "_slugs",
+        "_wanted_comparison",
         "files", "root", "title",
     )  # fmt: skip
 
@@ -176,6 +185,7 @@ class Pack:
         self._slugs: dict[str, int] = {}  # ids given so far, for `_unique`
         self._files_indexed = 0  # files[:_files_indexed] are in `_sections`
         self._cut_ahead: dict[int, list[Section]] = {}  # for the title
+        self._folder_chain: list[tuple[str, Section]] = []  # the last file's folder entries
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -388,10 +398,14 @@ def _pack_title(path: Path, manifest: dict[str, object], pack: Pack) -> str:
     if path.is_file() or len(pack.files) == 1:
         return pack.first_section.title
     for position, pack_file in enumerate(pack.files):
-        if PurePosixPath(pack_file.relative).stem.lower() in ("readme", "index"):
+        if pack_file.relative.lower() in _ROOT_PAGES:
             for section in pack._sections_of(position):
-                if section.level == 1:
+                # The file's entry (a front matter title) or its first top-level heading;
+                # "Index" or "README" says nothing (the Node.js docs showed Index › Index).
+                if section.level <= 1 and section.title.casefold() not in _GENERIC_TITLES:
                     return section.title
+                if section.level <= 1:
+                    break
     return sanitize_line(path.resolve().name) or "Untitled pack"
 
 
@@ -407,8 +421,14 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
     # Where each line starts: accumulate runs in C, a third faster than appending in a loop.
     offsets = list(itertools.accumulate([len(line) + 1 for line in lines], initial=0))
     # Each heading is (level, raw text, first line, line after), as `scan_lines` gives it.
-    if not headings or _has_text(lines[body_start : headings[0][2]]):
-        title = front_matter_title or _title_from_name(pack_file.relative)
+    has_intro = not headings or _has_text(lines[body_start : headings[0][2]])
+    if front_matter_title and (has_intro or headings[0][0] != 1):
+        # The front matter names the file (npm's and Hugo's docs open with `title:` and
+        # then generic headings: Synopsis, Description): the file is one entry in the
+        # outline, level 0, and every heading in it nests below.
+        headings.insert(0, (0, front_matter_title, body_start, body_start))
+    elif has_intro:
+        title = _title_from_name(pack_file.relative)
         first_level = min((heading[0] for heading in headings), default=1)
         headings.insert(0, (first_level, title, body_start, body_start))
     ends = [heading[2] for heading in headings[1:]]  # a section ends where the next starts
@@ -497,6 +517,7 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
     file_anchors: dict[str, int] = {}
     relative = sections[0].file.relative  # section.path, looked up once a file
     pack._file_starts[relative] = sections[0]
+    folder, outer_folder, base_depth, folder_entry = _enter_folders(pack, sections)
     by_id, anchors, problems = pack._by_id, pack._anchors, pack._problems
     for index, section in enumerate(sections, start=len(pack._sections)):
         section.index = index
@@ -505,12 +526,18 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
             stack.pop()
         if len(stack) >= MAX_LEVEL_DEPTH:
             stack = stack[: MAX_LEVEL_DEPTH - 1]
-        parent = stack[-1] if stack else None
+        if stack:
+            parent: Section | None = stack[-1]
+        elif section is folder_entry:  # a folder's README: the folder's own entry
+            parent = outer_folder
+        else:  # the file's top sections live in its folder
+            parent = folder
         section.parent = parent
-        section.depth = len(stack)
+        section.depth = len(stack) + (base_depth - 1 if section is folder_entry else base_depth)
         if parent is not None:
             parent.children.append(section)
-        stack.append(section)
+        if section is not folder_entry:  # its file's other top sections nest below it
+            stack.append(section)
         # `_unique` inline for a slug not seen yet, the usual case: same result, no call.
         anchor = section.anchor
         slug = anchor or github_slug(section.title) or "section"
@@ -538,6 +565,71 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
             anchors.setdefault((relative, anchor), section)
         by_id[slug] = section
     pack._sections.extend(sections)
+
+
+def _enter_folders(
+    pack: Pack, sections: list[Section]
+) -> tuple[Section | None, Section | None, int, object]:
+    """The outline entries of a file's folders, made as the file is indexed.
+
+    A pack with folders (npm's `commands/`, `configuring-npm/`) reads as a book with
+    chapters: each folder is an entry holding its files. A folder's README or index,
+    when it comes first in the folder, is the folder's entry itself; otherwise a
+    short entry titled after the folder is made (its page lists what it holds). Files
+    of one folder that the manifest's order separates get one entry per run, so the
+    outline always follows reading order.
+
+    Returns the innermost folder's entry (None at the root), the entry of the folder
+    around it, the depth of the file's top sections, and the file's section that is the
+    folder's entry, if the file provides one.
+    """
+    pack_file = sections[0].file
+    parts = pack_file.relative.split("/")[:-1][:MAX_FOLDER_DEPTH]
+    chain = pack._folder_chain
+    kept = 0
+    while kept < min(len(chain), len(parts)) and chain[kept][0] == "/".join(parts[: kept + 1]):
+        kept += 1
+    del chain[kept:]
+    folder_entry: object = None
+    for depth in range(kept, len(parts)):
+        path = "/".join(parts[: depth + 1])
+        parent = chain[-1][1] if chain else None
+        stem = PurePosixPath(pack_file.relative).stem.lower()
+        is_last = depth == len(parts) - 1
+        if is_last and stem in ("readme", "index") and len(parts) <= MAX_FOLDER_DEPTH:
+            entry = sections[0]  # indexed with the file's sections, below
+            folder_entry = entry
+        else:
+            entry = _folder_section(pack, path, parts[depth])
+            entry.parent = parent
+            entry.depth = depth
+            if parent is not None:
+                parent.children.append(entry)
+            _index_folder_section(pack, entry)
+        chain.append((path, entry))
+    folder = chain[-1][1] if chain else None
+    outer = chain[-2][1] if len(chain) > 1 else None  # the parent of this folder's entry
+    return folder, outer, len(chain), folder_entry
+
+
+def _folder_section(pack: Pack, path: str, name: str) -> Section:
+    """An outline entry for a folder without a README or index of its own."""
+    title = _title_from_name(name) or name
+    text = f"# {_escape_markdown(title)}\n"
+    folder_file = PackFile(pack.root / path / "index.md", f"{path}/", pack.root / path, text)
+    return Section("", title, 0, folder_file, 1, 1, 0, len(text))
+
+
+def _index_folder_section(pack: Pack, section: Section) -> None:
+    section.index = len(pack._sections)
+    slug = github_slug(section.title) or "folder"
+    section.id = _unique(slug, pack._slugs)
+    pack._by_id[section.id] = section
+    pack._sections.append(section)
+
+
+def _escape_markdown(text: str) -> str:
+    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIAL else char for char in text)
 
 
 def _unique(slug: str, seen: dict[str, int]) -> str:
@@ -568,8 +660,12 @@ def _comparison(pack: Pack, wanted: object) -> str | None:
     # checking all 20,000 sections of a file, or copying each out, took milliseconds.
     sections = pack._sections
     firsts = [section.index for section in pack._file_starts.values()]  # in file order
-    for first, stop in itertools.pairwise([*firsts, len(sections)]):
-        text = sections[first].file.text
+    for first, next_first in itertools.pairwise([*firsts, len(sections)]):
+        pack_file = sections[first].file
+        stop = next_first  # before the next file's folder entries, which have no text here
+        while stop > first + 1 and sections[stop - 1].file is not pack_file:
+            stop -= 1
+        text = pack_file.text
         at = text.find("<details")
         while at >= 0:
             number = bisect.bisect_right(sections, at, first, stop, key=_start) - 1

@@ -94,17 +94,22 @@ def test_the_title_comes_from_a_readme_that_is_not_first(
     tmp_path: Path, make_pack: MakePack, cut_files: list[str]
 ):
     huge = "# Guide\n\n" + ("word " * 20 + "\n\n") * 6000  # over MAX_SECTION_CHARS: a note
-    files = {"a.md": "# A\n", "guide/index.md": huge, "guide/more.md": "# Guide\n"}
+    files = {
+        "pack.toml": 'order = ["a.md"]\n',  # the root's index comes second
+        "a.md": "# A\n",
+        "index.md": huge,
+        "more.md": "# Guide\n",
+    }
     pack = load_pack(make_pack(tmp_path, files))
     assert pack.title == "Guide"
-    assert cut_files == ["a.md", "guide/index.md"]
+    assert cut_files == ["a.md", "index.md"]
     pack.load_all()
-    assert cut_files == ["a.md", "guide/index.md", "guide/more.md"], "cut ahead, then reused"
+    assert cut_files == ["a.md", "index.md", "more.md"], "cut ahead, then reused"
     eager = load_pack(make_pack(tmp_path / "again", files))
     eager.load_all()
     assert snapshot(pack.sections) == snapshot(eager.sections)
     notes = [p for p in pack.problems if "shown in" in p.message]
-    assert len(notes) == 1 and notes[0].path == "guide/index.md"
+    assert len(notes) == 1 and notes[0].path == "index.md"
 
 
 _BLOCKS = [

@@ -84,10 +84,99 @@ def test_text_before_the_first_heading_is_a_section_named_by_front_matter(
         {"a.md": "---\ntitle: 'My study notes'\ntags: [x]\n---\nIntro words.\n\n# First\nbody\n"},
     )
     pack = load_pack(root)
-    assert [(s.title, s.level) for s in pack.sections] == [("My study notes", 1), ("First", 1)]
+    assert [(s.title, s.level) for s in pack.sections] == [("My study notes", 0), ("First", 1)]
+    assert pack.sections[1].parent is pack.sections[0], "the front matter names the file"
     assert pack.sections[0].markdown == "Intro words.\n\n"
     assert pack.sections[0].start_line == 5
     assert "title:" not in pack.sections[0].text
+
+
+NPM_STYLE = "---\ntitle: npm-ci\nsection: 1\n---\n### Synopsis\n\nx\n\n### Description\n\ny\n"
+
+
+def test_a_front_matter_title_is_the_files_entry_and_its_headings_nest_below(
+    tmp_path: Path, make_pack: MakePack
+):
+    """npm's docs: 86 files of `title:` front matter and the same generic headings. The
+    outline was Synopsis / Description 86 times; now each file is one entry."""
+    root = make_pack(
+        tmp_path,
+        {"npm-ci.md": NPM_STYLE, "npm-install.md": NPM_STYLE.replace("npm-ci", "npm-install")},
+    )
+    pack = load_pack(root)
+    assert [(s.title, s.depth) for s in pack.sections] == [
+        ("npm-ci", 0),
+        ("Synopsis", 1),
+        ("Description", 1),
+        ("npm-install", 0),
+        ("Synopsis", 1),
+        ("Description", 1),
+    ]
+    assert [s.title for s in pack.top_level] == ["npm-ci", "npm-install"]
+    assert pack.sections[4].breadcrumb == "npm-install › Synopsis"
+
+
+def test_folders_are_outline_entries_holding_their_files(tmp_path: Path, make_pack: MakePack):
+    """npm's docs: `commands/`, `configuring-npm/`; a folder's README is its entry."""
+    root = make_pack(
+        tmp_path,
+        {
+            "README.md": "# Docs\n",
+            "commands/npm-ci.md": NPM_STYLE,
+            "commands/npm-install.md": NPM_STYLE.replace("npm-ci", "npm-install"),
+            "configuring-npm/README.md": "# Configuring npm\n\n## Files\n",
+            "configuring-npm/package-json.md": "# package.json\n",
+        },
+    )
+    pack = load_pack(root)
+    outline = [("  " * s.depth + s.title, s.id) for s in pack.sections]
+    assert outline == [
+        ("Docs", "docs"),
+        ("Commands", "commands"),
+        ("  npm-ci", "npm-ci"),
+        ("    Synopsis", "synopsis"),
+        ("    Description", "description"),
+        ("  npm-install", "npm-install"),
+        ("    Synopsis", "synopsis-1"),
+        ("    Description", "description-1"),
+        ("Configuring npm", "configuring-npm"),
+        ("  Files", "files"),
+        ("  package.json", "packagejson"),
+    ]
+    assert [s.title for s in pack.top_level] == ["Docs", "Commands", "Configuring npm"]
+    commands = pack.get("commands")
+    assert commands is not None and commands.path == "commands/"
+    assert [child.title for child in commands.children] == ["npm-ci", "npm-install"]
+    assert commands.markdown == "# Commands\n"
+    assert pack.get("synopsis-1").breadcrumb == "Commands › npm-install › Synopsis"  # type: ignore[union-attr]
+    assert problems_of(pack) == []
+
+
+def test_a_folder_split_by_the_manifest_order_gets_one_entry_per_run(
+    tmp_path: Path, make_pack: MakePack
+):
+    root = make_pack(
+        tmp_path,
+        {
+            "pack.toml": 'order = ["b/one.md", "a.md", "b/two.md"]\n',
+            "a.md": "# A\n",
+            "b/one.md": "# One\n",
+            "b/two.md": "# Two\n",
+        },
+    )
+    pack = load_pack(root)
+    assert [(s.title, s.depth, s.id) for s in pack.sections] == [
+        ("B", 0, "b"),
+        ("One", 1, "one"),
+        ("A", 0, "a"),
+        ("B", 0, "b-1"),
+        ("Two", 1, "two"),
+    ]
+
+
+def test_a_front_matter_title_over_a_matching_h1_adds_no_entry(tmp_path: Path, make_pack: MakePack):
+    root = make_pack(tmp_path, {"a.md": "---\ntitle: Guide\n---\n# Guide\n\n## Part\n"})
+    assert [(s.title, s.depth) for s in load_pack(root).sections] == [("Guide", 0), ("Part", 1)]
 
 
 def test_text_before_the_first_heading_is_named_after_the_file(tmp_path: Path, make_pack: MakePack):
@@ -225,6 +314,24 @@ def test_pack_title_without_manifest(tmp_path: Path, make_pack: MakePack):
     assert load_pack(docs).title == "Project docs"
     plain = make_pack(tmp_path / "my-notes", {"a.md": "# A\n", "b.md": "# B\n"})
     assert load_pack(plain).title == "my-notes"
+
+
+def test_pack_title_skips_a_generic_index_heading_and_subfolder_readmes(
+    tmp_path: Path, make_pack: MakePack
+):
+    """The Node.js API docs' index.md is headed "Index": the header said Index › Index."""
+    node = make_pack(
+        tmp_path / "api", {"index.md": "# Index\n\n* [fs](fs.md)\n", "fs.md": "# fs\n"}
+    )
+    assert load_pack(node).title == "api"
+    nested = make_pack(
+        tmp_path / "project", {"a.md": "# A\n", "guide/README.md": "# Guide to something\n"}
+    )
+    assert load_pack(nested).title == "project"
+    front = make_pack(
+        tmp_path / "hugo", {"_index.md": "x\n", "index.md": "---\ntitle: Hugo site\n---\nhi\n"}
+    )
+    assert load_pack(front).title == "Hugo site"
 
 
 def test_sections_nest_by_level_within_a_file(tmp_path: Path, make_pack: MakePack):
@@ -555,7 +662,12 @@ def test_a_thousand_nested_folders_load(tmp_path: Path, make_pack: MakePack):
     (levels[-1] / "bottom.md").write_text("# Bottom\n")
     try:
         pack = load_pack(root)
-        assert [section.title for section in pack.sections] == ["Top", "Bottom"]
+        # The outline nests folders four deep; deeper files join the fourth.
+        assert [(s.title, s.depth) for s in pack.sections] == [
+            ("Top", 0),
+            *(("D", depth) for depth in range(4)),
+            ("Bottom", 4),
+        ]
     finally:
         # shutil.rmtree (pytest's clean-up too) recurses once per level: cut the chain
         # into pieces of 100 levels, deepest first, and remove each.
@@ -618,8 +730,10 @@ def test_thousands_of_files_are_fine(tmp_path: Path, make_pack: MakePack):
         f"part-{n // 100:02d}/{n:04d}.md": f"# Note {n}\n\ntext {n}\n" for n in range(2000)
     }
     pack = load_pack(make_pack(tmp_path, files))
-    assert len(pack.files) == 2000 and len(pack.sections) == 2000
-    assert pack.sections[0].title == "Note 0" and pack.sections[-1].title == "Note 1999"
+    assert len(pack.files) == 2000 and len(pack.sections) == 2000 + 20  # 20 folder entries
+    assert [s.title for s in pack.sections[:2]] == ["Part 00", "Note 0"]
+    assert pack.sections[-1].title == "Note 1999"
+    assert pack.sections[-1].breadcrumb == "Part 19 › Note 1999"
 
 
 # --- hostile text ------------------------------------------------------------------------
@@ -690,5 +804,5 @@ def test_a_symlink_to_a_pack_file_is_listed_once(tmp_path: Path, make_pack: Make
     (root / "sub" / "0-link.md").symlink_to(root / "sub" / "c.md")
     pack = load_pack(root)
     assert [f.relative for f in pack.files] == ["b.md", "sub/c.md"]
-    assert [s.id for s in pack.sections] == ["bee", "sea"]
+    assert [s.id for s in pack.sections] == ["bee", "sub", "sea"]  # "sub": the folder
     assert "alias.md: same file as b.md; skipped" in problems_of(pack, "note")
