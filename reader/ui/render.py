@@ -34,8 +34,16 @@ from reader.ui.text_wrap import wrap
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
+    from rich.syntax import SyntaxTheme
 
-__all__ = ["BlockRenderer", "RenderStyles", "Spot", "locate_spots"]
+__all__ = [
+    "SYNTAX_ROLES",
+    "BlockRenderer",
+    "RenderStyles",
+    "Spot",
+    "locate_spots",
+    "syntax_theme",
+]
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
 MIN_STACKED_COLUMN = 14
@@ -62,7 +70,10 @@ class RenderStyles:
         table_border: Style | None = None,
         dim: Style | None = None,
         dark: bool = True,
+        syntax: Callable[[], SyntaxTheme] | None = None,
     ) -> None:
+        """`syntax`: gives the colours of highlighted code, asked only when a section has
+        some (None: Rich's ANSI themes)."""
         self.heading = [Style(bold=True)] * 6 if heading is None else heading
         self.rule = Style() if rule is None else rule
         self.bullet = Style(bold=True) if bullet is None else bullet
@@ -75,6 +86,7 @@ class RenderStyles:
         self.table_border = Style() if table_border is None else table_border
         self.dim = Style(dim=True) if dim is None else dim
         self.dark = dark
+        self.syntax = syntax
 
 
 class Spot(NamedTuple):
@@ -202,12 +214,17 @@ class BlockRenderer:
                 )
         return lines
 
+    def _syntax_theme(self) -> SyntaxTheme | str:
+        if self.styles.syntax is not None:
+            return self.styles.syntax()
+        return "ansi_dark" if self.styles.dark else "ansi_light"
+
     def _code(self, block: CodeBlock, width: int) -> list[Strip]:
         language = block.language.lower()
         if language and not self.load_lexers and language not in _LEXERS:
             self.plain_languages.add(language)
             language = ""
-        text = _syntax_text(block.code, language, self.styles.dark)
+        text = _syntax_text(block.code, language, self._syntax_theme)
         text = self._highlighted(text)
         text.no_wrap = False
         text.overflow = "fold"
@@ -278,14 +295,48 @@ class BlockRenderer:
         return lines
 
 
-def _syntax_text(code: str, language: str, dark: bool) -> Text:
+def _syntax_text(code: str, language: str, theme: Callable[[], SyntaxTheme | str]) -> Text:
     lexer = _lexer(language) if language else None
     if lexer is None:
         return Text(code)
     from rich.syntax import Syntax
 
-    syntax = Syntax(code, lexer, theme="ansi_dark" if dark else "ansi_light")
-    return syntax.highlight(code).copy()
+    return Syntax(code, lexer, theme=theme()).highlight(code).copy()
+
+
+#: Pygments token types (as tuples: no Pygments import) by the reader's syntax role.
+SYNTAX_ROLES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "keyword": (
+        ("Keyword",), ("Operator", "Word"), ("Name", "Tag"), ("Comment", "Preproc"),
+        ("Generic", "Heading"), ("Generic", "Subheading"),
+    ),
+    "name": (
+        ("Name", "Function"), ("Name", "Class"), ("Name", "Decorator"),
+        ("Name", "Attribute"), ("Name", "Label"),
+    ),
+    "builtin": (("Name", "Builtin"), ("Name", "Variable"), ("Name", "Namespace")),
+    "string": (("String",), ("Literal", "String"), ("Generic", "Inserted")),
+    "number": (
+        ("Number",), ("Literal",), ("Keyword", "Constant"), ("Name", "Constant"),
+        ("String", "Escape"), ("String", "Interpol"), ("Name", "Entity"),
+    ),
+    "comment": (("Comment",), ("Generic", "Output"), ("Generic", "Prompt")),
+    "error": (("Error",), ("Generic", "Deleted"), ("Generic", "Error"), ("Name", "Exception")),
+}  # fmt: skip
+
+
+def syntax_theme(roles: dict[str, Style]) -> SyntaxTheme:
+    """A Rich syntax theme from the reader's role styles (see SYNTAX_ROLES)."""
+    from rich.syntax import ANSISyntaxTheme
+
+    style_map: dict = {
+        ("Generic", "Emph"): Style(italic=True),
+        ("Generic", "Strong"): Style(bold=True),
+    }
+    for role, tokens in SYNTAX_ROLES.items():
+        for token in tokens:
+            style_map[token] = roles[role]
+    return ANSISyntaxTheme(style_map)
 
 
 #: Lexers built so far, by lower-case language name (None: no such lexer).

@@ -7,21 +7,166 @@ only what the first frame shows; the sidebar's widgets and the dialogs bring the
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.color import Color, ColorSystem, ColorType
+from rich.segment import Segment
 from rich.style import Style
+from rich.terminal_theme import TerminalTheme
 from textual.app import App
+from textual.filter import LineFilter
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from reader.glyphs import Glyphs
+from reader.ui.textual_compat import replace_no_color_filter
 
 if TYPE_CHECKING:
+    from textual.color import Color as TextualColor
     from textual.widget import Widget
 
-__all__ = ["component_style", "use_glyphs", "use_stylesheet"]
+__all__ = [
+    "SECONDARY",
+    "TEXT",
+    "NoColorFilter",
+    "component_style",
+    "contrast",
+    "readable",
+    "use_glyphs",
+    "use_stylesheet",
+]
 
 HERE = Path(__file__).parent
+
+#: WCAG's minimum contrast ratios: body text, and secondary (large or incidental) text.
+TEXT = 4.5
+SECONDARY = 3.0
+
+#: How a 16-colour terminal is modelled: the VGA palette Rich matches colours against
+#: when it downgrades (the Linux console's own), grey on black or black on white.
+_VGA = [
+    (0, 0, 0), (170, 0, 0), (0, 170, 0), (170, 85, 0),
+    (0, 0, 170), (170, 0, 170), (0, 170, 170), (170, 170, 170),
+    (85, 85, 85), (255, 85, 85), (85, 255, 85), (255, 255, 85),
+    (85, 85, 255), (255, 85, 255), (85, 255, 255), (255, 255, 255),
+]  # fmt: skip
+_CONSOLES = {
+    True: TerminalTheme((0, 0, 0), (170, 170, 170), _VGA),
+    False: TerminalTheme((255, 255, 255), (0, 0, 0), _VGA),
+}
+_DEPTHS = (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD, None)
+_WHITE = Color.from_rgb(255, 255, 255)
+_BLACK = Color.from_rgb(0, 0, 0)
+#: ANSI colours tried, in order, when a theme's ANSI colour is unreadable: its bright
+#: (or normal) twin, the terminal's default, then the rest.
+_ANSI_ORDER = (15, 0, 7, 8, 11, 14, 10, 3, 6, 2, 9, 13, 12, 1, 5, 4)
+_RGB = tuple[int, int, int]
+
+
+def _luminance(rgb: _RGB) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = rgb
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: _RGB, b: _RGB) -> float:
+    """WCAG's contrast ratio of two colours, 1 to 21."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _shown(color: Color, depth: ColorSystem | None, foreground: bool, dark: bool) -> _RGB:
+    """The colour a terminal shows for `color` at `depth` (None: NO_COLOR, where the
+    reader's filter keeps truecolour as grey and ANSI colours as the default)."""
+    console = _CONSOLES[dark]
+    if depth is None:
+        if color.type != ColorType.TRUECOLOR:
+            color = Color.default()
+        else:
+            r, g, b = color.get_truecolor()
+            grey = round(r * 0.2126 + g * 0.7152 + b * 0.0722)  # Textual's Color.monochrome
+            return (grey, grey, grey)
+    elif depth != ColorSystem.TRUECOLOR:
+        color = color.downgrade(depth)
+    triplet = color.get_truecolor(console, foreground=foreground)
+    return (triplet.red, triplet.green, triplet.blue)
+
+
+def _worst(color: Color, backgrounds: tuple[Color, ...], dark: bool) -> float:
+    """The lowest contrast of `color` over any of `backgrounds`, at any depth."""
+    return min(
+        contrast(_shown(color, depth, True, dark), _shown(background, depth, False, dark))
+        for background in backgrounds
+        for depth in _DEPTHS
+    )
+
+
+def _mix(color: Color, target: Color, amount: float) -> Color:
+    (r, g, b), (tr, tg, tb) = color.get_truecolor(), target.get_truecolor()
+    return Color.from_rgb(r + (tr - r) * amount, g + (tg - g) * amount, b + (tb - b) * amount)
+
+
+def _around(background: Color) -> tuple[Color, ...]:
+    """A background and its neighbours 3% lighter and darker: the reading pane's focus
+    tint must not take a colour below the line, nor tip a 16-colour downgrade."""
+    if background.type != ColorType.TRUECOLOR:
+        return (background,)
+    return (background, _mix(background, _WHITE, 0.03), _mix(background, _BLACK, 0.03))
+
+
+@lru_cache(maxsize=512)
+def readable(color: Color, background: Color, minimum: float, dark: bool) -> Color:
+    """`color`, changed as little as needed to reach `minimum` contrast over `background`
+    in every colour depth: truecolour, 256 colours (xterm's palette), 16 colours (Rich's
+    downgrade, shown in the VGA palette) and NO_COLOR (grey). `dark`: the theme's.
+
+    A truecolour is mixed towards white or black (whichever the background needs) in
+    steps of 5%; an ANSI colour (the terminal's palette, which cannot be mixed) is
+    replaced by the first readable of its twin, the default colour and the others.
+    Cached: one theme asks for a few dozen.
+    """
+    backgrounds = _around(background)
+    if _worst(color, backgrounds, dark) >= minimum:
+        return color
+    if color.type != ColorType.TRUECOLOR:
+        candidates = [Color.default()]
+        if color.number is not None and color.number < 16:
+            candidates.insert(0, Color.from_ansi(color.number ^ 8))
+        candidates += [Color.from_ansi(number) for number in _ANSI_ORDER]
+        best = max(candidates, key=lambda c: min(_worst(c, backgrounds, dark), minimum))
+        return next((c for c in candidates if _worst(c, backgrounds, dark) >= minimum), best)
+    shown = _shown(background, ColorSystem.TRUECOLOR, False, dark)
+    towards = sorted(
+        (_WHITE, _BLACK), key=lambda t: contrast(t.get_truecolor(), shown), reverse=True
+    )
+    best, best_ratio = color, 0.0
+    for target in towards:
+        for step in range(1, 21):
+            mixed = _mix(color, target, step / 20)
+            ratio = _worst(mixed, backgrounds, dark)
+            if ratio >= minimum:
+                return mixed
+            if ratio > best_ratio:
+                best, best_ratio = mixed, ratio
+    return best
+
+
+def readable_style(style: Style, background: Color, minimum: float, dark: bool) -> Style:
+    """`style` with its colour made readable (see `readable`) over its own background,
+    or over `background` when it has none. A style without a colour is left alone."""
+    if style.color is None or not minimum:
+        return style
+    under = style.bgcolor or background
+    color = readable(style.color, under, minimum, dark)
+    if style.bgcolor is not None and _worst(color, _around(under), dark) < minimum:
+        # No text colour reads on this background in some depth (an orange that a
+        # 16-colour terminal shows as brown): keep the text, change the background.
+        return style + Style(bgcolor=readable(style.bgcolor, style.color, minimum, dark))
+    return style if color == style.color else style + Style(color=color)
 
 
 def use_stylesheet(app: App[object], name: str) -> None:
@@ -35,9 +180,11 @@ def use_stylesheet(app: App[object], name: str) -> None:
         app.stylesheet.read(path)
 
 
-def component_style(widget: Widget, *names: str) -> Style:
+def component_style(widget: Widget, *names: str, minimum: float = 0.0) -> Style:
     """A component class's own style (what `partial=True` gives: no inherited colour or
-    background), with its colours composed over the widget's background.
+    background), with its colours composed over the widget's background; with `minimum`,
+    its text colour made readable over its background (see `readable`): a component
+    that sets only a background gets the widget's colour, made readable over it.
 
     Textual's partial style keeps only a colour's RGB: `StylesBase.partial_rich_style`
     (textual/css/styles.py) converts with `Color.rich_color` (textual/color.py), which
@@ -50,10 +197,13 @@ def component_style(widget: Widget, *names: str) -> Style:
     if partial.color is None and partial.bgcolor is None:
         return partial
     full = widget.get_component_rich_style(*names)
-    return partial + Style.from_color(
-        full.color if partial.color is not None else None,
+    style = partial + Style.from_color(
+        full.color if partial.color is not None or minimum else None,
         full.bgcolor if partial.bgcolor is not None else None,
     )
+    if minimum and full.bgcolor is not None:
+        style = readable_style(style, full.bgcolor, minimum, widget.app.current_theme.dark)
+    return style
 
 
 class AsciiScrollBarRender(ScrollBarRender):
@@ -65,11 +215,47 @@ class AsciiScrollBarRender(ScrollBarRender):
 
 
 def use_glyphs(app: App[object], glyphs: Glyphs) -> None:
-    """Make Textual's own drawing match the reader's glyphs: ASCII scrollbars and the
-    `-ascii` class on the app, which the stylesheets use for ASCII borders.
+    """Make Textual's own drawing match the terminal: ASCII scrollbars and the `-ascii`
+    class on the app, which the stylesheets use for ASCII borders; and under NO_COLOR,
+    the reader's `NoColorFilter` instead of Textual's.
 
     `ScrollBar.renderer` is Textual's documented hook (and global to the process: set
     again by every app, so an ASCII app in a test does not leak into the next).
     """
     ScrollBar.renderer = AsciiScrollBarRender if glyphs.ascii else ScrollBarRender
     app.set_class(glyphs.ascii, "-ascii")
+    replace_no_color_filter(app, NoColorFilter())
+
+
+def _grey(color: Color) -> Color:
+    r, g, b = color.get_truecolor()
+    grey = round(r * 0.2126 + g * 0.7152 + b * 0.0722)  # as Textual's Color.monochrome
+    return Color.from_rgb(grey, grey, grey)
+
+
+@lru_cache(maxsize=1024)
+def _without_colour(style: Style) -> Style:
+    color, bgcolor, swap = style.color, style.bgcolor, False
+    if bgcolor is not None and bgcolor.type != ColorType.TRUECOLOR:
+        # An ANSI background marks something (a match, a cursor): reverse video instead.
+        swap = bgcolor.type != ColorType.DEFAULT
+        bgcolor = Color.default()
+    elif bgcolor is not None:
+        bgcolor = _grey(bgcolor)
+    if color is not None:
+        color = _grey(color) if color.type == ColorType.TRUECOLOR else Color.default()
+    if swap:
+        return style + Style(color=Color.default(), bgcolor=bgcolor, reverse=not style.reverse)
+    return style + Style.from_color(color, bgcolor)
+
+
+class NoColorFilter(LineFilter):
+    """NO_COLOR: the theme's own colours as greys, as Textual's `Monochrome` draws
+    them; but the terminal's colours (ANSI themes), which Monochrome turns to black, as
+    the terminal's default colours, with reverse video where a background stood out."""
+
+    def apply(self, segments: list[Segment], background: TextualColor) -> list[Segment]:
+        return [
+            Segment(text, None if style is None else _without_colour(style), control)
+            for text, style, control in segments
+        ]

@@ -10,6 +10,8 @@ can send, and keeps Textual's crash output away from users:
   that replaces invalid UTF-8 instead of raising in the input thread.
 * `fuzzy_offsets` reads `Matcher.fuzzy_search` (undocumented) so the palette can
   highlight a match in text it never parses as markup.
+* `replace_no_color_filter` swaps the line filter Textual chose for NO_COLOR in
+  `App._filters` (private) for the reader's, which keeps ANSI themes readable.
 * `TerminalGuard._handle_exception` / `._print_error_renderables` (private) turn
   Textual's rich traceback on exit into one line, with the details in a log file
   (`reader.crash` decides where).
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from textual import events
+    from textual.app import App
+    from textual.filter import LineFilter
     from textual.fuzzy import Matcher
     from textual.geometry import Size
 
@@ -40,6 +44,7 @@ __all__ = [
     "clamp_size",
     "fuzzy_offsets",
     "install_input_decoder",
+    "replace_no_color_filter",
 ]
 
 #: The largest screen the reader lays out. A 4K monitor with a small (8x16 px) font is
@@ -164,3 +169,26 @@ def fuzzy_offsets(matcher: Matcher, candidate: str) -> tuple[float, Sequence[int
 
     `Matcher.fuzzy_search` is not in Textual's public documentation."""
     return matcher.fuzzy_search.match(matcher.query, candidate)
+
+
+# --------------------------------------------------------------------- NO_COLOR
+def replace_no_color_filter(app: App[object], line_filter: LineFilter) -> bool:
+    """Under NO_COLOR, draw through `line_filter` instead of the filter Textual chose;
+    True if it was put in place.
+
+    Textual picks that filter once, in `App.__init__`, from the default theme:
+    `Monochrome` (colours as greys) unless the app starts in ANSI colour. Monochrome
+    turns every ANSI colour, the terminal's default included, into black, so with an
+    ANSI theme everything is black on black. `App._filters` (private) is the list
+    `App.get_line_filters` reads; the filter keeps its place in it.
+    """
+    from textual.filter import Monochrome, NoColor
+
+    if not app.no_color:
+        return False
+    filters = app._filters
+    for index, existing in enumerate(filters):
+        if isinstance(existing, (Monochrome, NoColor)):
+            filters[index] = line_filter
+            return True
+    return False

@@ -11,8 +11,10 @@ segment's colours as the terminal would show them:
 - 256 colours: `Color.downgrade(EIGHT_BIT)`, the xterm palette;
 - 16 colours: `Color.downgrade(STANDARD)`, which Rich matches against the VGA palette,
   shown in that palette (the Linux console's own, default grey on black);
-- NO_COLOR: the line filters Textual adds under NO_COLOR (`App.get_line_filters` of an
-  app built with NO_COLOR set: `Monochrome`), then truecolor.
+- NO_COLOR: the line filters the reader draws through under NO_COLOR
+  (`App.get_line_filters` of a reader built with NO_COLOR set: `NoColorFilter`, greys
+  for the theme's colours, the terminal's default colours for ANSI ones), then
+  truecolor.
 
 and checks the WCAG contrast ratio of each segment's foreground over its effective
 background (reverse swapped, `dim` blended halfway as a terminal would dim it):
@@ -141,16 +143,21 @@ def _lines(widget: Widget) -> list:
 
 @cache
 def _no_color_filters() -> tuple[LineFilter, ...]:
-    """What Textual adds under NO_COLOR, asked of an app built with it set."""
+    """What the reader draws through under NO_COLOR, asked of a reader built with it set
+    (Textual's own choice, `Monochrome`, turns an ANSI theme black on black)."""
+    import tempfile
+
     saved = os.environ.get("NO_COLOR")
     os.environ["NO_COLOR"] = "1"
     try:
-        filters = App().get_line_filters()
+        with tempfile.TemporaryDirectory() as folder:
+            filters = create_app(_pack(Path(folder) / "pack"), no_state=True).get_line_filters()
     finally:
         if saved is None:
             del os.environ["NO_COLOR"]
         else:
             os.environ["NO_COLOR"] = saved
+    assert filters, "no NO_COLOR filter"
     return tuple(f for f in filters if not isinstance(f, ANSIToTruecolor))
 
 
@@ -189,9 +196,15 @@ async def _render(theme: str, root: Path) -> dict[str, list[Run]]:
         }
         for key in app.main.query(FooterKey):
             # A disabled key is drawn dim on purpose; WCAG exempts inactive controls.
-            needed = 0.0 if key.disabled else TEXT
+            # The footer marks it with Textual's `-disabled` class (FooterKey.disabled is
+            # the widget's own state, which the footer does not set).
+            needed = 0.0 if key.has_class("-disabled") else TEXT
             where = f"footer {key.description!r}"
-            runs["footer"] += _runs(_lines(key), where, needed, [key.description])
+            for run in _runs(_lines(key), where, needed):
+                # All but the key is its description (cut short when the footer is full).
+                if run.minimum and run.text.strip() != key.key_display.strip():
+                    run = run._replace(minimum=SECONDARY)
+                runs["footer"].append(run)
     return runs
 
 
@@ -255,107 +268,9 @@ _AVAILABLE = App().available_themes
 THEMES = sorted(_AVAILABLE)
 
 
-#: Combinations that fail today, each for one or more of these reasons (issue 15 follow-up):
-#: - code highlighting: Rich's `ansi_dark`/`ansi_light` Syntax themes, through Textual's
-#:   MONOKAI/ALABASTER terminal themes, give tokens below 4.5:1 (blue/purple keywords on
-#:   dark code, cyan/yellow/green on light): the reader needs a syntax palette per theme;
-#: - the theme's own text on its $panel/$surface (solarized, tokyo-night: 4.1:1 for body
-#:   text in the header, footer and outline), and $text-accent footer keys on light panels;
-#: - the footer's disabled key ("Compare" when a pack has none) is detected as enabled;
-#: - ANSI themes: links and inline code in ANSI blue/cyan, which the VGA palette of the
-#:   Linux console shows at 1.6:1 on black; under NO_COLOR Textual's `Monochrome` filter
-#:   (chosen at App.__init__ from the default theme) turns every ANSI colour into black,
-#:   so an ANSI theme with NO_COLOR is black on black (a Textual issue to report).
-#: strict: a combination that starts passing must come off this list.
-KNOWN_FAILING = {
-    "ansi-dark-16",
-    "ansi-dark-256",
-    "ansi-dark-no-color",
-    "ansi-dark-truecolor",
-    "ansi-light-16",
-    "ansi-light-256",
-    "ansi-light-no-color",
-    "ansi-light-truecolor",
-    "atom-one-dark-16",
-    "atom-one-dark-256",
-    "atom-one-dark-no-color",
-    "atom-one-dark-truecolor",
-    "atom-one-light-16",
-    "atom-one-light-256",
-    "atom-one-light-no-color",
-    "atom-one-light-truecolor",
-    "catppuccin-frappe-16",
-    "catppuccin-frappe-256",
-    "catppuccin-frappe-no-color",
-    "catppuccin-frappe-truecolor",
-    "catppuccin-latte-16",
-    "catppuccin-latte-256",
-    "catppuccin-latte-no-color",
-    "catppuccin-latte-truecolor",
-    "catppuccin-macchiato-16",
-    "catppuccin-macchiato-256",
-    "catppuccin-macchiato-no-color",
-    "catppuccin-macchiato-truecolor",
-    "catppuccin-mocha-16",
-    "catppuccin-mocha-256",
-    "catppuccin-mocha-no-color",
-    "catppuccin-mocha-truecolor",
-    "dracula-16",
-    "dracula-256",
-    "dracula-no-color",
-    "dracula-truecolor",
-    "flexoki-16",
-    "flexoki-256",
-    "flexoki-no-color",
-    "flexoki-truecolor",
-    "gruvbox-16",
-    "gruvbox-256",
-    "gruvbox-no-color",
-    "gruvbox-truecolor",
-    "monokai-16",
-    "monokai-256",
-    "monokai-no-color",
-    "monokai-truecolor",
-    "nord-16",
-    "nord-256",
-    "nord-no-color",
-    "nord-truecolor",
-    "rose-pine-16",
-    "rose-pine-dawn-16",
-    "rose-pine-dawn-256",
-    "rose-pine-dawn-no-color",
-    "rose-pine-dawn-truecolor",
-    "rose-pine-moon-16",
-    "rose-pine-moon-256",
-    "rose-pine-moon-no-color",
-    "rose-pine-moon-truecolor",
-    "rose-pine-no-color",
-    "solarized-dark-16",
-    "solarized-dark-256",
-    "solarized-dark-no-color",
-    "solarized-dark-truecolor",
-    "solarized-light-16",
-    "solarized-light-256",
-    "solarized-light-no-color",
-    "solarized-light-truecolor",
-    "textual-dark-16",
-    "textual-dark-no-color",
-    "textual-light-16",
-    "textual-light-256",
-    "textual-light-no-color",
-    "textual-light-truecolor",
-    "tokyo-night-16",
-    "tokyo-night-256",
-    "tokyo-night-no-color",
-    "tokyo-night-truecolor",
-}
-
-
 @pytest.mark.parametrize("depth", DEPTHS)
 @pytest.mark.parametrize("theme", THEMES)
-def test_every_text_is_readable(theme: str, depth: str, request: pytest.FixtureRequest) -> None:
-    if f"{theme}-{depth}" in KNOWN_FAILING:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="see KNOWN_FAILING"))
+def test_every_text_is_readable(theme: str, depth: str) -> None:
     console = CONSOLE if _AVAILABLE[theme].dark else LIGHT_CONSOLE
     failures = []
     for runs in rendered(theme).values():

@@ -25,6 +25,7 @@ from reader.ui.textual_compat import (
     clamp_size,
     fuzzy_offsets,
     install_input_decoder,
+    replace_no_color_filter,
 )
 
 
@@ -152,3 +153,33 @@ def test_fuzzy_offsets_reads_the_matchers_fuzzy_search() -> None:
     score, offsets = fuzzy_offsets(matcher, "Getting started")
     assert score > 0 and list(offsets) == [0, 8]
     assert fuzzy_offsets(matcher, "xyz")[0] == 0
+
+
+# ------------------------------------------------------------------- NO_COLOR
+def test_no_color_filter_lives_in_the_apps_private_filter_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from textual.filter import Monochrome, NoColor
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = App()
+    filters = getattr(app, "_filters", None)
+    contract(
+        isinstance(filters, list) and any(isinstance(f, Monochrome) for f in filters),
+        "App._filters (the list get_line_filters reads, Monochrome under NO_COLOR)",
+        "to draw NO_COLOR through its own filter, which keeps ANSI themes readable",
+    )
+    mine = NoColor()  # any LineFilter
+    assert replace_no_color_filter(app, mine)
+    assert mine in app.get_line_filters()
+    assert not any(isinstance(f, Monochrome) for f in app.get_line_filters())
+
+
+def test_without_no_color_the_filters_are_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.filter import NoColor
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    app = App()
+    before = list(app.get_line_filters())
+    assert not replace_no_color_filter(app, NoColor())
+    assert list(app.get_line_filters()) == before

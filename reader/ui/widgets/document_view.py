@@ -11,6 +11,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -31,9 +32,20 @@ from reader.ui.blocks import (
     build_blocks,
 )
 from reader.ui.memory import hold_collector, release_collector
-from reader.ui.render import BlockRenderer, Highlighter, RenderStyles, Spot, locate_spots
-from reader.ui.styles import component_style
-from reader.ui.widgets.line_view import LineView
+from reader.ui.render import (
+    SYNTAX_ROLES,
+    BlockRenderer,
+    Highlighter,
+    RenderStyles,
+    Spot,
+    locate_spots,
+    syntax_theme,
+)
+from reader.ui.styles import TEXT, component_style, readable
+from reader.ui.widgets.line_view import Frame, LineView
+
+if TYPE_CHECKING:
+    from rich.syntax import SyntaxTheme
 
 __all__ = ["DocumentView"]
 
@@ -42,6 +54,7 @@ SLICE_BUDGET = 0.040  # seconds of rendering before keys and paints get a turn
 GROWTH_INTERVAL = 0.25  # seconds between scrollbar updates while a big section fills
 SLICE_GAP = 0.001  # seconds between slices: long enough to let keys and frames through
 MAX_TEXT_WIDTH = 100
+MATCH_CURRENT = "document--match-current"
 
 
 class _Placed:
@@ -101,6 +114,7 @@ class DocumentView(LineView, can_focus=True):
         "document--link", "document--focus", "document--match", "document--match-current",
         "document--code", "document--code-inline", "document--quote", "document--rule",
         "document--summary", "document--table-header", "document--dim", "document--bullet",
+        *(f"document--code-{role}" for role in SYNTAX_ROLES),
     }  # fmt: skip
 
     BINDINGS = [
@@ -169,6 +183,12 @@ class DocumentView(LineView, can_focus=True):
         self._paused = False
         self._continue_when_resumed = False
         self._lines_shown: int | None = None  # lines there were at the last text repaint
+        #: The body text's colour, made readable over the pane (see `_renderer`).
+        self._body = Style()
+        #: The code colours, by theme and code background: built when code first shows.
+        self._syntax_themes: dict[tuple[str, object], SyntaxTheme] = {}
+        #: The focused link's and the current match's styles, readable (see `_renderer`).
+        self._marks: dict[str, Style] = {}
         self._links_offered: bool | None = None  # whether the footer was told of links
         #: The widest the text is drawn; None: the pane's width (the comparison table).
         self.max_text_width: int | None = MAX_TEXT_WIDTH
@@ -233,11 +253,12 @@ class DocumentView(LineView, can_focus=True):
     def _build_context(self) -> BuildContext:
         styles = dict(BASE_STYLES)
         if self.is_mounted:
-            styles["link"] = component_style(self, "document--link")
-            styles["code"] = component_style(self, "document--code-inline")
+            styles["link"] = component_style(self, "document--link", minimum=TEXT)
+            styles["code"] = component_style(self, "document--code-inline", minimum=TEXT)
             # Muted by colour, not `dim`: a terminal's dim halves the contrast unseen.
-            styles["footnote"] = component_style(self, "document--dim")
-            styles["image"] = component_style(self, "document--dim") + Style(italic=True)
+            dim = component_style(self, "document--dim", minimum=TEXT)
+            styles["footnote"] = dim
+            styles["image"] = dim + Style(italic=True)
         return BuildContext(styles=styles)
 
     def _renderer(self, *, load_lexers: bool = True) -> BlockRenderer:
@@ -245,23 +266,55 @@ class DocumentView(LineView, can_focus=True):
         if self.is_mounted:
 
             def get(name: str) -> Style:
-                return component_style(self, name)
+                return component_style(self, name, minimum=TEXT)
+
+            # Every colour readable over its background in every depth (see
+            # reader.ui.styles.readable), the body text's too: see `_frame_now`.
+            pane = self.rich_style
+            dark = self.app.current_theme.dark
+            if pane.color is not None and pane.bgcolor is not None:
+                self._body = Style(color=readable(pane.color, pane.bgcolor, TEXT, dark))
+            code = get("document--code")
+            self._marks = {role: get(role) for role in ("document--focus", MATCH_CURRENT)}
+            rule = component_style(self, "document--rule")  # lines: decoration
 
             styles = RenderStyles(
                 heading=[get(f"document--h{min(level, 4)}") for level in range(1, 7)],
-                rule=get("document--rule"),
+                rule=rule,
                 bullet=get("document--bullet"),
                 quote=get("document--quote"),
-                quote_bar=get("document--rule"),
-                code=get("document--code"),
+                quote_bar=rule,
+                code=code,
                 match=get("document--match"),
                 summary=get("document--summary"),
                 table_header=get("document--table-header"),
-                table_border=get("document--rule"),
+                table_border=rule,
                 dim=get("document--dim"),
-                dark=self.app.current_theme.dark,
+                dark=dark,
+                syntax=lambda: self._syntax_theme(code),
             )
         return BlockRenderer(self.app.console, styles, self._highlighter, load_lexers=load_lexers)
+
+    def _syntax_theme(self, code: Style) -> SyntaxTheme:
+        """The code colours: the theme's (tcss `.document--code-*`), each made readable
+        over the code block's background; built once per theme."""
+        key = (self.app.theme, code.bgcolor)
+        if key not in self._syntax_themes:
+            background = code.bgcolor or self.rich_style.bgcolor
+            dark = self.app.current_theme.dark
+            roles = {}
+            for role in SYNTAX_ROLES:
+                style = component_style(self, f"document--code-{role}")
+                if style.color is not None and background is not None:
+                    style += Style(color=readable(style.color, background, TEXT, dark))
+                roles[role] = style
+            self._syntax_themes[key] = syntax_theme(roles)
+        return self._syntax_themes[key]
+
+    def _frame_now(self) -> Frame:
+        """The pane's base style with the body text's readable colour."""
+        frame = super()._frame_now()
+        return frame._replace(base=frame.base + self._body)
 
     def _text_width(self) -> int:
         width = self.scrollable_content_region.width
@@ -461,7 +514,8 @@ class DocumentView(LineView, can_focus=True):
             self.call_later(self._announce_end)
         for spot, role in self._emphasis():
             if spot.line == row:
-                line = _restyle(line, spot.start, spot.end, self.get_component_rich_style(role))
+                style = self._marks.get(role) or self.get_component_rich_style(role)
+                line = _restyle(line, spot.start, spot.end, style)
         return line.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
 
     def _announce_end(self) -> None:
@@ -477,7 +531,7 @@ class DocumentView(LineView, can_focus=True):
                 if spot.kind == focused.kind and spot.number == focused.number
             )
         if self._current_match is not None and self._current_match < len(self._matches):
-            marks.append((self._matches[self._current_match], "document--match-current"))
+            marks.append((self._matches[self._current_match], MATCH_CURRENT))
         return marks
 
     def on_resize(self, event: events.Resize) -> None:
