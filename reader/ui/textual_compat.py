@@ -8,6 +8,9 @@ can send, and keeps Textual's crash output away from users:
 * `install_input_decoder` makes `textual.drivers.linux_driver.getincrementaldecoder`
   (private: the module global `LinuxDriver.run_input_thread` calls) return a decoder
   that replaces invalid UTF-8 instead of raising in the input thread.
+* `check_bindings` / `forward_event` (`App._check_bindings`, `Widget._forward_event`,
+  private) let the app run each key's binding as the key arrives, so a burst of keys
+  that moves focus is handled in order.
 * `fuzzy_offsets` reads `Matcher.fuzzy_search` (undocumented) so the palette can
   highlight a match in text it never parses as markup.
 * `replace_no_color_filter` swaps the line filter Textual chose for NO_COLOR in
@@ -36,12 +39,15 @@ if TYPE_CHECKING:
     from textual.filter import LineFilter
     from textual.fuzzy import Matcher
     from textual.geometry import Size
+    from textual.widget import Widget
 
 __all__ = [
     "MAX_COLUMNS",
     "MAX_ROWS",
     "TerminalGuard",
+    "check_bindings",
     "clamp_size",
+    "forward_event",
     "fuzzy_offsets",
     "install_input_decoder",
     "replace_no_color_filter",
@@ -192,3 +198,18 @@ def replace_no_color_filter(app: App[object], line_filter: LineFilter) -> bool:
             filters[index] = line_filter
             return True
     return False
+
+
+# ----------------------------------------------------------------- key order
+async def check_bindings(app: App[Any], key: str, *, priority: bool = False) -> bool:
+    """Run the binding for `key` on the focused chain now, as Textual does once a key
+    has bubbled back to the app; True if one ran. Lets the app handle a burst of keys in
+    order (see `ReaderApp._key_now`). `App._check_bindings` is private."""
+    return await app._check_bindings(key, priority=priority)
+
+
+def forward_event(widget: Widget, event: events.Event) -> None:
+    """Hand an event to a widget as Textual forwards keys to the focused widget
+    (`Widget._forward_event`, private: it marks the event forwarded, so the app does not
+    take it again on its way back up)."""
+    widget._forward_event(event)

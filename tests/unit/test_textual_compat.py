@@ -22,7 +22,9 @@ from reader.ui.textual_compat import (
     MAX_COLUMNS,
     MAX_ROWS,
     TerminalGuard,
+    check_bindings,
     clamp_size,
+    forward_event,
     fuzzy_offsets,
     install_input_decoder,
     replace_no_color_filter,
@@ -183,3 +185,56 @@ def test_without_no_color_the_filters_are_left_alone(monkeypatch: pytest.MonkeyP
     before = list(app.get_line_filters())
     assert not replace_no_color_filter(app, NoColor())
     assert list(app.get_line_filters()) == before
+
+
+# ------------------------------------------------------------------- key order
+def test_the_key_order_hooks_exist_with_the_signatures_the_app_calls() -> None:
+    import inspect
+
+    from textual.app import App
+    from textual.widget import Widget
+
+    check = getattr(App, "_check_bindings", None)
+    contract(
+        check is not None and inspect.iscoroutinefunction(check),
+        "App._check_bindings",
+        "to run a key's binding as the key arrives (a coroutine)",
+    )
+    parameters = inspect.signature(check).parameters if check else {}
+    contract(
+        list(parameters)[:2] == ["self", "key"] and "priority" in parameters,
+        "App._check_bindings(key, priority=...)",
+        "to run a key's binding as the key arrives",
+    )
+    contract(
+        callable(getattr(Widget, "_forward_event", None)),
+        "Widget._forward_event",
+        "to hand a typed key to the search box marked as forwarded",
+    )
+
+
+async def test_check_bindings_runs_the_focused_chains_binding_now() -> None:
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Input
+
+    ran: list[str] = []
+
+    class KeyApp(App[None]):
+        BINDINGS = [Binding("f5", "mark", "Mark")]  # not a key the focused Input types
+
+        def compose(self) -> ComposeResult:
+            yield Input()
+
+        def action_mark(self) -> None:
+            ran.append("f5")
+
+    app = KeyApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert await check_bindings(app, "f5") is True and ran == ["f5"]
+        assert await check_bindings(app, "f6") is False
+        box = app.query_one(Input)
+        forward_event(box, events.Key("a", "a"))
+        await pilot.pause()
+        assert box.value == "a"
