@@ -158,11 +158,12 @@ class ReaderApp(TerminalGuard, App[int]):
         self._held_keys: list[events.Key] = []
         self._typing = False  # a key is on its way into the search box (see _key_now)
         self._typed_ahead: list[events.Key] = []
-        # ASCII chrome on the Linux console and non-UTF-8 locales (cheap env checks).
+        # ASCII chrome on the Linux console and non-UTF-8 locales (cheap env checks), and
+        # under NO_COLOR a filter that keeps ANSI themes readable.
         from reader.glyphs import select as select_glyphs
-        from reader.ui.styles import use_glyphs
+        from reader.ui.styles import adapt_to_terminal
 
-        use_glyphs(self, select_glyphs())
+        adapt_to_terminal(self, select_glyphs())
 
     # ------------------------------------------------------------------ layout
     def get_default_screen(self) -> MainScreen:

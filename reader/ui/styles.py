@@ -30,10 +30,10 @@ __all__ = [
     "SECONDARY",
     "TEXT",
     "NoColorFilter",
+    "adapt_to_terminal",
     "component_style",
     "contrast",
     "readable",
-    "use_glyphs",
     "use_stylesheet",
 ]
 
@@ -214,7 +214,7 @@ class AsciiScrollBarRender(ScrollBarRender):
     HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
 
 
-def use_glyphs(app: App[object], glyphs: Glyphs) -> None:
+def adapt_to_terminal(app: App[object], glyphs: Glyphs) -> None:
     """Make Textual's own drawing match the terminal: ASCII scrollbars and the `-ascii`
     class on the app, which the stylesheets use for ASCII borders; and under NO_COLOR,
     the reader's `NoColorFilter` instead of Textual's.
