@@ -64,13 +64,16 @@ _ANSI_ORDER = (15, 0, 7, 8, 11, 14, 10, 3, 6, 2, 9, 13, 12, 1, 5, 4)
 _RGB = tuple[int, int, int]
 
 
-def _luminance(rgb: _RGB) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+def _linear(value: int) -> float:
+    """An sRGB channel (0-255) as linear light, as WCAG's relative luminance takes it."""
+    c = value / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
+
+@lru_cache(maxsize=1024)
+def _luminance(rgb: _RGB) -> float:
     r, g, b = rgb
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 0.2126 * _linear(r) + 0.7152 * _linear(g) + 0.0722 * _linear(b)
 
 
 def contrast(a: _RGB, b: _RGB) -> float:
@@ -79,6 +82,7 @@ def contrast(a: _RGB, b: _RGB) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+@lru_cache(maxsize=1024)  # a theme's few backgrounds are looked up for every colour
 def _shown(color: Color, depth: ColorSystem | None, foreground: bool, dark: bool) -> _RGB:
     """The colour a terminal shows for `color` at `depth` (None: NO_COLOR, where the
     reader's filter keeps truecolour as grey and ANSI colours as the default)."""

@@ -13,10 +13,13 @@ from collections.abc import Callable, Iterator
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.color import Color as TextualColor
+from textual.color import ColorParseError
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
@@ -33,7 +36,6 @@ from reader.ui.blocks import (
 )
 from reader.ui.memory import hold_collector, release_collector
 from reader.ui.render import (
-    SYNTAX_ROLES,
     BlockRenderer,
     Highlighter,
     RenderStyles,
@@ -114,7 +116,6 @@ class DocumentView(LineView, can_focus=True):
         "document--link", "document--focus", "document--match", "document--match-current",
         "document--code", "document--code-inline", "document--quote", "document--rule",
         "document--summary", "document--table-header", "document--dim", "document--bullet",
-        *(f"document--code-{role}" for role in SYNTAX_ROLES),
     }  # fmt: skip
 
     BINDINGS = [
@@ -296,17 +297,23 @@ class DocumentView(LineView, can_focus=True):
         return BlockRenderer(self.app.console, styles, self._highlighter, load_lexers=load_lexers)
 
     def _syntax_theme(self, code: Style) -> SyntaxTheme:
-        """The code colours: the theme's (tcss `.document--code-*`), each made readable
-        over the code block's background; built once per theme."""
+        """The code colours: the theme's own (SYNTAX_COLOURS), each made readable over
+        the code block's background; built once per theme, when code is first drawn.
+
+        Taken from the theme's variables here, not from component classes in the
+        stylesheet: the first screen would parse and style seven rules for code that
+        most first screens do not show."""
         key = (self.app.theme, code.bgcolor)
         if key not in self._syntax_themes:
             background = code.bgcolor or self.rich_style.bgcolor
             dark = self.app.current_theme.dark
+            variables = self.app.get_css_variables()
             roles = {}
-            for role in SYNTAX_ROLES:
-                style = component_style(self, f"document--code-{role}")
-                if style.color is not None and background is not None:
-                    style += Style(color=readable(style.color, background, TEXT, dark))
+            for role, (variable, text_style) in SYNTAX_COLOURS.items():
+                style = Style.parse(text_style) if text_style else Style()
+                color = _theme_colour(variables, variable, background)
+                if color is not None and background is not None:
+                    style += Style(color=readable(color, background, TEXT, dark))
                 roles[role] = style
             self._syntax_themes[key] = syntax_theme(roles)
         return self._syntax_themes[key]
@@ -777,3 +784,35 @@ def _restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
     before, middle, after = line.divide([start, end, max(end, line.cell_length)])
     middle = Strip([Segment(text, (old or Style()) + style) for text, old, _ in middle])
     return Strip.join([before, middle, after])
+
+
+#: The theme variable and text style of each kind of code token (SYNTAX_ROLES): the
+#: theme's text colours, which Textual makes readable on the background already.
+SYNTAX_COLOURS: dict[str, tuple[str, str]] = {
+    "keyword": ("text-primary", "bold"),
+    "name": ("text-accent", ""),
+    "builtin": ("text-secondary", ""),
+    "string": ("text-success", ""),
+    "number": ("text-warning", ""),
+    "comment": ("foreground", "italic"),  # dimmed below, as $text-muted is
+    "error": ("text-error", ""),
+}
+#: How much of the foreground a comment keeps over the code's background.
+_COMMENT_OPACITY = 0.6
+
+
+def _theme_colour(
+    variables: dict[str, str], name: str, background: RichColor | None
+) -> RichColor | None:
+    """A theme variable as a Rich colour; a comment's foreground faded over `background`."""
+    value = variables.get(name)
+    if value is None:
+        return None
+    try:
+        color = TextualColor.parse(value)
+    except ColorParseError:  # "auto 60%" and the like: no fixed colour to take
+        return None
+    if name == "foreground" and background is not None:
+        under = TextualColor.from_rich_color(background)
+        color = under.blend(color, _COMMENT_OPACITY)
+    return color.rich_color
