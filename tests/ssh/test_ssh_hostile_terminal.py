@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import shlex
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from tmux import (
     PACK_TITLE,
     Tmux,
+    assert_bounded_memory,
     assert_no_traceback,
     env_argv,
     pid_alive,
@@ -30,30 +30,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.ssh
 
 CONNECT_TIMEOUT = 30.0
-RSS_LIMIT_KB = 300 * 1024  # bounded: the unclamped reader passed 1 GB within 7 s
-GROWTH_LIMIT_KB = 16 * 1024  # and flat
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0])
-    return fields
-
-
-def assert_bounded(pid: int, seconds: float = 3.0) -> dict[str, int]:
-    samples = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        samples.append(memory_kb(pid))
-        time.sleep(0.25)
-    peak = max(sample["VmHWM"] for sample in samples)
-    assert peak < RSS_LIMIT_KB, f"peak RSS {peak} kB: {samples}"
-    growth = samples[-1]["VmRSS"] - samples[len(samples) // 2]["VmRSS"]
-    assert growth < GROWTH_LIMIT_KB, f"RSS still growing by {growth} kB: {samples}"
-    return samples[-1]
 
 
 def test_a_huge_terminal_and_invalid_bytes_over_ssh(tmux: Tmux, sshd: SshServer) -> None:
@@ -65,13 +41,13 @@ def test_a_huge_terminal_and_invalid_bytes_over_ssh(tmux: Tmux, sshd: SshServer)
     wait_until(lambda: PACK_TITLE in tmux.history(), timeout=CONNECT_TIMEOUT, why="the title")
     wait_until(lambda: len(processes_with(sshd.marker)) == 1, timeout=10, why="the reader")
     pid = processes_with(sshd.marker)[0]
-    assert_bounded(pid)
+    assert_bounded_memory(pid)
     for byte in (b"\xff", b"\xe9", b"\x80", b"\xc3"):
         tmux.send_bytes(byte)
     tmux.send("]")
     time.sleep(0.5)  # the input thread has read them all by now
     assert pid_alive(pid), f"the reader died:\n{tmux.history()}"
-    assert_bounded(pid, seconds=2.0)
+    assert_bounded_memory(pid, seconds=2.0)
     assert_no_traceback(tmux.history())
     tmux.send("q")
     tmux.wait_dead(timeout=10)

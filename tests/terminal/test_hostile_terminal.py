@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shlex
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,40 +18,13 @@ from tmux import (
     AppPlace,
     StartReader,
     Tmux,
+    assert_bounded_memory,
     assert_no_traceback,
     env_argv,
     reader_command,
 )
 
 pytestmark = pytest.mark.terminal
-
-#: Far above what the reader needs (~60 MB at 500x300), far below what the unclamped
-#: layout reached (1.2 GB after 7 s, growing).
-RSS_LIMIT_KB = 300 * 1024
-GROWTH_LIMIT_KB = 16 * 1024
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0])
-    return fields
-
-
-def assert_bounded_memory(pid: int, seconds: float = 3.0) -> list[dict[str, int]]:
-    """VmRSS sampled for a few seconds: under RSS_LIMIT_KB, and not growing."""
-    samples = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        samples.append(memory_kb(pid))
-        time.sleep(0.25)
-    peak = max(sample["VmHWM"] for sample in samples)
-    assert peak < RSS_LIMIT_KB, f"peak RSS {peak} kB: {samples}"
-    growth = samples[-1]["VmRSS"] - samples[len(samples) // 2]["VmRSS"]
-    assert growth < GROWTH_LIMIT_KB, f"RSS still growing ({growth} kB): {samples}"
-    return samples
 
 
 def test_a_huge_terminal_is_drawn_clamped_with_bounded_memory(place: AppPlace, tmp_path: Path):

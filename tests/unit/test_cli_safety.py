@@ -131,19 +131,9 @@ def test_an_internal_error_is_one_line_and_the_details_go_to_the_log(
         sys.exit(cli.main(["--list"]))
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", program],
-        env=reader_env(READER_LOG=str(log)),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = _python(program, reader_env(READER_LOG=str(log)))
     assert result.returncode == 70
-    assert result.stderr == (f"reader: internal error (ZeroDivisionError); details in {log}\n"), (
-        result.stderr
-    )
+    assert result.stderr == f"reader: internal error (ZeroDivisionError); details in {log}\n"
     details = log.read_text()
     assert "Traceback" in details and "a bug of ours" in details
     assert oct(log.stat().st_mode & 0o777) == "0o600"
@@ -153,7 +143,14 @@ def test_without_a_log_an_internal_error_is_still_one_line(reader_env: Env):
     program = "import sys, reader.cli as c\nc._run = lambda a: [][1]\nsys.exit(c.main([]))"
     env = reader_env()
     env.pop("READER_LOG", None)
-    result = subprocess.run(
+    result = _python(program, env)
+    assert result.returncode == 70
+    assert result.stderr.splitlines() == ["reader: internal error (IndexError)"]
+
+
+def _python(program: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a Python program that drives `reader.cli` as the command would."""
+    return subprocess.run(
         [sys.executable, "-c", program],
         env=env,
         stdin=subprocess.DEVNULL,
@@ -162,8 +159,6 @@ def test_without_a_log_an_internal_error_is_still_one_line(reader_env: Env):
         timeout=30,
         check=False,
     )
-    assert result.returncode == 70
-    assert result.stderr.splitlines() == ["reader: internal error (IndexError)"]
 
 
 @pytest.mark.parametrize("script", ["reader.entry", "reader"])
