@@ -26,6 +26,7 @@ class HeaderBar(Widget):
         super().__init__(id=id)
         self.place = ""  # plain text, as shown before any cut
         self.parts: list[str] = []  # the pack, the parents, the current section
+        self.pack_shown = True  # parts[0] is the pack's title (not left out as a repeat)
         self.status = ""
 
     def show_place(self, pack_title: str, breadcrumb: str) -> None:
@@ -33,36 +34,46 @@ class HeaderBar(Widget):
         pack title is left out when the first title repeats it (`Index › Index`)."""
         parts = [sanitize_line(title) for title in breadcrumb.split(" › ")] if breadcrumb else []
         title = sanitize_line(pack_title)
-        if not parts or parts[0] != title:
+        self.pack_shown = not parts or parts[0] != title
+        if self.pack_shown:
             parts.insert(0, title)
-        place = current_glyphs().breadcrumb.join(parts)
+        place = self._joined(parts)
         if place != self.place:
             self.place, self.parts = place, parts
             self.refresh()
 
+    def _joined(self, parts: list[str]) -> str:
+        """The pack set apart (`Pack  ›  A › B`), the section path close together."""
+        wide = current_glyphs().breadcrumb
+        narrow = f" {wide.strip()} "
+        if self.pack_shown and len(parts) > 1:
+            return parts[0] + wide + narrow.join(parts[1:])
+        return narrow.join(parts)
+
     def _fit_place(self, width: int) -> str:
         """The place in `width` cells: parents are cut from the outermost (each down to
-        `…` before the next is touched), then the run of `…` becomes one, then only the
+        `…` before the next is touched; a run of `…` shows as one), then only the
         current title is left, cut at its end."""
-        glyphs = current_glyphs()
+        ellipsis = current_glyphs().ellipsis
         parts = list(self.parts)
 
         def joined() -> str:
-            return glyphs.breadcrumb.join(parts)
+            shown = [
+                part for n, part in enumerate(parts) if not (n and part == parts[n - 1] == ellipsis)
+            ]
+            return self._joined(shown)
 
         for index in range(len(parts) - 1):
             over = cell_len(joined()) - width
             if over <= 0:
                 return joined()
-            keep = cell_len(parts[index]) - over - cell_len(glyphs.ellipsis)
+            keep = cell_len(parts[index]) - over - cell_len(ellipsis)
             if keep >= 4:  # enough of the title left to recognise it
                 cut = Text(parts[index])
                 cut.truncate(keep)
-                parts[index] = cut.plain.rstrip() + glyphs.ellipsis
+                parts[index] = cut.plain.rstrip() + ellipsis
                 return joined()
-            parts[index] = glyphs.ellipsis
-        if len(parts) > 2 and cell_len(joined()) > width:
-            parts = [glyphs.ellipsis, parts[-1]]
+            parts[index] = ellipsis
         return joined() if cell_len(joined()) <= width else parts[-1] if parts else ""
 
     def show_status(self, *parts: str) -> None:
