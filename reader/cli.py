@@ -6,15 +6,19 @@ stay fast and a session without a terminal (`ssh -T`, sftp, a pipe) never draws.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import signal
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from reader.pack import Pack, PackError, load_pack
 from reader.sanitize import sanitize, sanitize_line
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["main"]
 
@@ -33,30 +37,58 @@ def package_version() -> str:
         return "unknown"
 
 
-class _VersionAction(argparse.Action):
-    """Like argparse's version action, but reads the metadata only when asked."""
+def _version_action() -> type[argparse.Action]:
+    """Like argparse's version action, but reads the metadata only when asked (a class
+    made when a parser is built: argparse itself loads only for a parser)."""
+    import argparse
 
-    def __init__(
-        self,
-        option_strings: list[str],
-        dest: str = argparse.SUPPRESS,
-        default: str = argparse.SUPPRESS,
-        help: str | None = None,
-    ) -> None:
-        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+    class VersionAction(argparse.Action):
+        def __init__(
+            self,
+            option_strings: list[str],
+            dest: str = argparse.SUPPRESS,
+            default: str = argparse.SUPPRESS,
+            help: str | None = None,
+        ) -> None:
+            super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
 
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: object,
-        values: object,
-        option_string: str | None = None,
-    ) -> None:
-        print(f"reader {package_version()}")
-        parser.exit()
+        def __call__(
+            self,
+            parser: argparse.ArgumentParser,
+            namespace: object,
+            values: object,
+            option_string: str | None = None,
+        ) -> None:
+            print(f"reader {package_version()}")
+            parser.exit()
+
+    return VersionAction
+
+
+#: The options a reading session is started with, by the attribute they set.
+_START_FLAGS = {"--restricted": "restricted", "--no-state": "no_state"}
+
+
+def _plain_start(args: list[str]) -> SimpleNamespace | None:
+    """`reader [PATH] [--restricted] [--no-state]`, the way nearly every session starts,
+    read without argparse: loading it and building the parser cost ~5 ms of the first
+    screen. Anything else (another option, `--`, a second path) is None: for argparse,
+    which gives the same answer here (tests/unit/test_cli.py compares them)."""
+    options = dict.fromkeys(("path", "print_section", "search", "state_dir"))
+    options.update(list=False, restricted=False, no_state=False)
+    for arg in args:
+        if arg in _START_FLAGS:
+            options[_START_FLAGS[arg]] = True
+        elif arg.startswith("-") or options["path"] is not None:
+            return None
+        else:
+            options["path"] = arg
+    return SimpleNamespace(**options)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="reader",
         description="Read and study a folder of Markdown in the terminal.",
@@ -79,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-state", action="store_true", help="remember nothing on disk")
     parser.add_argument("--state-dir", type=Path, help="where reading state is kept")
-    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
+    parser.add_argument("--version", action=_version_action(), help="show the version and exit")
     return parser
 
 
@@ -100,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if args[:1] == ["check"]:
             return _check(args[1:])
-        return _run(build_parser().parse_args(args))
+        return _run(_plain_start(args) or build_parser().parse_args(args))
     except PackError as error:
         print(f"reader: {sanitize_line(str(error))}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -119,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: list[str]) -> int:
+    import argparse
+
     from reader.check import check_pack, is_failure
 
     parser = argparse.ArgumentParser(prog="reader check", description="Validate a pack.")
@@ -138,7 +172,7 @@ def _check(args: list[str]) -> int:
     return EXIT_PROBLEMS if failures else 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     restricted = args.restricted or os.environ.get(RESTRICTED_ENV, "") not in ("", "0")
     pack = load_pack(args.path)
     if args.list or args.print_section is not None or args.search is not None:

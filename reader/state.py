@@ -34,10 +34,8 @@ inside it (unknown keys ignored, one malformed entry dropped).
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from reader.sanitize import sanitize_line
@@ -72,41 +70,82 @@ class NewerFormatError(ValueError):
     """Written by a newer reader: neither trust nor overwrite it."""
 
 
-@dataclass(slots=True)
-class Position:
+class _Record:
+    """Value equality and a readable repr over `__slots__`, as a dataclass gives: plain
+    classes, because defining three dataclasses cost ~2 ms of every start."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable records, unhashable as before
+    FIELDS: tuple[str, ...] = ()  # in the order __init__ takes them
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        return f"{type(self).__name__}({fields})"
+
+
+class Position(_Record):
     """A place in a pack: a section id plus how far down it was scrolled."""
 
-    section: str
-    scroll: float = 0.0
+    FIELDS = ("section", "scroll")
+    __slots__ = FIELDS
+
+    def __init__(self, section: str, scroll: float = 0.0) -> None:
+        self.section = section
+        self.scroll = scroll
 
 
-@dataclass(slots=True)
-class Bookmark:
+class Bookmark(_Record):
     """A named place the user chose to keep; `created` is a Unix timestamp."""
 
-    id: str
-    section: str
-    scroll: float = 0.0
-    note: str = ""
-    created: float = 0.0
+    FIELDS = ("id", "section", "scroll", "note", "created")
+    __slots__ = FIELDS
+
+    def __init__(
+        self, id: str, section: str, scroll: float = 0.0, note: str = "", created: float = 0.0
+    ) -> None:
+        self.id = id
+        self.section = section
+        self.scroll = scroll
+        self.note = note
+        self.created = created
 
 
-@dataclass
-class ReadingState:
+class ReadingState(_Record):
     """Everything remembered for one pack; plain data, so it can be tested without a disk.
 
     `history[history_index]` is the current entry, as in a browser; -1 means no history.
+    `sidebar_width` and `sidebar_shown` are the sidebar as the reader left it (None: the
+    reader has not chosen, the app decides by the terminal's size).
     """
 
-    position: Position | None = None
-    history: list[Position] = field(default_factory=list)
-    history_index: int = -1
-    bookmarks: list[Bookmark] = field(default_factory=list)
-    read: set[str] = field(default_factory=set)
-    #: The sidebar as the reader left it: its width in columns and whether it is shown
-    #: (None: the reader has not chosen, the app decides by the terminal's size).
-    sidebar_width: int | None = None
-    sidebar_shown: bool | None = None
+    FIELDS = (
+        "position", "history", "history_index", "bookmarks", "read", "sidebar_width",
+        "sidebar_shown",
+    )  # fmt: skip
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        position: Position | None = None,
+        history: list[Position] | None = None,
+        history_index: int = -1,
+        bookmarks: list[Bookmark] | None = None,
+        read: set[str] | None = None,
+        sidebar_width: int | None = None,
+        sidebar_shown: bool | None = None,
+    ) -> None:
+        self.position = position
+        self.history: list[Position] = [] if history is None else history
+        self.history_index = history_index
+        self.bookmarks: list[Bookmark] = [] if bookmarks is None else bookmarks
+        self.read: set[str] = set() if read is None else read
+        self.sidebar_width = sidebar_width
+        self.sidebar_shown = sidebar_shown
 
     def visit(self, pos: Position) -> None:
         """Record a jump; staying in the same section only refreshes its scroll offset.
@@ -201,7 +240,10 @@ class ReadingState:
             Position(self.position.section, self.position.scroll) if self.position else None,
             [Position(entry.section, entry.scroll) for entry in self.history],
             self.history_index,
-            [dataclasses.replace(bookmark) for bookmark in self.bookmarks],
+            [
+                Bookmark(mark.id, mark.section, mark.scroll, mark.note, mark.created)
+                for mark in self.bookmarks
+            ],
             set(self.read),
             self.sidebar_width,
             self.sidebar_shown,

@@ -360,3 +360,35 @@ def test_hostile_file_names_are_sanitized_in_the_outline(tmp_path: Path, run_rea
     assert result.returncode == 0
     assert_clean(result)
     assert "Evil name" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["content"],
+        ["content", "--no-state"],
+        ["--restricted", "content"],
+        ["--no-state", "--restricted"],
+        ["content", "--no-state", "--no-state"],
+        ["a b.md"],
+    ],
+)
+def test_a_plain_start_reads_its_arguments_as_argparse_does(args: list[str]):
+    """Sessions start without building argparse's parser (its ~5 ms are first-screen
+    time); the shortcut must give exactly what the parser gives."""
+    from reader.cli import _plain_start, build_parser
+
+    shortcut = _plain_start(args)
+    assert shortcut is not None
+    assert vars(shortcut) == vars(build_parser().parse_args(args))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--list"], ["a", "b"], ["--", "-odd"], ["-x"], ["--state-dir", "x"], ["--no-stat"]],
+)
+def test_anything_else_goes_to_argparse(args: list[str]):
+    from reader.cli import _plain_start
+
+    assert _plain_start(args) is None
