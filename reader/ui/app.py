@@ -964,7 +964,8 @@ def run_app(
     An unexpected error ends the app with one line on stderr, never a traceback: the
     details go to the log `reader.crash.crash_log_path` picks (if any).
     """
-    install_input_decoder()
+    # A terminal gone without a SIGHUP is a hang-up all the same (see install_input_decoder).
+    install_input_decoder(on_end_of_input=lambda: os.kill(os.getpid(), signal.SIGHUP))
     _limit_malloc_arenas()
     app = create_app(pack, restricted=restricted, no_state=no_state, state_dir=state_dir)
     app.handle_signals = True

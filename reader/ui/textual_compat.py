@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from reader.crash import EXIT_INTERNAL, report_details
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from textual import events
     from textual.app import App
@@ -71,25 +71,44 @@ def clamp_size(width: int, height: int) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------- input
-def _replacing_decoder(encoding: str) -> Any:
-    """`codecs.getincrementaldecoder`, but its decoders replace bytes they cannot decode."""
-    import codecs
-    import functools
+class _InputDecoder:
+    """Textual's input decoder, made forgiving: bytes that are not UTF-8 become U+FFFD,
+    and the end of input (the terminal is gone) is reported once to `on_end`.
 
-    return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+    Textual's input loop reads on, and finds nothing, forever once its terminal has
+    closed: with no SIGHUP (a terminal that goes away without one, or a reader under a
+    tracer) the process spun a core for good. `os.read` returns nothing only there.
+    """
+
+    def __init__(self, encoding: str, on_end: Callable[[], object] | None) -> None:
+        import codecs
+
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._on_end = on_end
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        if not data and not final and self._on_end is not None:
+            on_end, self._on_end = self._on_end, None
+            on_end()
+        return self._decoder.decode(data, final)
 
 
-def install_input_decoder() -> None:
-    """One invalid byte typed (a Latin-1 terminal's `é` is b'\\xe9') must not end the app.
+def install_input_decoder(on_end_of_input: Callable[[], object] | None = None) -> None:
+    """One invalid byte typed (a Latin-1 terminal's `é` is b'\\xe9') must not end the app,
+    and input that has ended must not keep the app reading nothing.
 
     Textual's LinuxDriver decodes input with a strict incremental UTF-8 decoder made by
     the module global `getincrementaldecoder`; a UnicodeDecodeError in its input thread
     panics the app. Replacing that global (before the driver starts its thread) turns
-    such a byte into U+FFFD, which the app ignores like any unbound key.
+    such a byte into U+FFFD, which the app ignores like any unbound key; the decoder
+    also calls `on_end_of_input` (from the input thread) when the terminal is gone.
     """
     from textual.drivers import linux_driver
 
-    linux_driver.getincrementaldecoder = _replacing_decoder  # type: ignore[attr-defined]
+    def make_decoder(encoding: str) -> Callable[[], _InputDecoder]:
+        return lambda: _InputDecoder(encoding, on_end_of_input)
+
+    linux_driver.getincrementaldecoder = make_decoder  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------- the app mixin

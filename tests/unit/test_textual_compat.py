@@ -84,6 +84,27 @@ def test_an_invalid_byte_typed_becomes_a_replacement_character(
     assert keys == ["a", "\ufffd", "b"], sent
 
 
+def test_the_end_of_input_is_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal that closes without a SIGHUP: Textual's loop reads nothing, forever (a
+    reader under strace spun a core for an hour). The decoder tells the app, once."""
+    monkeypatch.setattr(linux_driver, "getincrementaldecoder", linux_driver.getincrementaldecoder)
+    ended: list[str] = []
+    install_input_decoder(on_end_of_input=lambda: ended.append("end"))
+    sent = run_input_thread(b"ab")  # the pipe's write end is closed: then only EOF
+    keys = [message.character for message in sent if isinstance(message, events.Key)]
+    assert keys == ["a", "b"] and ended == ["end"], (sent, ended)
+
+
+def test_a_final_decode_is_not_the_end_of_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(linux_driver, "getincrementaldecoder", linux_driver.getincrementaldecoder)
+    ended: list[str] = []
+    install_input_decoder(on_end_of_input=lambda: ended.append("end"))
+    decoder = linux_driver.getincrementaldecoder("utf-8")()
+    assert decoder.decode(b"\xc3", final=False) == ""
+    assert decoder.decode(b"", final=True) == "\ufffd"
+    assert ended == []
+
+
 # ----------------------------------------------------------------- crash output
 def test_app_private_error_hooks_exist() -> None:
     for name in ("_handle_exception", "_print_error_renderables"):
