@@ -7,6 +7,7 @@ seconds (no orphan holding the state lock), and the next start must open that pl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -24,6 +25,7 @@ from tmux import (
     pid_alive,
     processes_with,
     reader_command,
+    require_binary,
     wait_until,
 )
 
@@ -213,3 +215,37 @@ def test_hang_up_while_the_ui_thread_is_stuck_still_ends_in_time(
     tmux.restart(env_argv(place.env(), start_again), width=100, height=30)
     screen = tmux.wait_screen(lambda s: TWO_ON in header(s), why="the saved section on start")
     assert_no_traceback(screen)
+
+
+def test_a_terminal_gone_without_a_hang_up_signal_still_ends_the_reader(
+    tmux: Tmux, place: AppPlace
+):
+    """Under a tracer, the SIGHUP of a closing terminal never reached the reader: its
+    input loop read nothing, forever, at a quarter of a core (two such readers ran for
+    an hour). The end of input alone must end it, place kept."""
+    strace = require_binary("strace")
+    argv = [strace, "-f", "-qq", "-o", os.devnull, reader_command()]
+    tmux.start(env_argv(place.env(), argv), width=100, height=30)
+    move_two_sections(tmux)
+    readers = [pid for pid in processes_with(place.marker) if "strace" not in _command(pid)]
+    assert readers, "the reader under strace"
+    started = time.monotonic()
+    tmux.kill()
+    try:
+        wait_until(
+            lambda: not processes_with(place.marker),
+            timeout=EXIT_WITHIN + 3,
+            why="the reader (and strace) to end once its terminal is gone",
+        )
+    finally:  # a reader left spinning would slow every later test
+        for pid in processes_with(place.marker):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    assert time.monotonic() - started <= EXIT_WITHIN + 3
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
