@@ -102,15 +102,7 @@ def test_ctrl_c_while_modules_load_ends_quietly(tmp_path: Path, reader_env: Env)
     )
     env = reader_env()
     env["PYTHONPATH"] = os.pathsep.join([str(hook), env["PYTHONPATH"]])
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", "--list"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = _python("-m", "reader", "--list", env=env)
     assert result.returncode == 130, result
     assert result.stderr == "" and result.stdout == ""
 
@@ -131,7 +123,7 @@ def test_an_internal_error_is_one_line_and_the_details_go_to_the_log(
         sys.exit(cli.main(["--list"]))
         """
     )
-    result = _python(program, reader_env(READER_LOG=str(log)))
+    result = _python("-c", program, env=reader_env(READER_LOG=str(log)))
     assert result.returncode == 70
     assert result.stderr == f"reader: internal error (ZeroDivisionError); details in {log}\n"
     details = log.read_text()
@@ -143,15 +135,16 @@ def test_without_a_log_an_internal_error_is_still_one_line(reader_env: Env):
     program = "import sys, reader.cli as c\nc._run = lambda a: [][1]\nsys.exit(c.main([]))"
     env = reader_env()
     env.pop("READER_LOG", None)
-    result = _python(program, env)
+    result = _python("-c", program, env=env)
     assert result.returncode == 70
     assert result.stderr.splitlines() == ["reader: internal error (IndexError)"]
 
 
-def _python(program: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run a Python program that drives `reader.cli` as the command would."""
+def _python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run this Python with `args` (`-m reader …`, or `-c` and a program driving
+    `reader.cli`), without a terminal; capture what it says."""
     return subprocess.run(
-        [sys.executable, "-c", program],
+        [sys.executable, *args],
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -165,12 +158,5 @@ def _python(program: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
 def test_the_command_and_python_m_reader_start_through_the_quiet_entry(
     script: str, reader_env: Env
 ):
-    result = subprocess.run(
-        [sys.executable, "-m", script, "--version"],
-        env=reader_env(),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = _python("-m", script, "--version", env=reader_env())
     assert result.returncode == 0 and result.stdout.startswith("reader ")
