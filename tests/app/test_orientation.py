@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 
 from reader.pack import Pack, load_pack
 from reader.ui.app import ReaderApp, create_app
+from reader.ui.screens.main import SIDEBAR_CHROME
 from reader.ui.section_footer import internal_href, section_markdown
 from reader.ui.widgets.header_bar import HeaderBar
 from reader.ui.widgets.outline import CURRENT_MARK, Outline
@@ -134,6 +135,21 @@ async def test_sidebar_grows_with_the_terminal(pack: Pack) -> None:
             assert widths[width] <= width * 40 // 100 + 1
     assert widths[80] <= widths[120] <= widths[200]
     assert widths[200] > 32, widths
+
+
+async def test_a_small_pack_fits_the_sidebar_to_its_titles_from_the_first_frame() -> None:
+    """At 200 columns the bundled pack's titles need far less than 40%: the sidebar is
+    fitted before the first frame, so the text is laid out once, beside it."""
+    from reader.ui.outline_layout import label_width
+
+    pack = load_pack(CONTENT)
+    app = create_app(pack, no_state=True)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await pilot.pause()
+        first = sidebar_width(app)
+        await started(pilot, app)
+        need = max(label_width(s, len(s.ancestors)) for s in pack.sections) + SIDEBAR_CHROME
+        assert first == sidebar_width(app) == need < 200 * 40 // 100, (first, need)
 
 
 async def test_cut_titles_end_with_an_ellipsis(app: ReaderApp) -> None:

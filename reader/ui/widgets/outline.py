@@ -18,21 +18,14 @@ from reader.glyphs import UNICODE
 from reader.glyphs import current as current_glyphs
 from reader.pack import Pack, Section
 from reader.progress import counts, is_complete
+from reader.ui.outline_layout import GUIDE_DEPTH
 
-__all__ = ["CURRENT_MARK", "Outline", "label_width"]
+__all__ = ["CURRENT_MARK", "Outline"]
 
 READ_MARK = UNICODE.read_mark  # ASCII.read_mark on the Linux console (see reader.glyphs)
 #: Before the section being read (and the label in bold), so it shows without colour.
 CURRENT_MARK = "▸ "
 ASCII_CURRENT_MARK = "@ "  # "> " is the ASCII fold arrow
-GUIDE_DEPTH = 2
-
-
-def label_width(section: Section, depth: int) -> int:
-    """Cells the outline needs for a section's whole row: guides, fold arrow, marks,
-    title and count (what the sidebar's width is fitted to)."""
-    count = len(f"  {len(section.children)}0/{len(section.children)}0") if section.children else 0
-    return (depth + 1) * GUIDE_DEPTH + 4 + cell_len(section.title) + count
 
 
 class Outline(Tree[str]):
