@@ -32,6 +32,15 @@ def slow_sidebar(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ReaderApp, "_finish_screen", later)
 
 
+@pytest.fixture(autouse=True)
+def _lazy_like_a_big_pack(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These packs are tiny; a pack up to FIT_AT_START_CHARS is cut whole before the first
+    frame (to fit the sidebar). The lazy path under test is every bigger pack's."""
+    from reader.ui.screens import main
+
+    monkeypatch.setattr(main, "FIT_AT_START_CHARS", 0)
+
+
 @pytest.mark.usefixtures("slow_sidebar")
 async def test_the_first_screen_waits_only_for_the_first_file(
     tmp_path: Path, make_pack: MakePack, cut_files: list[str]

@@ -40,8 +40,8 @@ SIDEBAR_CHROME = 3  # the outline's left padding, the sidebar's border and a scr
 DOCUMENT_CHROME = 6  # reading pane padding (2 + 2) and its scrollbar (2), as in reader.tcss
 SHORT_HEIGHT = 32
 #: Packs up to this much text are cut whole before the first frame to fit the sidebar
-#: (the bundled pack is 24 KB: ~1 ms).
-FIT_AT_START_CHARS = 256 * 1024
+#: (the bundled pack is 24 KB: ~1.5 ms); bigger ones are cut after it.
+FIT_AT_START_CHARS = 64 * 1024
 
 
 class MainScreen(Screen[None]):
