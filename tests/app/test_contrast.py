@@ -194,6 +194,12 @@ async def _render(theme: str, root: Path) -> dict[str, list[Run]]:
             "outline": _runs(_lines(outline), "outline", TEXT, ["✓", "*"]),
             "footer": [],
         }
+        outline.focus()  # the cursor row drawn as the focused outline draws it
+        await pilot.pause()
+        await pilot.pause()
+        runs["focused outline"] = _runs(_lines(outline), "focused outline", TEXT, ["✓", "*"])
+        view.focus()
+        await pilot.pause()
         for key in app.main.query(FooterKey):
             # A disabled key is drawn dim on purpose; WCAG exempts inactive controls.
             # The footer marks it with Textual's `-disabled` class (FooterKey.disabled is
