@@ -54,26 +54,43 @@ _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 
 
 def outline_cursor(tmux: Tmux) -> str:
-    """The outline entry under the cursor: the one row drawn on a background no other has.
+    """The outline entry under the cursor: the one row drawn on a background no other has
+    (or in reverse video, as the focused cursor is).
 
     Plain capture has no colours, so this reads `capture-pane -e` and tracks each row's
-    background colours in the sidebar (left of its `▕` edge).
+    background colours and reverse video in the sidebar (left of its `▕` edge).
     """
     rows: list[tuple[str, set[str]]] = []
     for line in tmux.run("capture-pane", "-p", "-e", "-t", tmux.target).splitlines()[4:]:
         sidebar = line.split("▕", 1)[0]
-        backgrounds = set()
+        backgrounds: set[str] = set()
         for params in _SGR.findall(sidebar):
-            parts = params.split(";")
-            for index, part in enumerate(parts):
-                if part == "48":
-                    backgrounds.add(";".join(parts[index : index + 5]))
+            backgrounds |= _backgrounds(params.split(";"))
         rows.append((_SGR.sub("", sidebar).strip(" ▶▼├└✓▸"), backgrounds))
     for text, backgrounds in rows:
         others = set().union(*(b for t, b in rows if t != text))
         if text and backgrounds - others:
             return text
     return ""
+
+
+def _backgrounds(parts: list[str]) -> set[str]:
+    """What one SGR sequence's parameters say of the background: its colours, and
+    `reverse` for reverse video (7, not a colour number inside 38;5;N or 48;5;N)."""
+    found: set[str] = set()
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        if part in ("38", "48"):
+            length = 3 if parts[index + 1 : index + 2] == ["5"] else 5
+            if part == "48":
+                found.add(";".join(parts[index : index + length]))
+            index += length
+            continue
+        if part == "7":
+            found.add("reverse")
+        index += 1
+    return found
 
 
 def wait_cursor(tmux: Tmux, entry: str) -> None:
