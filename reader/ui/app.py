@@ -39,7 +39,7 @@ from reader.ui.textual_compat import (
     forward_event,
     install_input_decoder,
 )
-from reader.ui.widgets.document_view import DocumentView
+from reader.ui.widgets.document_view import NO_LINKS, DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
 
 __all__ = ["ReaderApp", "create_app", "run_app"]
 
+LAST_SECTION = "This is the last section: [ goes back"
 HANG_UP_GRACE = 2  # seconds: a hang-up ends the process within this, whatever it is doing
 #: When SIGALRM ends a process whose save-and-exit is stuck: early enough that the
 #: process is gone (memory freed, state lock released) within HANG_UP_GRACE.
@@ -286,9 +287,9 @@ class ReaderApp(TerminalGuard, App[int]):
         if action == "toggle_comparison" and not self.pack.comparison_id:
             return "This pack has no comparison table"
         if action == "next_section" and self._at_edge(1):
-            return "This is the last section: [ goes back"
+            return LAST_SECTION
         if action == "next_item" and isinstance(node, DocumentView) and not node.has_links:
-            return "No links in this section"
+            return NO_LINKS
         return None
 
     def _at_edge(self, direction: int) -> bool:
@@ -391,7 +392,7 @@ class ReaderApp(TerminalGuard, App[int]):
         elif direction < 0:
             self.notify("This is the first section", markup=False, timeout=3)
         else:
-            self.notify("This is the last section: [ goes back", markup=False, timeout=3)
+            self.notify(LAST_SECTION, markup=False, timeout=3)
 
     @on(DocumentView.ReachedEdge, "#document")
     def _turn_page(self, event: DocumentView.ReachedEdge) -> None:
@@ -574,8 +575,6 @@ class ReaderApp(TerminalGuard, App[int]):
         if target is outline and outline is not None and results is not None:
             outline.display, results.display = True, False
             if self.current is not None:
-                outline.reveal(self.current.id)
-                _ = outline.last_line  # unfolding renumbers the lines: place the cursor again
                 outline.reveal(self.current.id)
         elif target is results and results is not None and outline is not None:
             results.display, outline.display = True, False

@@ -187,5 +187,7 @@ class MainScreen(Screen[None]):
     def titles_known(self) -> None:
         """Every section is cut (after the first frame): the sidebar fits its titles
         from the next layout on (a resize, `s`); not now, which would wrap the text the
-        reader is looking at a second time."""
-        self._titles_need = self._measure_titles()
+        reader is looking at a second time. A small pack was measured before the first
+        frame already (see on_mount)."""
+        if self._titles_need is None:
+            self._titles_need = self._measure_titles()

@@ -49,7 +49,7 @@ from reader.ui.widgets.line_view import Frame, LineView
 if TYPE_CHECKING:
     from rich.syntax import SyntaxTheme
 
-__all__ = ["DocumentView"]
+__all__ = ["NO_LINKS", "DocumentView"]
 
 CHUNK_CHARS = 6_000
 SLICE_BUDGET = 0.040  # seconds of rendering before keys and paints get a turn
@@ -57,6 +57,7 @@ GROWTH_INTERVAL = 0.25  # seconds between scrollbar updates while a big section 
 SLICE_GAP = 0.001  # seconds between slices: long enough to let keys and frames through
 MAX_TEXT_WIDTH = 100
 MATCH_CURRENT = "document--match-current"
+NO_LINKS = "No links in this section"  # what `f` says where it has nowhere to go
 
 
 class _Placed:
@@ -587,7 +588,7 @@ class DocumentView(LineView, can_focus=True):
     def action_next_item(self, direction: int) -> None:
         """Move the link/summary focus, scrolling it into view."""
         if not self._items:
-            self.notify("No links in this section", markup=False, timeout=3)
+            self.notify(NO_LINKS, markup=False, timeout=3)
             return
         distinct = _first_of_each(self._items)
         if self._focused_item is None:
