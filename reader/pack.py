@@ -47,7 +47,7 @@ MAX_LEVEL_DEPTH = 6
 #: Folders nest in the outline this deep; files deeper down join the deepest entry.
 MAX_FOLDER_DEPTH = 4
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+!|~")
-# The first `<summary>` ... `</summary>`, in linear time: as reader.ui.blocks explains.
+# The first `<summary>` ... `</summary>`, in linear time: as reader.render.blocks explains.
 _SUMMARY = LazyPattern(
     r"<summary(?:[^<>]++|<(?!summary))*+>((?:[^<]++|<(?!summary|/summary\s*+>))*+)"
     r"</summary\s*+>",

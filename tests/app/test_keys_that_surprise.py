@@ -308,8 +308,8 @@ def test_cards_keep_a_hanging_indent() -> None:
     from rich.console import Console
 
     from reader.markdown import parse
-    from reader.ui.blocks import BuildContext, build_blocks
-    from reader.ui.render import BlockRenderer, RenderStyles
+    from reader.render.blocks import BuildContext, build_blocks
+    from reader.render.draw import BlockRenderer, RenderStyles
 
     cell = "a long value that has to wrap over more than one line of this narrow card"
     markdown = f"| Name | Note | Other |\n|---|---|---|\n| x | {cell} | y |\n"

@@ -653,7 +653,7 @@ async def test_code_drawn_plain_on_the_first_screen_is_highlighted_a_frame_later
 ) -> None:
     """Building a Pygments lexer takes ~0.15 s: the first screen does not wait for it,
     and the code gets its colours once the lexer is built."""
-    from reader.ui import render
+    from reader.render import draw as render
 
     render._LEXERS.pop("python", None)  # as on a fresh start
     root = tmp_path / "pack"

@@ -284,12 +284,12 @@ REPRODUCTIONS: dict[str, dict[str, Callable[[int], str]]] = {
         "title: spaces": lambda n: "title:" + " " * n,
     },
     "reader.pack._SUMMARY": {"<summary>": lambda n: _fill("<summary>", n)},
-    "reader.ui.blocks._SUMMARY": {"<summary>": lambda n: _fill("<summary>", n)},
-    "reader.ui.blocks._DETAILS_OPEN": {"<details ": lambda n: _fill("<details ", n)},
+    "reader.render.blocks._SUMMARY": {"<summary>": lambda n: _fill("<summary>", n)},
+    "reader.render.blocks._DETAILS_OPEN": {"<details ": lambda n: _fill("<details ", n)},
     "reader.markdown._IMAGE": {"![": lambda n: _fill("![", n)},
     "reader.markdown._LINK": {"[": lambda n: "[" * n, "[a](": lambda n: _fill("[a](", n)},
     "reader.markdown._AUTOLINK": {"<http:": lambda n: _fill("<http:", n)},
-    "reader.ui.text_wrap._WORD": {"spaces": lambda n: " " * n},
+    "reader.render.wrap._WORD": {"spaces": lambda n: " " * n},
     "reader.ui.widgets.comparison._DETAILS": {
         "<details>": lambda n: _fill("<details>", n),
         "<details><summary>": lambda n: _fill("<details><summary>", n),
@@ -333,7 +333,7 @@ def test_pattern_runs_in_linear_time(name: str):
 
 
 def test_the_walk_finds_the_patterns_of_every_module():
-    assert {"reader.scan._ATX", "reader.markdown._LINK", "reader.ui.text_wrap._WORD"} <= set(
+    assert {"reader.scan._ATX", "reader.markdown._LINK", "reader.render.wrap._WORD"} <= set(
         PATTERNS
     )
     assert any(name.startswith("reader.scan.HTML_SEQUENCES") for name in PATTERNS)
@@ -439,8 +439,8 @@ def _blocks(markdown: str) -> None:
     from rich.console import Console
 
     from reader.markdown import parse
-    from reader.ui.blocks import BuildContext, build_blocks
-    from reader.ui.render import BlockRenderer, RenderStyles
+    from reader.render.blocks import BuildContext, build_blocks
+    from reader.render.draw import BlockRenderer, RenderStyles
 
     console = Console(width=80, color_system="truecolor", force_terminal=True)
     renderer = BlockRenderer(console, RenderStyles(), load_lexers=False)

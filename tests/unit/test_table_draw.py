@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from reader.ui.table_draw import column_widths, draw_table, words_fit
+from reader.render.table import column_widths, draw_table, words_fit
 
 CONSOLE = Console(width=200, color_system="truecolor", force_terminal=True)
 HEADER, BORDER = Style(bold=True, color="red"), Style(color="blue")
@@ -93,8 +93,8 @@ def test_the_widest_columns_give_way_first():
 def rendered(markdown: str, width: int) -> list[str]:
     """The reading pane's lines for a Markdown table, as plain text."""
     from reader.markdown import parse
-    from reader.ui.blocks import BuildContext, build_blocks
-    from reader.ui.render import BlockRenderer, RenderStyles
+    from reader.render.blocks import BuildContext, build_blocks
+    from reader.render.draw import BlockRenderer, RenderStyles
 
     (table,) = build_blocks(parse(markdown), BuildContext())
     return [line.text for line in BlockRenderer(CONSOLE, RenderStyles()).render(table, width)]

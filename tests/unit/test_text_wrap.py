@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from reader.ui.text_wrap import wrap
+from reader.render.wrap import wrap
 
 CONSOLE = Console(width=200, color_system="truecolor", force_terminal=True)
 ASCII = ["a", "immune", "barrier,", "x" * 25, "y" * 70, " ", "  ", "   ", "(see", "note)", "it."]

@@ -25,8 +25,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from reader.markdown import parse
-from reader.scan import scan_markdown
-from reader.ui.blocks import (
+from reader.render.blocks import (
     BASE_STYLES,
     Block,
     BuildContext,
@@ -34,8 +33,7 @@ from reader.ui.blocks import (
     DetailsBlock,
     build_blocks,
 )
-from reader.ui.memory import hold_collector, release_collector
-from reader.ui.render import (
+from reader.render.draw import (
     BlockRenderer,
     Highlighter,
     RenderStyles,
@@ -43,6 +41,8 @@ from reader.ui.render import (
     locate_spots,
     syntax_theme,
 )
+from reader.scan import scan_markdown
+from reader.ui.memory import hold_collector, release_collector
 from reader.ui.styles import TEXT, component_style, readable
 from reader.ui.widgets.line_view import Frame, LineView
 
@@ -719,7 +719,7 @@ class DocumentView(LineView, can_focus=True):
         """The first table's top line and its lines down to the rule under its header
         row (drawn as a table, not as cards), or None."""
         from reader.glyphs import current
-        from reader.ui.blocks import TableBlock
+        from reader.render.blocks import TableBlock
 
         middle = current().table_middle[0]
         for placed in self._document.blocks:

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from reader.glyphs import current as current_glyphs
-from reader.ui.blocks import (
+from reader.render.blocks import (
     Block,
     CodeBlock,
     DetailsBlock,
@@ -29,8 +29,8 @@ from reader.ui.blocks import (
     RuleBlock,
     TableBlock,
 )
-from reader.ui.table_draw import draw_table, words_fit
-from reader.ui.text_wrap import wrap
+from reader.render.table import draw_table, words_fit
+from reader.render.wrap import wrap
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
