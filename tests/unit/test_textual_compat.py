@@ -11,6 +11,7 @@ import os
 import threading
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from textual import events
@@ -28,6 +29,7 @@ from reader.ui.textual_compat import (
     fuzzy_offsets,
     install_input_decoder,
     replace_no_color_filter,
+    update_scrollbars,
 )
 
 
@@ -259,3 +261,60 @@ async def test_check_bindings_runs_the_focused_chains_binding_now() -> None:
         forward_event(box, events.Key("a", "a"))
         await pilot.pause()
         assert box.value == "a"
+
+
+# ------------------------------------------------------------------- scrolling
+def test_scroll_update_exists_with_the_signature_update_scrollbars_calls() -> None:
+    from textual.widget import Widget
+
+    scroll_update = getattr(Widget, "_scroll_update", None)
+    contract(
+        callable(scroll_update)
+        and list(inspect.signature(scroll_update).parameters) == ["self", "virtual_size"],
+        "Widget._scroll_update(self, virtual_size)",
+        "to size the scrollbars of a growing section without laying out the screen",
+    )
+
+
+async def test_update_scrollbars_sizes_the_scrollbars_without_a_layout() -> None:
+    from textual.app import ComposeResult
+    from textual.geometry import Size
+    from textual.scroll_view import ScrollView
+
+    class Pane(ScrollView):
+        pass
+
+    class PaneApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Pane()
+
+    app = PaneApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        pane = app.query_one(Pane)
+        pane.virtual_size = Size(38, 100)
+        await pilot.pause()
+        assert pane.show_vertical_scrollbar
+        layouts: list[bool] = []
+        refresh = pane.refresh
+
+        def spy(*regions: object, layout: bool = False, **kwargs: Any) -> object:
+            layouts.append(layout)
+            return refresh(*regions, layout=layout, **kwargs)
+
+        pane.refresh = spy  # type: ignore[method-assign]
+        update_scrollbars(pane, Size(38, 300))
+        contract(
+            pane.virtual_size == Size(38, 300)
+            and pane.vertical_scrollbar.window_virtual_size == 300
+            and pane.max_scroll_y == 300 - pane.scrollable_content_region.height,
+            "Widget._scroll_update",
+            "to give the vertical scrollbar and max_scroll_y the new virtual height",
+        )
+        assert not any(layouts), "update_scrollbars asked for a layout"
+        pane.scroll_to(y=250, animate=False, immediate=True)
+        update_scrollbars(pane, Size(38, 120))  # shrinking clamps the offset
+        contract(
+            pane.scroll_y == pane.max_scroll_y == 120 - pane.scrollable_content_region.height,
+            "Widget._scroll_update (no longer validates scroll_y)",
+            "to keep the scroll offset inside a section that shrank",
+        )
