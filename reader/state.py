@@ -9,13 +9,16 @@ safely, :mod:`reader.state_io` holds the filesystem mechanics. Public API::
     Bookmark(id: str, section: str, scroll: float = 0.0, note: str = "", created: float = 0.0)
     ReadingState(position=None, history=[], history_index=-1, bookmarks=[], read=set(),
                  sidebar_width=None, sidebar_shown=None)
-        .visit(pos: Position) -> None
+        .visit(pos: Position) -> None;  .stand_at(pos: Position) -> None
+        .remember(section: str, scroll: float) -> None
         .back() -> Position | None;  .forward() -> Position | None
+        .take_history(moved: ReadingState) -> None
         .add_bookmark(section: str, scroll: float = 0.0, note: str = "") -> Bookmark
         .bookmark_at(section: str, scroll: float) -> Bookmark | None
         .rename_bookmark(bookmark_id: str, note: str) -> bool
         .delete_bookmark(bookmark_id: str) -> bool
         .toggle_read(section: str) -> bool;  .mark_read(section: str);  .reset_progress()
+        .set_sidebar_shown(shown: bool);  .set_sidebar_width(width: int)
         .copy() -> ReadingState
         .to_json() -> dict;  ReadingState.from_json(data: object) -> ReadingState
     # reader.state_store
@@ -36,7 +39,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import Any, TypeGuard
 
 from reader.sanitize import sanitize_line
 
@@ -165,6 +168,21 @@ class ReadingState(_Record):
             self.history_index = len(self.history) - 1
         self.position = Position(entry.section, entry.scroll)
 
+    def stand_at(self, pos: Position) -> None:
+        """Be at `pos` without recording a jump: a history move or a resume, where the
+        history already is where it should be."""
+        self.position = Position(pos.section, _scroll(pos.scroll))
+
+    def remember(self, section: str, scroll: float) -> None:
+        """Keep how far down `section` the reader is: the position, and the current
+        history entry when it is that section, so Back returns to the same line."""
+        offset = _scroll(scroll)
+        self.position = Position(section, offset)
+        if 0 <= self.history_index < len(self.history):
+            current = self.history[self.history_index]
+            if current.section == section:
+                current.scroll = offset
+
     def back(self) -> Position | None:
         """Step back in history; None (and no change) at the oldest entry."""
         return self._step(-1)
@@ -181,6 +199,15 @@ class ReadingState(_Record):
         entry = self.history[target]
         self.position = Position(entry.section, entry.scroll)
         return Position(entry.section, entry.scroll)
+
+    def take_history(self, moved: ReadingState) -> None:
+        """Adopt the history of `moved` (a copy that went Back or Forward) and its place
+        in it; bookmarks and read marks stay this state's, which may be fresher."""
+        self.history = [Position(entry.section, entry.scroll) for entry in moved.history]
+        self.history_index = moved.history_index
+        if 0 <= moved.history_index < len(moved.history):
+            entry = moved.history[moved.history_index]
+            self.position = Position(entry.section, entry.scroll)
 
     def add_bookmark(self, section: str, scroll: float = 0.0, note: str = "") -> Bookmark:
         """Add a bookmark with a fresh random id (unique across concurrent sessions)."""
@@ -233,6 +260,15 @@ class ReadingState(_Record):
 
     def reset_progress(self) -> None:
         self.read.clear()
+
+    def set_sidebar_shown(self, shown: bool) -> None:
+        """The reader showed or hid the sidebar of a wide terminal."""
+        self.sidebar_shown = shown
+
+    def set_sidebar_width(self, width: int) -> None:
+        """The reader made the sidebar `width` columns wide; kept within what loading
+        accepts, so a saved width always loads back as the same width."""
+        self.sidebar_width = min(max(int(width), MIN_SIDEBAR_WIDTH), MAX_SIDEBAR_WIDTH)
 
     def copy(self) -> ReadingState:
         """An independent copy, so a caller's edits never leak into a store's state."""
@@ -301,7 +337,7 @@ class ReadingState(_Record):
         )
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

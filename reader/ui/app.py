@@ -336,11 +336,11 @@ class ReaderApp(TerminalGuard, App[int]):
 
         def remember_jump(state: ReadingState) -> None:  # one locked write per jump
             if leaving is not None:
-                _remember(state, *leaving)
+                state.remember(*leaving)
             if record:
                 state.visit(arriving)
             else:  # a history move or a resume: history is already where it should be
-                state.position = arriving
+                state.stand_at(arriving)
 
         self._update_state(remember_jump)
         self._show_place()
@@ -368,7 +368,7 @@ class ReaderApp(TerminalGuard, App[int]):
     def _save_position(self) -> None:
         place = self._place_now()
         if place is not None:
-            self._update_state(lambda state: _remember(state, *place))
+            self._update_state(lambda state: state.remember(*place))
 
     def _update_state(self, change: Callable[[ReadingState], object]) -> None:
         self.reading = self.store.update(change)
@@ -514,7 +514,7 @@ class ReaderApp(TerminalGuard, App[int]):
         else:
             self.main.query_one("#document").focus()
         if not self.main.narrow:  # the overlay of a narrow terminal is not a preference
-            self._update_state(lambda state: setattr(state, "sidebar_shown", shown))
+            self._update_state(lambda state: state.set_sidebar_shown(shown))
 
     def action_sidebar_narrower(self) -> None:
         self._resize_sidebar(-self.SIDEBAR_STEP)
@@ -533,7 +533,7 @@ class ReaderApp(TerminalGuard, App[int]):
         if width is None:
             self.bell()
             return
-        self._update_state(lambda state: setattr(state, "sidebar_width", width))
+        self._update_state(lambda state: state.set_sidebar_width(width))
 
     def action_focus_search(self) -> None:
         box = self.main.search_box
@@ -644,7 +644,7 @@ class ReaderApp(TerminalGuard, App[int]):
             where = "back to" if direction < 0 else "forward to"
             self.notify(f"Nothing to go {where} yet", markup=False, timeout=3)
             return
-        self._update_state(lambda state: _copy_history(state, moved))
+        self._update_state(lambda state: state.take_history(moved))
         self.open_section(position.section, scroll=round(position.scroll), record=False)
 
     # ------------------------------------------------------------------ bookmarks
@@ -931,20 +931,6 @@ def _arm_deadline() -> None:
     """SIGALRM (default action: end the process) HANG_UP_DEADLINE from the first call."""
     if signal.getitimer(signal.ITIMER_REAL)[0] == 0:
         signal.setitimer(signal.ITIMER_REAL, HANG_UP_DEADLINE)
-
-
-def _remember(state: ReadingState, section_id: str, scroll: float) -> None:
-    state.position = Position(section_id, scroll)
-    if state.history and 0 <= state.history_index < len(state.history):
-        current = state.history[state.history_index]
-        if current.section == section_id:
-            current.scroll = scroll
-
-
-def _copy_history(state: ReadingState, moved: ReadingState) -> None:
-    state.history = moved.history
-    state.history_index = moved.history_index
-    state.position = moved.history[moved.history_index] if moved.history else state.position
 
 
 def create_app(

@@ -143,6 +143,73 @@ def test_visiting_the_same_section_updates_scroll_instead_of_pushing() -> None:
     assert state.forward() == Position("b", 40.0)
 
 
+def test_remembering_the_place_keeps_the_current_history_entrys_scroll() -> None:
+    """Back returns to the line the reader left, not to where the section was opened."""
+    state = ReadingState()
+    state.visit(Position("intro", 0.0))
+    state.visit(Position("barrier", 0.0))
+    state.remember("barrier", 42.0)
+    assert state.position == Position("barrier", 42.0)
+    assert state.history[-1] == Position("barrier", 42.0)
+    state.remember("genes", 7.0)  # not the current entry's section: history stays
+    assert state.position == Position("genes", 7.0)
+    assert state.history == [Position("intro", 0.0), Position("barrier", 42.0)]
+    state.remember("barrier", float("nan"))  # storable whatever the caller passes
+    assert state.history[-1].scroll == 0.0 and state.position == Position("barrier", 0.0)
+
+
+def test_remembering_with_no_history_sets_only_the_position() -> None:
+    state = ReadingState()
+    state.remember("intro", 5.0)
+    assert state.position == Position("intro", 5.0)
+    assert state.history == [] and state.history_index == -1
+
+
+def test_standing_somewhere_records_no_jump() -> None:
+    state = ReadingState()
+    state.visit(Position("intro", 0.0))
+    state.stand_at(Position("barrier", 3.0))
+    assert state.position == Position("barrier", 3.0)
+    assert state.history == [Position("intro", 0.0)] and state.history_index == 0
+
+
+def test_taking_the_history_of_a_copy_that_went_back_keeps_fresher_marks() -> None:
+    """Back is worked out on a copy; the stored state, which another session may have
+    changed since, takes only the history and the place from it."""
+    state = ReadingState()
+    for section in ("intro", "barrier", "genes"):
+        state.visit(Position(section, 1.0))
+    moved = state.copy()
+    assert moved.back() == Position("barrier", 1.0)
+    stored = state.copy()
+    stored.mark_read("intro")  # another session's change since the copy
+    stored.take_history(moved)
+    assert stored.history == moved.history and stored.history_index == 1
+    assert stored.position == Position("barrier", 1.0)
+    assert stored.read == {"intro"}
+    moved.history[0].scroll = 99.0
+    assert stored.history[0].scroll == 1.0, "a copy of the history, not the same entries"
+
+
+def test_taking_an_empty_history_keeps_the_position() -> None:
+    state = ReadingState(position=Position("intro", 2.0))
+    state.take_history(ReadingState())
+    assert state.position == Position("intro", 2.0)
+    assert state.history == [] and state.history_index == -1
+
+
+def test_the_sidebar_choices_are_set_within_what_loading_accepts() -> None:
+    state = ReadingState()
+    state.set_sidebar_shown(False)
+    state.set_sidebar_width(44)
+    assert (state.sidebar_shown, state.sidebar_width) == (False, 44)
+    state.set_sidebar_width(3)
+    assert state.sidebar_width == 12
+    state.set_sidebar_width(10**6)
+    loaded = ReadingState.from_json(json.loads(json.dumps(state.to_json())))
+    assert loaded.sidebar_width == state.sidebar_width == 500
+
+
 def test_history_is_capped_dropping_the_oldest() -> None:
     state = ReadingState()
     for number in range(HISTORY_LIMIT + 50):
