@@ -8,7 +8,9 @@ front matter, search snippets), and the first screen waits for every import.
 from __future__ import annotations
 
 import re
-from typing import Any
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, AnyStr, Generic
 
 __all__ = ["LazyPattern"]
 
@@ -16,17 +18,47 @@ __all__ = ["LazyPattern"]
 _METHODS = ("match", "fullmatch", "search", "finditer", "findall", "sub", "subn", "split")
 
 
-class LazyPattern:
+class LazyPattern(Generic[AnyStr]):
     """Stands in for `re.compile(pattern, flags)` until a method is first called."""
 
     __slots__ = ("_compiled", "_flags", "_source", *_METHODS)
 
-    def __init__(self, pattern: str | bytes, flags: int = 0) -> None:
-        self._source = pattern
+    def __init__(self, pattern: AnyStr, flags: int = 0) -> None:
+        self._source: AnyStr = pattern
         self._flags = flags
-        self._compiled: re.Pattern[Any] | None = None
+        self._compiled: re.Pattern[AnyStr] | None = None
 
-    def compiled(self) -> re.Pattern[Any]:
+    if TYPE_CHECKING:
+        # What the type checker sees of the methods `compiled` binds to the instance (until
+        # then `__getattr__` answers): those of the compiled `re.Pattern`.
+        def match(
+            self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize
+        ) -> re.Match[AnyStr] | None: ...
+        def fullmatch(
+            self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize
+        ) -> re.Match[AnyStr] | None: ...
+        def search(
+            self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize
+        ) -> re.Match[AnyStr] | None: ...
+        def finditer(
+            self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize
+        ) -> Iterator[re.Match[AnyStr]]: ...
+        def findall(self, string: AnyStr, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]: ...
+        def sub(
+            self,
+            repl: AnyStr | Callable[[re.Match[AnyStr]], AnyStr],
+            string: AnyStr,
+            count: int = 0,
+        ) -> AnyStr: ...
+        def subn(
+            self,
+            repl: AnyStr | Callable[[re.Match[AnyStr]], AnyStr],
+            string: AnyStr,
+            count: int = 0,
+        ) -> tuple[AnyStr, int]: ...
+        def split(self, string: AnyStr, maxsplit: int = 0) -> list[AnyStr | Any]: ...
+
+    def compiled(self) -> re.Pattern[AnyStr]:
         if self._compiled is None:
             compiled = re.compile(self._source, self._flags)
             for name in _METHODS:

@@ -156,7 +156,7 @@ def _inline_text(children: Iterable[Token]) -> Iterator[str]:
         if child.type in ("text", "code_inline"):
             yield child.content
         elif child.type == "image":
-            yield child.content or child.attrGet("alt") or ""
+            yield child.content or str(child.attrGet("alt") or "")
         elif child.type in ("softbreak", "hardbreak"):
             yield " "
         elif child.type == "html_inline":

@@ -88,7 +88,7 @@ def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, lis
     break_lines: list[int] = []
     start, title = _front_matter(lines)
     fence: tuple[str, int, int] | None = None  # marker, its length, the list's indent
-    html_end: re.Pattern[str] | LazyPattern | None = None  # inside raw HTML until this matches
+    html_end: re.Pattern[str] | LazyPattern[str] | None = None  # inside raw HTML until this matches
     details_depth = 0
     paragraph_start: int | None = None  # a top-level paragraph, which setext can underline
     continues = False  # plain lines continue a list item, quote or table, not a paragraph
@@ -278,7 +278,7 @@ def _count_details(line: str, depth: int) -> int:
     return max(0, depth - len(_DETAILS_CLOSE.findall(line)))
 
 
-def _html_block_end(line: str, interrupting: bool) -> re.Pattern[str] | LazyPattern | None:
+def _html_block_end(line: str, interrupting: bool) -> re.Pattern[str] | LazyPattern[str] | None:
     """If `line` starts a raw HTML block, the pattern that ends it (markdown-it's rules)."""
     if _indent(line) >= 4:
         return None

@@ -233,6 +233,7 @@ def _fill(conn: sqlite3.Connection, documents: Iterable[SearchDocument], cache_k
     conn.execute("BEGIN")
     for rowid, doc in enumerate(documents, start=1):
         title, path, body = _one_line(doc.title), _one_line(doc.path), _one_line(doc.text)
+        folded: str | None
         folded, offsets = fold(body)  # stored so snippets need no folding at query time
         if offsets is not None:
             folded = None  # folding changed the length: fold again, with offsets, per hit
