@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual import events
@@ -31,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
     ]
 
-    def __init__(self, groups: list[tuple[str, Iterable[BindingType]]]) -> None:
+    def __init__(self, groups: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
         super().__init__()
         use_stylesheet(self.app, "dialogs.tcss")
         self.groups = groups

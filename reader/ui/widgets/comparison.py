@@ -75,7 +75,7 @@ class ComparisonPanel(Vertical):
         scrolled_past = head is not None and round(view.scroll_y) > head[0] + 1
         if scrolled_past and head is not None:
             lines = Text("\n").join(
-                Text.assemble(*((segment.text, segment.style) for segment in strip))
+                Text.assemble(*((segment.text, segment.style or "") for segment in strip))
                 for strip in head[1][1:]
             )
             header.update(lines)
