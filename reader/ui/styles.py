@@ -6,7 +6,6 @@ only what the first frame shows; the sidebar's widgets and the dialogs bring the
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -20,7 +19,7 @@ from textual.filter import LineFilter
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from reader.glyphs import Glyphs
-from reader.ui.textual_compat import replace_no_color_filter
+from reader.ui.textual_compat import add_stylesheet, replace_no_color_filter
 
 if TYPE_CHECKING:
     from textual.color import Color as TextualColor
@@ -179,9 +178,7 @@ def use_stylesheet(app: App[object], name: str) -> None:
     Call it before mounting or pushing what it styles: the rules are parsed (only the
     new file; the rest is cached) when those widgets are registered.
     """
-    path = os.path.abspath(HERE / name)  # the key Stylesheet.read files it under
-    if not app.stylesheet.has_source(path):
-        app.stylesheet.read(path)
+    add_stylesheet(app, HERE / name)
 
 
 def component_style(widget: Widget, *names: str, minimum: float = 0.0) -> Style:

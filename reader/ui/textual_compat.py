@@ -20,6 +20,14 @@ can send, and keeps Textual's crash output away from users:
   (`reader.crash` decides where).
 * `update_scrollbars` (`Widget._scroll_update`, private) gives a ScrollView a new
   virtual size without laying out the whole screen.
+* `repaint_in_this_frame` (`Widget._check_refresh`, private) reports a widget's
+  repaint to its screen now, not when the widget's own task next idles.
+* `footer_keys_shown` / `release_footer_keys` know what `Footer.compose` reads and how
+  its keys are bound to the footer (neither is documented), so the reader's footer is
+  rebuilt only when its keys change, and lets go of the keys it drops.
+* `add_stylesheet` reads a .tcss file into the running app (`App.stylesheet`,
+  `Stylesheet.has_source` / `.read`: not in the public documentation), so the
+  sidebar's styles are parsed after the first frame, not before it.
 
 tests/unit/test_textual_compat.py holds one contract test per private name: an upgrade
 that removes or changes one fails there, with the name in the message.
@@ -27,6 +35,7 @@ that removes or changes one fails there, with the name in the message.
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,18 +50,26 @@ if TYPE_CHECKING:
     from textual.filter import LineFilter
     from textual.fuzzy import Matcher
     from textual.geometry import Size
+    from textual.screen import Screen
     from textual.scroll_view import ScrollView
     from textual.widget import Widget
+    from textual.widgets import Footer
 
 __all__ = [
+    "FOOTER_BINDING_FIELDS",
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "FooterKeysShown",
     "TerminalGuard",
+    "add_stylesheet",
     "check_bindings",
     "clamp_size",
+    "footer_keys_shown",
     "forward_event",
     "fuzzy_offsets",
     "install_input_decoder",
+    "release_footer_keys",
+    "repaint_in_this_frame",
     "replace_no_color_filter",
     "update_scrollbars",
 ]
@@ -253,3 +270,77 @@ def update_scrollbars(widget: ScrollView, size: Size) -> None:
 
     widget.set_reactive(Widget.virtual_size, size)
     widget._scroll_update(size)
+
+
+def repaint_in_this_frame(widget: Widget) -> None:
+    """Tell `widget`'s screen now that it needs a repaint (after `widget.refresh()`).
+
+    Textual reports a widget's refresh to its screen from the widget's own task, when
+    that task next idles (`Widget._check_refresh`, private). A widget changed from
+    another widget's handler (the results list, from the search box's) then reaches the
+    screen a frame after that handler's own change: a typed letter showed ~30-50 ms
+    before its results. Textual has no public call for "repaint me in this frame".
+    Without the private method the repaint still comes, a frame later.
+    """
+    check_refresh = getattr(widget, "_check_refresh", None)
+    if check_refresh is not None:
+        check_refresh()
+
+
+# ------------------------------------------------------------------- footer
+FooterKeysShown = tuple[tuple[object, ...], ...]
+
+#: What `Footer.compose` reads of a binding it shows (checked by a contract test).
+FOOTER_BINDING_FIELDS = ("key", "description", "action", "group", "show", "tooltip")
+
+
+def footer_keys_shown(screen: Screen[Any]) -> FooterKeysShown:
+    """Everything `Footer.compose` draws from `screen`'s bindings, in its order: two
+    screens with the same value draw the same footer keys.
+
+    Footer rebuilds every key whenever the screen's bindings may have changed; the
+    reader's footer compares this value to rebuild only when it differs.
+    """
+    app = screen.app
+    return tuple(
+        (
+            binding.key,
+            app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            binding.group,
+            enabled,
+            tooltip,
+        )
+        for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+        if binding.show or key == app.COMMAND_PALETTE_BINDING
+    )
+
+
+def release_footer_keys(footer: Footer) -> None:
+    """Let go of the keys a footer has just replaced (call it after `recompose`).
+
+    `Footer.compose` binds each key to the footer's `compact` (`data_bind`), and
+    Textual drops the binding of a removed key only when `compact` next changes. With a
+    `compact` that never changes, every rebuild kept its old keys alive. Reporting a
+    change of `compact` (its value stays) makes Textual drop them.
+    """
+    from textual.widgets import Footer
+
+    footer.mutate_reactive(Footer.compact)
+
+
+# ------------------------------------------------------------------- stylesheets
+def add_stylesheet(app: App[Any], path: Path) -> None:
+    """Add the .tcss file at `path` to `app`'s styles, once.
+
+    Call it before mounting what it styles: its rules are parsed (only the new file;
+    the rest is cached) when those widgets are registered. `App.CSS_PATH` files are
+    parsed before the first frame, which is what this avoids; `Screen.CSS_PATH` (public)
+    does the same for a screen, but the sidebar's widgets mount into the first screen.
+    `App.stylesheet` and `Stylesheet.has_source` / `.read` are not in Textual's public
+    documentation; `App._load_screen_css` uses them this way.
+    """
+    filename = os.path.abspath(path)  # the key Stylesheet.read files it under
+    if not app.stylesheet.has_source(filename):
+        app.stylesheet.read(filename)

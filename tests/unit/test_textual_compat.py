@@ -6,9 +6,13 @@ message names the private thing and what the reader relies on it for.
 
 from __future__ import annotations
 
+import ast
+import gc
 import inspect
 import os
+import textwrap
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,14 +24,19 @@ from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
 
 from reader.ui.textual_compat import (
+    FOOTER_BINDING_FIELDS,
     MAX_COLUMNS,
     MAX_ROWS,
     TerminalGuard,
+    add_stylesheet,
     check_bindings,
     clamp_size,
+    footer_keys_shown,
     forward_event,
     fuzzy_offsets,
     install_input_decoder,
+    release_footer_keys,
+    repaint_in_this_frame,
     replace_no_color_filter,
     update_scrollbars,
 )
@@ -317,4 +326,185 @@ async def test_update_scrollbars_sizes_the_scrollbars_without_a_layout() -> None
             pane.scroll_y == pane.max_scroll_y == 120 - pane.scrollable_content_region.height,
             "Widget._scroll_update (no longer validates scroll_y)",
             "to keep the scroll offset inside a section that shrank",
+        )
+
+
+# ------------------------------------------------------------- repaint this frame
+def test_check_refresh_exists_and_takes_no_arguments() -> None:
+    from textual.widget import Widget
+
+    check_refresh = getattr(Widget, "_check_refresh", None)
+    contract(
+        callable(check_refresh) and list(inspect.signature(check_refresh).parameters) == ["self"],
+        "Widget._check_refresh(self)",
+        "to show search results in the frame of the key that found them",
+    )
+
+
+async def test_repaint_in_this_frame_reports_the_repaint_to_the_screen_now() -> None:
+    from textual.app import ComposeResult
+    from textual.messages import Update
+    from textual.widgets import Static
+
+    class RepaintApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("text")
+
+    app = RepaintApp()
+    async with app.run_test(size=(20, 3)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(Static)
+        posted: list[object] = []
+        post_message = app.screen.post_message
+
+        def spy(message: Any) -> bool:
+            posted.append(message)
+            return post_message(message)
+
+        app.screen.post_message = spy  # type: ignore[method-assign]
+        widget.refresh()
+        assert not posted, "refresh() alone reports the repaint later, from the widget's task"
+        repaint_in_this_frame(widget)
+        contract(
+            any(isinstance(message, Update) and message.widget is widget for message in posted),
+            "Widget._check_refresh (no longer posts Update to the screen)",
+            "to show search results in the frame of the key that found them",
+        )
+
+
+# ------------------------------------------------------------------- footer
+def names_read_from(function: Callable[..., object], variable: str) -> set[str]:
+    """The attributes `function`'s source reads from the local `variable`."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == variable
+    }
+
+
+def test_footer_compose_reads_only_what_footer_keys_shown_compares() -> None:
+    from textual.widgets import Footer
+
+    read = names_read_from(Footer.compose, "binding")
+    contract(
+        read and read <= set(FOOTER_BINDING_FIELDS),
+        f"Footer.compose (reads binding.{sorted(read - set(FOOTER_BINDING_FIELDS))})",
+        "to know when the footer's keys change (add them to footer_keys_shown)",
+    )
+    source = inspect.getsource(Footer.compose)
+    for needed in ("self.screen.active_bindings", "get_key_display", "COMMAND_PALETTE_BINDING"):
+        contract(
+            needed in source,
+            f"Footer.compose (no longer uses {needed})",
+            "to know when the footer's keys change (footer_keys_shown)",
+        )
+    contract(
+        "data_bind(compact=Footer.compact)" in source,
+        "Footer.compose (its keys are no longer bound to Footer.compact)",
+        "to let go of replaced keys (release_footer_keys)",
+    )
+    contract(
+        "subscribe(self, self.bindings_changed)" in inspect.getsource(Footer.on_mount),
+        "Footer.on_mount (no longer subscribes bindings_changed)",
+        "so KeyFooter.bindings_changed decides when to rebuild",
+    )
+
+
+async def test_footer_keys_shown_lists_the_shown_keys_and_the_palette() -> None:
+    from textual.app import ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer
+
+    class FooterApp(App[None]):
+        BINDINGS = [
+            Binding("f5", "mark", "Mark"),
+            Binding("f6", "hidden", "Hidden", show=False),
+        ]
+
+        def compose(self) -> ComposeResult:
+            yield Footer()
+
+    app = FooterApp()
+    async with app.run_test(size=(60, 3)) as pilot:
+        await pilot.pause()
+        shown = footer_keys_shown(app.screen)
+        keys = [entry[0] for entry in shown]
+        assert "f5" in keys and "f6" not in keys and app.COMMAND_PALETTE_BINDING in keys
+        assert footer_keys_shown(app.screen) == shown
+
+
+async def test_release_footer_keys_lets_replaced_keys_go() -> None:
+    from textual.app import ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer
+
+    class ReleasingFooter(Footer):
+        async def recompose(self) -> None:
+            await super().recompose()
+            release_footer_keys(self)
+
+    class FooterApp(App[None]):
+        BINDINGS = [Binding("f5", "mark", "Mark"), Binding("f6", "other", "Other")]
+
+        def compose(self) -> ComposeResult:
+            yield ReleasingFooter()
+
+    app = FooterApp()
+    async with app.run_test(size=(60, 3)) as pilot:
+        footer = app.query_one(ReleasingFooter)
+        for _ in range(5):  # each refresh of the bindings rebuilds Footer's keys
+            app.screen.refresh_bindings()
+            await pilot.pause()
+            await pilot.pause()
+        gc.collect()
+        key_type = type(footer.children[0])
+        alive = [obj for obj in gc.get_objects() if isinstance(obj, key_type)]
+        contract(
+            len(alive) == len(footer.children),
+            "Footer.compose's data_bind(compact=...) (replaced keys stay alive)",
+            "to let go of replaced footer keys (release_footer_keys)",
+        )
+
+
+# ------------------------------------------------------------------- stylesheets
+def test_the_stylesheet_reads_and_knows_its_files() -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    for name in ("has_source", "read"):
+        contract(
+            callable(getattr(Stylesheet, name, None)),
+            f"Stylesheet.{name}",
+            "to add the sidebar's styles after the first frame (add_stylesheet)",
+        )
+    contract(
+        list(inspect.signature(Stylesheet.has_source).parameters)[:2] == ["self", "path"],
+        "Stylesheet.has_source(path, class_var='')",
+        "to add a stylesheet once (add_stylesheet)",
+    )
+
+
+async def test_add_stylesheet_styles_widgets_mounted_after_it(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    css = tmp_path / "late.tcss"
+    css.write_text("#late { height: 3; }\n", encoding="utf-8")
+    app = App[None]()
+    async with app.run_test(size=(20, 6)) as pilot:
+        add_stylesheet(app, css)
+        add_stylesheet(app, css)
+        sources = [key for key in app.stylesheet.source if key[0] == str(css)]
+        contract(
+            len(sources) == 1,
+            "Stylesheet.has_source / .read (the file is not keyed by its path)",
+            "to add a stylesheet once (add_stylesheet)",
+        )
+        await app.screen.mount(Static("late", id="late"))
+        await pilot.pause()
+        contract(
+            app.query_one("#late").size.height == 3,
+            "Stylesheet.read (its rules do not reach widgets mounted after it)",
+            "to style the sidebar, which mounts after the first frame (add_stylesheet)",
         )

@@ -4,7 +4,8 @@ Textual's Footer remounts every key widget whenever the screen's bindings *may* 
 changed: twice per focus change (at once and again after the next refresh). Each
 rebuild relays out the whole screen, ~25-40 ms plus a full repaint on the benchmark
 machine, so a letter typed just after "/" waited ~100 ms behind two rebuilds that drew
-the same keys again.
+the same keys again. What the Footer draws, and how it holds its keys, are Textual's
+internals: reader.ui.textual_compat knows them, with a contract test each.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
-__all__ = ["KeyFooter"]
+from reader.ui.textual_compat import FooterKeysShown, footer_keys_shown, release_footer_keys
 
-Shown = tuple[tuple[object, ...], ...]
+__all__ = ["KeyFooter"]
 
 
 class KeyFooter(Footer):
@@ -22,41 +23,19 @@ class KeyFooter(Footer):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._shown: Shown | None = None
+        self._shown: FooterKeysShown | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen and screen.app.app_focus:
-            shown = self._keys_shown(screen)
+            shown = footer_keys_shown(screen)
             if shown == self._shown:
                 return
             self._shown = shown
         super().bindings_changed(screen)
 
     async def recompose(self) -> None:
-        """Rebuild the keys, then let go of the old ones.
-
-        Footer.compose binds each key to the footer's `compact`, and Textual drops the
-        binding of a removed key only when `compact` next changes, which here it never
-        does: every rebuild kept its old keys alive, and the slowest keystrokes were
-        full garbage collections growing with them. Forcing a `compact` update makes
-        Textual drop the bindings of keys that are gone.
-        """
+        """Rebuild the keys, then let go of the old ones (every rebuild kept its old
+        keys alive, and the slowest keystrokes were full garbage collections growing
+        with them)."""
         await super().recompose()
-        self.mutate_reactive(Footer.compact)
-
-    def _keys_shown(self, screen: Screen) -> Shown:
-        """Everything Footer.compose reads from the bindings, in its order."""
-        app = screen.app
-        return tuple(
-            (
-                binding.key,
-                app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                binding.group,
-                enabled,
-                tooltip,
-            )
-            for (_node, binding, enabled, tooltip) in screen.active_bindings.values()
-            if binding.show or binding.action == "command_palette"
-        )
+        release_footer_keys(self)

@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from reader.glyphs import current as current_glyphs
 from reader.sanitize import sanitize_line
+from reader.ui.textual_compat import repaint_in_this_frame
 from reader.ui.widgets.line_view import LineView
 
 __all__ = ["ResultEntry", "SearchResults"]
@@ -133,11 +134,9 @@ class SearchResults(LineView, can_focus=True):
         The search runs in the search box's handler. Left to itself, this widget would
         report its repaint from its own task, after the screen had already drawn a frame
         holding only the typed character: the results then came a frame (~30-50 ms)
-        later. Textual has no public call for "repaint me in the current frame".
+        later (see `repaint_in_this_frame`).
         """
-        check_refresh = getattr(self, "_check_refresh", None)
-        if check_refresh is not None:
-            check_refresh()
+        repaint_in_this_frame(self)
 
     def _entry_text(self, hit) -> Text:
         match = self._style("search-results--match")
