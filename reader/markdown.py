@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reader.lazy_pattern import LazyPattern
+from reader.markdown_syntax import ATX_MARKS_SOURCE, SETEXT_UNDERLINE_SOURCE, TAG
 from reader.sanitize import sanitize_line
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "strip_inline_markup",
 ]
 
-_TAG = LazyPattern(r"<[^>]{0,400}+>")  # bounded: a `<` never starts a scan of the rest
 _NOT_SLUG = LazyPattern(r"[^\w\- ]", re.UNICODE)
 # The ASCII characters `_NOT_SLUG` drops, for the fast path of `github_slug`.
 _ASCII_NOT_SLUG = bytes(byte for byte in range(0x80) if _NOT_SLUG.match(chr(byte)))
@@ -180,7 +180,7 @@ def plain_text(tokens: list[Token]) -> str:
         elif token.type in ("fence", "code_block"):
             parts.append(token.content.rstrip("\n") + "\n\n")
         elif token.type == "html_block":
-            text = _TAG.sub("", token.content).strip()
+            text = TAG.sub("", token.content).strip()
             if text:
                 parts.append(text + "\n\n")
     return _BLANK_RUNS.sub("\n\n", "".join(parts)).strip()
@@ -232,13 +232,16 @@ def iter_links(tokens: list[Token]) -> Iterator[Link]:
 _IMAGE = LazyPattern(r"!\[([^\[\]\n]*+)\]\([^)\[\n]*+\)")
 _LINK = LazyPattern(r"\[([^\[\]\n]*+)\](?:\([^)\[\n]*+\)|\[[^\[\]\n]*+\])")
 _AUTOLINK = LazyPattern(r"<((?:https?|mailto|ftp):[^<>\s]*+)>")
-_LINE_MARKERS = LazyPattern(r"^ {0,3}(?:#{1,6}[ \t]++|>[ \t]?|[-+*][ \t]++)", re.MULTILINE)
+_LINE_MARKERS = LazyPattern(
+    rf"^(?:{ATX_MARKS_SOURCE}[ \t]++| {{0,3}}(?:>[ \t]?|[-+*][ \t]++))", re.MULTILINE
+)
 _RULE_LINE = LazyPattern(r"^ {0,3}[-=*_|:~` ]{3,}+$", re.MULTILINE)
 # Emphasis and code marks go (so "*word*," stays "word,"); table pipes become spaces.
 # Underscores stay: they are word characters in names, and FTS5 splits on them anyway.
 _MARKUP_CHARACTERS = str.maketrans({"*": None, "~": None, "`": None, "|": " "})
+# A section's first line when it is its heading (ATX, or setext under one line of text).
 _HEADING_LINES = LazyPattern(
-    r"\A(?: {0,3}#{1,6}(?:[ \t][^\n]*+)?\n| *+\S[^\n]*+\n {0,3}(?:=++|-++)[ \t]*+\n)"
+    rf"\A(?:{ATX_MARKS_SOURCE}(?:[ \t][^\n]*+)?\n| *+\S[^\n]*+\n{SETEXT_UNDERLINE_SOURCE}\n)"
 )
 
 
@@ -253,7 +256,7 @@ def search_text(markdown: str) -> str:
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
+    text = TAG.sub("", text)
     text = _RULE_LINE.sub("", text)
     text = _LINE_MARKERS.sub("", text)
     return text.translate(_MARKUP_CHARACTERS).strip()

@@ -27,6 +27,7 @@ from reader.markdown import (
     parse,
     plain_text,
 )
+from reader.markdown_syntax import SUMMARY, escape_markdown
 from reader.sanitize import sanitize_line
 from reader.scan import scan_lines
 
@@ -46,13 +47,6 @@ MAX_SECTION_CHARS = 512 * 1024
 MAX_LEVEL_DEPTH = 6
 #: Folders nest in the outline this deep; files deeper down join the deepest entry.
 MAX_FOLDER_DEPTH = 4
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+!|~")
-# The first `<summary>` ... `</summary>`, in linear time: as reader.render.blocks explains.
-_SUMMARY = LazyPattern(
-    r"<summary(?:[^<>]++|<(?!summary))*+>((?:[^<]++|<(?!summary|/summary\s*+>))*+)"
-    r"</summary\s*+>",
-    re.IGNORECASE,
-)
 _VERSUS = LazyPattern(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
 
 
@@ -615,7 +609,7 @@ def _enter_folders(
 def _folder_section(pack: Pack, path: str, name: str) -> Section:
     """An outline entry for a folder without a README or index of its own."""
     title = _title_from_name(name) or name
-    text = f"# {_escape_markdown(title)}\n"
+    text = f"# {escape_markdown(title)}\n"
     folder_file = PackFile(pack.root / path / "index.md", f"{path}/", pack.root / path, text)
     return Section("", title, 0, folder_file, 1, 1, 0, len(text))
 
@@ -626,10 +620,6 @@ def _index_folder_section(pack: Pack, section: Section) -> None:
     section.id = _unique(slug, pack._slugs)
     pack._by_id[section.id] = section
     pack._sections.append(section)
-
-
-def _escape_markdown(text: str) -> str:
-    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIAL else char for char in text)
 
 
 def _unique(slug: str, seen: dict[str, int]) -> str:
@@ -690,7 +680,7 @@ def _holds_comparison(text: str, section: Section) -> bool:
     would: the pattern has no anchors or lookbehinds for the slice's edges to change.
     """
     last_pipe = text.rfind("|", section.start, section.end)  # once, not once a summary
-    for summary in _SUMMARY.finditer(text, section.start, section.end):
+    for summary in SUMMARY.finditer(text, section.start, section.end):
         if summary.end() > last_pipe:
             return False  # no table after this summary, nor after any later one
         if _VERSUS.search(summary[1]):

@@ -13,23 +13,22 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from markdown_it.rules_block.html_block import HTML_SEQUENCES
-
 from reader.lazy_pattern import LazyPattern
+from reader.markdown_syntax import (
+    ATX_HEADING,
+    ATX_OPENING,
+    DETAILS_CLOSE,
+    DETAILS_OPEN,
+    HTML_BLOCK_KINDS,
+    SETEXT_UNDERLINE,
+)
 
 __all__ = ["FileScan", "Heading", "RawHeading", "scan_lines", "scan_markdown"]
 
-# Every pattern runs in linear time on any line (tests/unit/test_redos.py): a run the
-# pattern cannot give back usefully is taken possessively (`*+`, `++`), so a failing
-# match never retries each split of it. `_ATX`'s text is the shortest one the closing
-# sequence can follow, as `(.*?)` found it, but a space run joins the text only when no
-# closing sequence follows it, so no position is tried twice.
-_ATX = LazyPattern(
-    r"^ {0,3}(#{1,6})(?:[ \t]++((?:[^ \t\n]++|[ \t]++(?!(?:#++[ \t]*+)?$))*+))?"
-    r"(?:[ \t]++#++)?+[ \t]*+$"
-)
-_ATX_OPEN = LazyPattern(r" {0,3}(#{1,6})(?:[ \t]++|$)")  # `_ATX` up to its text, for `_atx`
-_SETEXT = LazyPattern(r"^ {0,3}(=++|-++)[ \t]*+$")
+# Headings and HTML come from reader.markdown_syntax, which the renderer shares. Every
+# pattern runs in linear time on any line (tests/unit/test_redos.py): a run the pattern
+# cannot give back usefully is taken possessively (`*+`, `++`), so a failing match never
+# retries each split of it.
 _FENCE = LazyPattern(r"^ {0,3}(`{3,}+|~{3,}+)(.*+)$")
 _THEMATIC = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*+\1){2,}+[ \t]*+$")
 _LIST_ITEM = LazyPattern(r"^( {0,3})(?:[-+*]|(\d{1,9})[.)])(?:([ \t]++)(.*+)|$)")
@@ -38,8 +37,6 @@ _REFERENCE = LazyPattern(r"^ {0,3}\[(?:[^\]\\]|\\.)++\]:")
 _TABLE_DELIMITER = LazyPattern(
     r"^ {0,3}\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?[ \t]*+$"
 )
-_DETAILS_OPEN = LazyPattern(r"<details(?=[\s/>]|$)", re.IGNORECASE)
-_DETAILS_CLOSE = LazyPattern(r"</details\s*+>", re.IGNORECASE)
 # `(.+?)\s*$` as it was: the shortest text that only spaces and a line end follow (or,
 # when only white space follows `title:`, its last character that is not a line end).
 _FRONT_MATTER_TITLE = LazyPattern(
@@ -88,7 +85,7 @@ def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, lis
     break_lines: list[int] = []
     start, title = _front_matter(lines)
     fence: tuple[str, int, int] | None = None  # marker, its length, the list's indent
-    html_end: re.Pattern[str] | LazyPattern[str] | None = None  # inside raw HTML until this matches
+    html_end: LazyPattern[str] | None = None  # inside raw HTML until this matches
     details_depth = 0
     paragraph_start: int | None = None  # a top-level paragraph, which setext can underline
     continues = False  # plain lines continue a list item, quote or table, not a paragraph
@@ -185,7 +182,7 @@ def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, lis
                 headings.append((atx[0], atx[1], number, number + 1))
                 paragraph_start, continues, list_indent = None, False, None
                 continue
-        if paragraph_start is not None and mark in "=-" and _SETEXT.match(line):
+        if paragraph_start is not None and mark in "=-" and SETEXT_UNDERLINE.match(line):
             level = 1 if mark == "=" else 2
             text = " ".join(part.strip() for part in lines[paragraph_start:number])
             headings.append((level, text, paragraph_start, number + 1))
@@ -226,17 +223,17 @@ def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, lis
 
 
 def _atx(line: str) -> tuple[int, str] | None:
-    """An ATX heading's level and stripped text: what `_ATX` gives, without its cost.
+    """An ATX heading's level and stripped text: what `ATX_HEADING` gives, without its cost.
 
-    `_ATX` finds the text with a lazy `.*?` that retries the closing-hashes pattern at
-    every character (several microseconds a heading). Here the opening is matched, then
-    trailing spaces and a closing run of '#' after a space or tab are cut off, which is
-    the shortest text `_ATX` can leave (test_load_speed_paths compares the two).
+    `ATX_HEADING` tries the closing-hashes pattern after every space run of the text
+    (several microseconds a heading). Here the opening is matched, then trailing spaces
+    and a closing run of '#' after a space or tab are cut off, which is the shortest
+    text `ATX_HEADING` can leave (test_load_speed_paths compares the two).
     """
-    if "\n" in line:  # never in a loaded file; `_ATX`'s `.` and `$` treat it specially
-        match = _ATX.match(line)
+    if "\n" in line:  # never in a loaded file; the pattern's `$` treats it specially
+        match = ATX_HEADING.match(line)
         return (len(match[1]), (match[2] or "").strip()) if match else None
-    opening = _ATX_OPEN.match(line)
+    opening = ATX_OPENING.match(line)
     if opening is None:
         return None
     text = line[opening.end() :].rstrip(" \t")
@@ -265,7 +262,7 @@ def _is_paragraph_text(text: str) -> bool:
     # Each pattern needs its own first character (the indent is gone): run only that one.
     mark = text[0]
     if mark == "#":
-        return not _ATX.match(text)
+        return not ATX_HEADING.match(text)
     if mark in "`~":
         return not _FENCE.match(text)
     if mark in "-*_":
@@ -274,22 +271,22 @@ def _is_paragraph_text(text: str) -> bool:
 
 
 def _count_details(line: str, depth: int) -> int:
-    depth += len(_DETAILS_OPEN.findall(line))
-    return max(0, depth - len(_DETAILS_CLOSE.findall(line)))
+    depth += len(DETAILS_OPEN.findall(line))
+    return max(0, depth - len(DETAILS_CLOSE.findall(line)))
 
 
-def _html_block_end(line: str, interrupting: bool) -> re.Pattern[str] | LazyPattern[str] | None:
-    """If `line` starts a raw HTML block, the pattern that ends it (markdown-it's rules)."""
+def _html_block_end(line: str, interrupting: bool) -> LazyPattern[str] | None:
+    """If `line` starts a raw HTML block, the pattern that ends it (CommonMark's rules)."""
     if _indent(line) >= 4:
         return None
     text = line.lstrip(" ")
     if not text.startswith("<"):
         return None
-    for opener, closer, can_interrupt in HTML_SEQUENCES:
+    for opener, closer, can_interrupt in HTML_BLOCK_KINDS:
         if opener.search(text):
             if interrupting and not can_interrupt:
                 return None
-            return _ENDS_AT_BLANK if closer.search("") else closer
+            return _ENDS_AT_BLANK if closer is None else closer
     return None
 
 

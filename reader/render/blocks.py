@@ -15,6 +15,10 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.lazy_pattern import LazyPattern
+from reader.markdown_syntax import DETAILS_CLOSE as _DETAILS_CLOSE
+from reader.markdown_syntax import DETAILS_OPEN as _DETAILS_OPEN
+from reader.markdown_syntax import SUMMARY as _SUMMARY
+from reader.markdown_syntax import TAG as _TAG
 from reader.sanitize import sanitize
 
 __all__ = [
@@ -31,17 +35,8 @@ __all__ = [
     "build_blocks",
 ]
 
-# Linear on any text (tests/unit/test_redos.py): a tag or summary ends at the next
-# opening of its own kind, so a run of 20,000 unclosed `<summary>` is read once, not
-# once from each (reader.pack holds the same `_SUMMARY`).
-_TAG = LazyPattern(r"<[^>]{0,400}+>")
-_SUMMARY = LazyPattern(
-    r"<summary(?:[^<>]++|<(?!summary))*+>((?:[^<]++|<(?!summary|/summary\s*+>))*+)"
-    r"</summary\s*+>",
-    re.IGNORECASE,
-)
-_DETAILS_OPEN = LazyPattern(r"<details\b(?:[^<>]++|<(?!details\b))*+>", re.IGNORECASE)
-_DETAILS_CLOSE = LazyPattern(r"</details\s*+>", re.IGNORECASE)
+# What a tag, `<details>` and `<summary>` are comes from reader.markdown_syntax, which the
+# line scanner shares. Linear on any text (tests/unit/test_redos.py).
 _BREAK_TAG = LazyPattern(r"<br\s*+/?>", re.IGNORECASE)
 
 

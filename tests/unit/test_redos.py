@@ -110,6 +110,9 @@ def growth(
 
 
 def _modules() -> Iterator[object]:
+    """Every module, the shared Markdown definitions first: a pattern other modules
+    import from there is named where it is defined."""
+    yield importlib.import_module("reader.markdown_syntax")
     for info in pkgutil.walk_packages(reader.__path__, "reader."):
         if not info.name.endswith("__main__"):
             yield importlib.import_module(info.name)
@@ -278,19 +281,18 @@ def adversarial_inputs(pattern: re.Pattern) -> dict[str, Callable[[int], str]]:
 # The reported reproductions, whatever the walk above derives.
 REPRODUCTIONS: dict[str, dict[str, Callable[[int], str]]] = {
     "reader.scan._TABLE_DELIMITER": {"- spaces x": lambda n: "-" + " " * n + "x"},
-    "reader.scan._ATX": {"# a spaces b": lambda n: "# a" + " " * n + "b"},
+    "reader.markdown_syntax.ATX_HEADING": {"# a spaces b": lambda n: "# a" + " " * n + "b"},
     "reader.scan._FRONT_MATTER_TITLE": {
         "title: a spaces b": lambda n: "title: a" + " " * n + "b",
         "title: spaces": lambda n: "title:" + " " * n,
     },
-    "reader.pack._SUMMARY": {"<summary>": lambda n: _fill("<summary>", n)},
-    "reader.render.blocks._SUMMARY": {"<summary>": lambda n: _fill("<summary>", n)},
-    "reader.render.blocks._DETAILS_OPEN": {"<details ": lambda n: _fill("<details ", n)},
+    "reader.markdown_syntax.SUMMARY": {"<summary>": lambda n: _fill("<summary>", n)},
+    "reader.markdown_syntax.DETAILS_OPEN": {"<details ": lambda n: _fill("<details ", n)},
     "reader.markdown._IMAGE": {"![": lambda n: _fill("![", n)},
     "reader.markdown._LINK": {"[": lambda n: "[" * n, "[a](": lambda n: _fill("[a](", n)},
     "reader.markdown._AUTOLINK": {"<http:": lambda n: _fill("<http:", n)},
     "reader.render.wrap._WORD": {"spaces": lambda n: " " * n},
-    "reader.ui.widgets.comparison._DETAILS": {
+    "reader.markdown_syntax.DETAILS_ELEMENT": {
         "<details>": lambda n: _fill("<details>", n),
         "<details><summary>": lambda n: _fill("<details><summary>", n),
     },
@@ -333,10 +335,13 @@ def test_pattern_runs_in_linear_time(name: str):
 
 
 def test_the_walk_finds_the_patterns_of_every_module():
-    assert {"reader.scan._ATX", "reader.markdown._LINK", "reader.render.wrap._WORD"} <= set(
-        PATTERNS
-    )
-    assert any(name.startswith("reader.scan.HTML_SEQUENCES") for name in PATTERNS)
+    assert {
+        "reader.markdown_syntax.ATX_HEADING",
+        "reader.markdown._LINK",
+        "reader.render.wrap._WORD",
+    } <= set(PATTERNS)
+    assert any(name.startswith("reader.markdown_syntax.HTML_BLOCK_KINDS") for name in PATTERNS)
+    assert set(REPRODUCTIONS) <= set(PATTERNS), "every reproduction names a pattern"
     assert len(PATTERNS) >= 40
 
 

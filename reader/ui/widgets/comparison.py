@@ -6,30 +6,18 @@ place in the section underneath.
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from reader.markdown_syntax import DETAILS_ELEMENT as _DETAILS
+from reader.markdown_syntax import TAG as _TAG
 from reader.pack import Pack
 from reader.sanitize import sanitize_line
 from reader.ui.widgets.document_view import DocumentView
 
 __all__ = ["ComparisonPanel", "comparison_markdown"]
-
-# Linear on any text (tests/unit/test_redos.py): each part ends at the next opening of
-# its own kind or at its first closing tag, and a `<details>` left open runs to the end
-# of the section, as a browser shows it, so no failed match is retried from every tag.
-_DETAILS = re.compile(
-    r"<details\b(?:[^<>]++|<(?!details\b))*+>\s*+"
-    r"(?:<summary(?:[^<>]++|<(?!summary))*+>"
-    r"(?P<summary>(?:[^<]++|<(?!summary|/summary\s*+>|/details\s*+>))*+)</summary\s*+>)?"
-    r"(?P<body>(?:[^<]++|<(?!/details\s*+>))*+)(?:</details\s*+>|\Z)",
-    re.IGNORECASE,
-)
-_TAG = re.compile(r"<[^>]{0,400}+>")
 
 
 def comparison_markdown(pack: Pack) -> tuple[str, str] | None:
