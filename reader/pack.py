@@ -13,6 +13,7 @@ import bisect
 import itertools
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
@@ -31,7 +32,20 @@ from reader.markdown_syntax import SUMMARY, escape_markdown
 from reader.sanitize import sanitize_line
 from reader.scan import scan_lines
 
-__all__ = ["LinkTarget", "Pack", "PackError", "Problem", "Section", "load_pack"]
+__all__ = [
+    "LinkTarget",
+    "Pack",
+    "PackError",
+    "Problem",
+    "Section",
+    "file_cut_hooks",
+    "load_pack",
+]
+
+#: Each is called with a file as it is cut into sections, in the order files are cut: a
+#: pack cuts its first file when it loads and the others when something asks for them.
+#: Tests add one to see how lazily a pack loads; the reader itself adds none.
+file_cut_hooks: list[Callable[[PackFile], None]] = []
 
 MANIFEST_NAME = "pack.toml"
 MAX_MANIFEST_BYTES = 1024 * 1024
@@ -409,6 +423,8 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
     The file's lines live only as long as this: kept for every file of a 3.5 MB pack,
     they cost more memory than its text.
     """
+    for hook in file_cut_hooks:
+        hook(pack_file)
     lines = pack_file.text.split("\n")
     lines.pop()  # the "" after the final line end (`read_markdown` ends every text so)
     headings, body_start, front_matter_title, break_lines = scan_lines(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -45,20 +45,19 @@ def make_pack() -> Callable[[Path, PackFiles], Path]:
 
 
 @pytest.fixture
-def cut_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def cut_files() -> Iterator[list[str]]:
     """The pack files cut into sections so far, in the order they were cut."""
-    from reader import pack as pack_module
-    from reader.files import PackFile, Problem
+    from reader.files import PackFile
+    from reader.pack import file_cut_hooks
 
     cut: list[str] = []
-    split_file = pack_module._split_file
 
-    def spy(pack_file: PackFile, problems: list[Problem]) -> list[pack_module.Section]:
+    def record(pack_file: PackFile) -> None:
         cut.append(pack_file.relative)
-        return split_file(pack_file, problems)
 
-    monkeypatch.setattr(pack_module, "_split_file", spy)
-    return cut
+    file_cut_hooks.append(record)
+    yield cut
+    file_cut_hooks.remove(record)
 
 
 def child_env(**extra: str) -> dict[str, str]:
