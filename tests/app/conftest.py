@@ -88,6 +88,20 @@ async def wait_rendered(pilot: Pilot, view: DocumentView, timeout: float = 10.0)
     await wait_until(pilot, lambda: view.fully_rendered, timeout, "the document to render")
 
 
+async def wait_past_dwell(pilot: Pilot, app: ReaderApp) -> None:
+    """Wait, on the app's own timers, until a read dwell started by what was just done
+    would be over: twice READ_DWELL, so one that starts a frame or two late ends first.
+
+    A test that asserts "not read" after this also shows the same wait ticking a section
+    whose end is on screen (its positive control), so the wait is known to be long enough.
+    """
+    await pilot.pause()
+    over: list[bool] = []
+    app.set_timer(2 * app.READ_DWELL, lambda: over.append(True))
+    await wait_until(pilot, lambda: over, 20 * app.READ_DWELL + 5, "two read dwells to pass")
+    await pilot.pause()
+
+
 def document(app: ReaderApp) -> DocumentView:
     return app.main.query_one("#document", DocumentView)
 

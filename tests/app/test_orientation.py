@@ -8,7 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, SIZE, document, header, text_of, wait_rendered, wait_until
+from conftest import (
+    CONTENT,
+    SIZE,
+    document,
+    header,
+    text_of,
+    wait_past_dwell,
+    wait_rendered,
+    wait_until,
+)
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
@@ -218,19 +227,27 @@ async def test_paging_through_does_not_mark_sections_read(pack: Pack, tmp_path: 
 
 
 async def test_scrolling_the_end_away_cancels_the_dwell(pack: Pack, tmp_path: Path) -> None:
+    """The end shown, then scrolled away: not read. Shown again and left there, the same
+    wait reads it (the positive control)."""
     app = create_app(pack, state_dir=tmp_path / "state")
     app.READ_DWELL = 0.4
     async with app.run_test(size=(100, 20)) as pilot:
         await started(pilot, app)
         app.open_section(LONG_SECTION)
-        await wait_rendered(pilot, document(app))
+        view = document(app)
+        await wait_rendered(pilot, view)
         await pilot.press("G")
-        await pilot.pause(0.1)
+        await wait_until(
+            pilot,
+            lambda: round(view.scroll_y) + view.size.height >= view.line_count,
+            what="the end on screen, where the dwell starts",
+        )
         await pilot.press("g")
-        await pilot.pause(0.6)
+        await wait_past_dwell(pilot, app)
         assert LONG_SECTION not in app.reading.read
-        await pilot.press("G")  # the positive control: back at the end, and staying
-        await wait_until(pilot, lambda: LONG_SECTION in app.reading.read, what="read")
+        await pilot.press("G")
+        await wait_past_dwell(pilot, app)
+        assert LONG_SECTION in app.reading.read
 
 
 async def test_chapter_counts_and_tick_mean_all_its_sections(pack: Pack, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from conftest import (
     document,
     header,
     record_notifications,
+    wait_past_dwell,
     wait_rendered,
     wait_until,
 )
@@ -280,16 +281,21 @@ async def test_reaching_the_end_marks_a_section_read(pack: Pack, tmp_path: Path)
 async def test_a_section_is_not_read_before_its_end_was_on_screen(
     pack: Pack, tmp_path: Path
 ) -> None:
-    """At 80×24 'Start here' does not fit: opening the pack must not tick it already."""
+    """At 80×24 'Start here' does not fit: opening the pack must not tick it already.
+    Its end brought on screen, the same wait ticks it (the positive control)."""
     app = create_app(pack, state_dir=tmp_path / "state")
+    app.READ_DWELL = 0.3
     async with app.run_test(size=(80, 24)) as pilot:
         view = document(app)
         await wait_rendered(pilot, view)
-        await pilot.pause(0.2)
+        await wait_past_dwell(pilot, app)
         assert view.line_count > round(view.scroll_y) + view.size.height, "end is below"
         assert "start-here" not in app.reading.read
         assert not outline_label(app, "start-here").startswith(READ_MARK)
         assert percent(app) == "0% read"
+        await pilot.press("G")
+        await wait_past_dwell(pilot, app)
+        assert "start-here" in app.reading.read
 
 
 async def test_x_toggles_read_and_reset_clears_progress(pack: Pack, tmp_path: Path) -> None:
