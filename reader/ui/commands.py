@@ -4,7 +4,7 @@ fuzzy match on its title, and every action that has a key."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
@@ -12,9 +12,9 @@ from textual.content import Content
 from reader.ui.textual_compat import fuzzy_offsets
 
 if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
+    from reader.pack import Pack
 
-__all__ = ["ReaderCommands"]
+__all__ = ["CommandHost", "ReaderCommands"]
 
 #: Navigation first: with an empty query the pre-selected first entry (ctrl+p Enter)
 #: must be harmless. Destructive ones last, and they ask first anyway.
@@ -39,12 +39,26 @@ DESTRUCTIVE_WEIGHT = 1e-6
 MAX_SECTION_HITS = 200
 
 
+class CommandHost(Protocol):
+    """What the palette's commands need of the app (`ReaderApp` is one)."""
+
+    pack: Pack
+
+    def allowed_on_reading_screen(self, action: str) -> bool | None:
+        """Whether `action` runs on the reading screen (None: shown, but disabled)."""
+        ...
+
+    async def run_action(self, action: str) -> Any: ...
+    def open_section(self, section_id: str) -> None: ...
+
+
 class ReaderCommands(Provider):
     """Sections by title and the reader's actions."""
 
     @property
-    def reader(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
+    def reader(self) -> CommandHost:
+        """The app, as the commands use it."""
+        return cast(CommandHost, self.app)
 
     def _actions(self) -> list[tuple[str, str, str]]:
         """The actions the reading screen would run now: the palette is on top while this

@@ -11,19 +11,22 @@ import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from platformdirs import user_cache_path
 
 from reader.ui.memory import freeze_long_lived
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.widget import Widget
 
+    from reader.pack import Pack
     from reader.search import SearchHit, SearchIndex
-    from reader.ui.app import ReaderApp
+    from reader.state_store import StateStore
+    from reader.ui.screens.main import MainScreen
 
-__all__ = ["SearchController"]
+__all__ = ["SearchController", "SearchHost"]
 
 CACHE_ENV = "READER_CACHE_DIR"
 RESULT_LIMIT = 20
@@ -31,10 +34,41 @@ TYPE_TO_SEARCH = "Type to search the whole pack"
 INDEX_DELAY = 0.3  # seconds after the first paint before indexing starts
 
 
+class SearchHost(Protocol):
+    """What the controller needs of the app (`ReaderApp` is one): the pack, the screen
+    its results show on, a way to open a section, and Textual's scheduling."""
+
+    pack: Pack
+    restricted: bool  # the index cache is only read, never written
+    store: StateStore  # saving or not: whether the index is cached on disk
+    main: MainScreen
+
+    def open_section(
+        self, section_id: str, *, highlight_query: str | None = ..., to_match: str = ...
+    ) -> None: ...
+    def refresh_status(self) -> None: ...
+    def notify(
+        self,
+        message: str,
+        *,
+        severity: SeverityLevel = ...,
+        timeout: float | None = ...,
+        markup: bool = ...,
+    ) -> None: ...
+    def bell(self) -> None: ...
+    def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+    def set_timer(self, delay: float, callback: Callable[[], Any] | None = ...) -> Any: ...
+    def run_worker(
+        self, work: Callable[[], None], *, name: str | None, group: str, exclusive: bool,
+        thread: bool,
+    ) -> Any: ...  # fmt: skip
+
+
 class SearchController:
     """Owns the index, the current query and its results for one app."""
 
-    def __init__(self, app: ReaderApp) -> None:
+    def __init__(self, app: SearchHost) -> None:
         self.app = app
         self.index: SearchIndex | None = None
         self.query = ""
@@ -145,10 +179,29 @@ class SearchController:
             self.app.main.results.show_hits(hits, f"Nothing matches “{query.strip()}”")
         self.app.refresh_status()
 
+    def open_first(self) -> None:
+        """Enter in the search box: the best result."""
+        if self.hits:
+            self.open_result(self.hits[0].id)
+        elif self.active:
+            self.app.notify("No results to open", markup=False, timeout=2)
+
+    def open_highlighted(self) -> None:
+        """Enter in the results: the highlighted one."""
+        results, hits = self.app.main.results, self.hits
+        if results is not None and results.highlighted is not None and hits:
+            self.open_result(hits[min(results.highlighted, len(hits) - 1)].id)
+
     def open_result(self, section_id: str) -> None:
+        """Open a result with its matches marked; the reading pane takes focus and the
+        query stays a ↑ away in the box."""
+        main = self.app.main
+        if main.search_box is not None:
+            main.search_box.remember(self.query)
         ids = [hit.id for hit in self.hits]
         self.result_position = ids.index(section_id) if section_id in ids else None
         self.app.open_section(section_id, highlight_query=self.query)
+        main.set_focus(main.query_one("#document"))  # at once: see KeyOrder
 
     def next_result(self, direction: int) -> None:
         """n/N ran past the last match of this section: continue in the next result."""
@@ -175,10 +228,18 @@ class SearchController:
         return partial(match_spans, query=query)
 
     def clear(self) -> None:
-        if self.app.main.search_box is not None:
-            self.app.main.search_box.value = ""
+        """No search: the box empty (its query a ↑ away), no marks in the text, and the
+        reading pane focused."""
+        from reader.ui.widgets.document_view import DocumentView  # loaded with the screen
+
+        main = self.app.main
+        if main.search_box is not None:
+            main.search_box.remember(self.query)
+            main.search_box.value = ""
         self.run("")
-        self.app.main.query_one("#document").set_highlighter(None, to_first_match=False)
+        document = main.query_one("#document", DocumentView)
+        document.set_highlighter(None, to_first_match=False)
+        main.set_focus(document)
 
     def status(self) -> str:
         if not self.active or not self.match_total:

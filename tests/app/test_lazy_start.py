@@ -8,7 +8,6 @@ waits only for the files up to that one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,7 @@ FILES = {f"{n:02}-part.md": f"# Part {n}\n\nText of part {n}.\n" for n in range(
 @pytest.fixture
 def slow_sidebar(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold the sidebar back half a second, so the first screen can be looked at alone."""
-    finish_screen = ReaderApp._finish_screen
-
-    async def later(app: ReaderApp) -> None:
-        app.set_timer(0.5, partial(finish_screen, app))
-
-    monkeypatch.setattr(ReaderApp, "_finish_screen", later)
+    monkeypatch.setattr(ReaderApp, "CHROME_DELAY", 0.5)
 
 
 @pytest.fixture(autouse=True)

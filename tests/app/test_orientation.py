@@ -215,7 +215,7 @@ async def test_paging_through_does_not_mark_sections_read(pack: Pack, tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         app.reading.read.clear()
-        app._update_state(lambda state: state.reset_progress())
+        app.update_state(lambda state: state.reset_progress())
         for section_id in ("what-this-pack-covers", "how-to-read-it", "sections-in-this-pack"):
             app.open_section(section_id)
             await wait_rendered(pilot, document(app))

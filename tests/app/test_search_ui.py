@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import threading
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -340,27 +339,20 @@ def test_cli_search_with_no_hits_fails_politely() -> None:
     assert "Traceback" not in done.stderr
 
 
-async def test_keys_typed_while_the_sidebar_mounts_reach_it_in_order(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_keys_typed_while_the_sidebar_mounts_reach_it_in_order() -> None:
     """Type-ahead: "/" and a query pressed before the search box exists are not lost,
     and "c" in the query is a letter for the box, not the comparison key."""
-    finish_screen = ReaderApp._finish_screen
-
-    async def later(app: ReaderApp) -> None:  # leave the app idle, sidebar not yet mounted
-        app.set_timer(0.5, partial(finish_screen, app))
-
-    monkeypatch.setattr(ReaderApp, "_finish_screen", later)
     app = create_app(load_pack(CONTENT), no_state=True)
+    app.CHROME_DELAY = 0.5  # leave the app idle, the sidebar not yet mounted
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: document(app).first_screen_ready, what="the text")
         await pilot.press("slash", "e", "c", "z")
-        assert app.main.search_box is None and len(app._held_keys) == 4
+        assert app.main.search_box is None and app.held_key_count == 4
         await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
         await wait_until(pilot, lambda: app.search.query == "ecz", what="the query typed")
         assert app.focused is app.main.search_box
         assert not app.main.query("#comparison.-open"), "'c' went to the box"
-        assert not app._held_keys
+        assert app.held_key_count == 0
 
 
 async def test_the_results_list_takes_the_outlines_place_as_the_box_gets_focus(
