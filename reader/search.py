@@ -3,9 +3,12 @@
 Decoupled from the pack model: callers hand in SearchDocuments (one per section) and get
 SearchHits with a plain one-line snippet and the exact offsets to highlight. The index is
 built in a worker thread and queried from the UI thread, so one connection is shared
-under a lock. With a cache directory the built index is kept as one SQLite file, written
-atomically and thrown away (never reported) when it is stale or unreadable. Query
-parsing and highlighting live in :mod:`reader.search_query`. No Textual here.
+under a lock. With a cache directory the index is one SQLite file, written atomically,
+thrown away (never reported) when it is stale or unreadable, and searched where it lies:
+the process keeps SQLite's small page cache, not a copy of the index (14 MB for a file of
+20,000 headings), and readers of one pack share the file in the system's page cache.
+Without one (no saving, or the disk fails) the index is built in memory. Query parsing
+and highlighting live in :mod:`reader.search_query`. No Textual here.
 """
 
 from __future__ import annotations
@@ -52,24 +55,36 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # bump whenever the tables or the tokenizer change: old caches rebuild
+SCHEMA_VERSION = 3  # bump whenever the tables or the tokenizer change: old caches rebuild
 _MAX_LIMIT = 1000
 _STALE_TEMP_SECONDS = 3600  # a younger temp file may be another process's write
 # bm25 weights by column (title, path, body): a heading hit beats any number of body hits.
 _RANK = "bm25(fts, 10.0, 3.0, 1.0)"
+# Sized for a file of 20,000 headings, whose index was 15.6 MB in memory and is 7.5 MB:
+# - a parent path is stored once (`paths`): ten sections under one chapter share it;
+# - `folded` only where folding again per hit would be slow (non-ASCII text of the same
+#   length); ASCII folds again at ~1 GB/s, and a length change needs its offsets anyway;
+# - a prefix index for one character only: it held 2.5 times the words' own index with
+#   '1 2 3', and without it a first typed letter must merge every word it starts
+#   (~10 ms on the 3.5 MB benchmark pack); longer prefixes match few words, so two and
+#   three letters take about as long without their indexes as with them;
+# - auto_vacuum: pages that merging FTS5 segments frees go back, not to a free list.
 _SCHEMA = f"""
+PRAGMA auto_vacuum = FULL;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE paths(rowid INTEGER PRIMARY KEY, path TEXT NOT NULL);
 CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, title TEXT NOT NULL,
-                  path TEXT NOT NULL, body TEXT NOT NULL, folded TEXT);
+                  path INTEGER NOT NULL, body TEXT NOT NULL, folded TEXT);
 CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE fts USING fts5(title, path, body, content='',
-                                    tokenize='{TOKENIZER}', prefix='1 2 3');
+                                    tokenize='{TOKENIZER}', prefix='1');
 """
 _SEARCH_SQL = f"""
-SELECT d.id, d.title, d.path, d.body, d.folded, r.score
+SELECT d.id, d.title, p.path, d.body, d.folded, r.score
 FROM (SELECT rowid, {_RANK} AS score FROM fts WHERE fts MATCH ?
       ORDER BY score, rowid LIMIT ?) AS r
 JOIN docs AS d ON d.rowid = r.rowid
+JOIN paths AS p ON p.rowid = d.path
 ORDER BY r.score, r.rowid
 """
 # Control characters and lone surrogates (which SQLite cannot store) become spaces.
@@ -133,7 +148,10 @@ class SearchIndex:
     ) -> SearchIndex:
         """Index documents, or reuse the cached index for cache_key without reading them.
 
-        Pass a generator to skip producing documents at all when the cache is fresh.
+        With a cache directory, documents that can be read twice (a list, or
+        `pack_documents`) are indexed straight into the cache file, so building never
+        holds the index in memory either; should the disk fail midway, they are read
+        again into memory. A one-pass iterator is indexed in memory and then saved.
         Cache problems are logged and fall back to an in-memory build; never raises for them.
         `read_only` (restricted mode): use a fresh cache file, opened read-only, but never
         write, replace or delete one.
@@ -145,6 +163,11 @@ class SearchIndex:
             conn = _load_cache(cache_path, cache_key, read_only=read_only)
             if conn is not None:
                 return cls(conn, loaded_from_cache=True)
+            if not read_only and not isinstance(documents, Iterator):
+                conn = _build_cache(documents, cache_path, cache_key)
+                if conn is not None:
+                    return cls(conn, loaded_from_cache=False)
+                cache_path = None  # the disk failed once: do not write there again
         conn = _connect()
         _fill(conn, documents, cache_key or "")
         if cache_path is not None and not read_only:
@@ -231,15 +254,21 @@ def _fill(conn: sqlite3.Connection, documents: Iterable[SearchDocument], cache_k
     """Create the tables and index every document in one transaction."""
     conn.executescript(_SCHEMA)
     conn.execute("BEGIN")
+    path_rows: dict[str, int] = {}
     for rowid, doc in enumerate(documents, start=1):
         title, path, body = _one_line(doc.title), _one_line(doc.path), _one_line(doc.text)
-        folded: str | None
-        folded, offsets = fold(body)  # stored so snippets need no folding at query time
-        if offsets is not None:
-            folded = None  # folding changed the length: fold again, with offsets, per hit
+        path_row = path_rows.get(path)
+        if path_row is None:
+            path_row = path_rows[path] = len(path_rows) + 1
+            conn.execute("INSERT INTO paths(rowid, path) VALUES (?, ?)", (path_row, path))
+        folded: str | None = None
+        if not body.isascii():
+            folded, offsets = fold(body)  # stored so snippets need no folding at query time
+            if offsets is not None:
+                folded = None  # folding changed the length: fold again, with offsets, per hit
         conn.execute(
             "INSERT INTO docs(rowid, id, title, path, body, folded) VALUES (?, ?, ?, ?, ?, ?)",
-            (rowid, doc.id, title, path, body, folded),
+            (rowid, doc.id, title, path_row, body, folded),
         )
         conn.execute(
             "INSERT INTO fts(rowid, title, path, body) VALUES (?, ?, ?, ?)",
@@ -265,22 +294,25 @@ def _load_vocabulary(conn: sqlite3.Connection) -> Vocabulary:
     return Vocabulary(dict(conn.execute("SELECT term, docs FROM terms").fetchall()))
 
 
+def _open_file(path: Path | str) -> sqlite3.Connection:
+    """A cache file opened for reading only, as one that never changes: cache files are
+    replaced whole (renamed over), never written in place, so SQLite needs no locks, and
+    it writes nothing (no journal, no repair, temporary tables in memory)."""
+    uri = f"{Path(path).absolute().as_uri()}?mode=ro&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
 def _load_cache(
     path: Path, cache_key: str, *, read_only: bool = False
 ) -> sqlite3.Connection | None:
-    """Copy a valid cache file into memory; delete it if it is unusable (unless read_only)."""
+    """Open a valid cache file to search in place; delete it if unusable (unless read_only)."""
     if not path.is_file():
         return None
-    conn = _connect()
+    conn: sqlite3.Connection | None = None
     try:
-        if read_only:  # SQLite writes nothing (no journal, no repair) through mode=ro
-            disk = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-        else:
-            disk = sqlite3.connect(path)
-        try:
-            disk.backup(conn)
-        finally:
-            disk.close()
+        conn = _open_file(path)
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         expected = {
             "schema_version": str(SCHEMA_VERSION),
@@ -294,7 +326,8 @@ def _load_cache(
         conn.execute("SELECT term, docs FROM terms LIMIT 1").fetchall()  # every table we read
         return conn
     except (sqlite3.Error, OSError) as exc:
-        conn.close()
+        if conn is not None:
+            conn.close()
         log.info("rebuilding search cache %s: %s", path, exc)
         if not read_only:
             with contextlib.suppress(OSError):
@@ -302,17 +335,60 @@ def _load_cache(
         return None
 
 
+def _build_cache(
+    documents: Iterable[SearchDocument], path: Path, cache_key: str
+) -> sqlite3.Connection | None:
+    """Index into a temp file beside `path`, open it for reading, then rename it to
+    `path`; None (and no file left) when the disk fails.
+
+    The file is opened before the rename, so the connection reads what was built even if
+    another reader of the same pack renames its own copy over it a moment later.
+    """
+    tmp: str | None = None
+    try:
+        tmp = _temp_beside(path)
+        disk = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            disk.execute("PRAGMA journal_mode = OFF")  # a half-built file is thrown away
+            _fill(disk, documents, cache_key)
+        finally:
+            disk.close()
+        conn = _open_file(tmp)
+        try:
+            conn.execute("SELECT term, docs FROM terms LIMIT 1").fetchall()
+            os.replace(tmp, path)
+        except (sqlite3.Error, OSError):
+            conn.close()
+            raise
+        tmp = None
+        return conn
+    except (sqlite3.Error, OSError) as exc:
+        log.info("search index not built in %s, building it in memory: %s", path, exc)
+        return None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _temp_beside(path: Path) -> str:
+    """A new empty temp file in path's folder (made if missing), after removing the
+    temp files that writers killed long ago left there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > _STALE_TEMP_SECONDS:
+                leftover.unlink()
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    return tmp
+
+
 def _write_cache(conn: sqlite3.Connection, path: Path) -> None:
     """Save the index beside a temp name, then rename: readers never see half a file."""
     tmp: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # from a killed writer
-            with contextlib.suppress(OSError):
-                if time.time() - leftover.stat().st_mtime > _STALE_TEMP_SECONDS:
-                    leftover.unlink()
-        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(handle)
+        tmp = _temp_beside(path)
         disk = sqlite3.connect(tmp)
         try:
             conn.backup(disk)
@@ -328,14 +404,27 @@ def _write_cache(conn: sqlite3.Connection, path: Path) -> None:
                 os.unlink(tmp)
 
 
-def pack_documents(pack: Pack) -> Iterator[SearchDocument]:
+def pack_documents(pack: Pack) -> Iterable[SearchDocument]:
     """The pack's sections as search documents: title, parent path and plain words.
 
-    A generator, so a fresh cached index never pays for extracting the text. The app and
+    Made lazily on each pass, so a fresh cached index never pays for extracting the text,
+    and a build that the disk fails midway can read them again. The app and
     `reader --search` both index through it, so both find the same things.
     """
-    from reader.markdown import search_text
+    return _PackDocuments(pack)
 
-    for section in pack.sections:
-        path = " › ".join(ancestor.title for ancestor in section.ancestors)
-        yield SearchDocument(section.id, section.title, path, search_text(section.markdown))
+
+class _PackDocuments:
+    """`pack_documents`: an iterable that reads the pack afresh on each pass."""
+
+    __slots__ = ("_pack",)
+
+    def __init__(self, pack: Pack) -> None:
+        self._pack = pack
+
+    def __iter__(self) -> Iterator[SearchDocument]:
+        from reader.markdown import search_text
+
+        for section in self._pack.sections:
+            path = " › ".join(ancestor.title for ancestor in section.ancestors)
+            yield SearchDocument(section.id, section.title, path, search_text(section.markdown))
