@@ -39,6 +39,10 @@ SIDEBAR_MIN_TEXT = 30  # columns `>` always leaves to the text
 SIDEBAR_CHROME = 3  # the outline's left padding, the sidebar's border and a scrollbar
 DOCUMENT_CHROME = 6  # reading pane padding (2 + 2) and its scrollbar (2), as in reader.tcss
 SHORT_HEIGHT = 32
+#: Rows the header and the footer take (reader.tcss docks them at the top and bottom).
+CHROME_ROWS = 2
+#: Per cent of the rows between header and footer that the open comparison takes.
+COMPARISON_SHARE = 75
 #: Packs up to this much text are cut whole before the first frame to fit the sidebar
 #: (the bundled pack is 24 KB: ~1.5 ms); bigger ones are cut after it.
 FIT_AT_START_CHARS = 64 * 1024
@@ -68,8 +72,8 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         # No containers: Textual renders every visible widget in full each frame, covered
-        # or not (a container cost the first screen ~8 ms). reader.tcss splits the header
-        # and footer off the screen, and the rest lays out side by side.
+        # or not (a container cost the first screen ~8 ms). reader.tcss docks the header
+        # and footer at the top and bottom, and the rest lays out side by side.
         yield HeaderBar(id="header")
         yield Vertical(id="sidebar")
         yield DocumentView(id="document")
@@ -96,6 +100,7 @@ class MainScreen(Screen[None]):
         await self.query_one("#sidebar").mount_all([self.search_box, self.outline, self.results])
         if self.pack.comparison_id:
             self.comparison = ComparisonPanel(self.pack, id="comparison")
+            self.fit_comparison(self.size.height)
             await self.mount(self.comparison, before="#footer-space")
         with self.app.batch_update():
             await self.query_one("#footer-space").remove()
@@ -158,8 +163,22 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.apply_width(event.size.width)
-        # On a short terminal the comparison takes the whole body, or it shows two rows.
         self.set_class(event.size.height < SHORT_HEIGHT, "-short")
+        self.fit_comparison(event.size.height)
+
+    def fit_comparison(self, height: int) -> None:
+        """Size the comparison for a `height`-row screen: COMPARISON_SHARE of the rows
+        between the header and the footer, or all of them on a short terminal (a share
+        would show two rows).
+
+        It docks above the footer, and a docked widget's percentage height is of the
+        whole screen, so the rows are counted here rather than in chrome.tcss.
+        """
+        if self.comparison is None:
+            return
+        body = max(0, height - CHROME_ROWS)
+        rows = body if height < SHORT_HEIGHT else body * COMPARISON_SHARE // 100
+        self.comparison.styles.height = rows
 
     @property
     def narrow(self) -> bool:
