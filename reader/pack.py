@@ -13,7 +13,7 @@ import bisect
 import itertools
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
@@ -100,7 +100,9 @@ class Section:
         self.index = 0
         self.depth = 0
         self.parent: Section | None = None
-        self.children: list[Section] = []
+        # One shared empty tuple until a first child comes (`_add_child`): most sections
+        # have none, and 20,000 empty lists cost a megabyte.
+        self.children: Sequence[Section] = ()
         self.anchor = anchor  # GitHub anchor within its file
         self._text: str | None = None
         self._links: list[Link] | None = None
@@ -187,10 +189,11 @@ class Pack:
         self._sections: list[Section] = []
         self._by_id: dict[str, Section] = {}
         self._comparison_id: str | None = None
-        self._anchors: dict[tuple[str, str], Section] = {}
+        # File -> anchor -> section, for the files that links have pointed into.
+        self._anchors: dict[str, dict[str, Section]] = {}
         self._file_starts: dict[str, Section] = {}
         self._files_by_real: dict[Path, PackFile] = {}
-        self._slugs: dict[str, int] = {}  # ids given so far, for `_unique`
+        self._slugs: dict[str, int] = {}  # ids given so far, for `_unique`, while indexing
         self._files_indexed = 0  # files[:_files_indexed] are in `_sections`
         self._cut_ahead: dict[int, list[Section]] = {}  # for the title
         self._folder_chain: list[tuple[str, Section]] = []  # the last file's folder entries
@@ -272,7 +275,7 @@ class Pack:
             return target
         fragment = target.fragment
         if fragment:
-            found = self._anchors.get((target.file.relative, fragment.lower()))
+            found = self._file_anchors(target.file).get(fragment.lower())
             if found is None:
                 start = self._file_starts.get(target.file.relative)
                 return LinkTarget(
@@ -286,6 +289,21 @@ class Pack:
         if start is None:
             return LinkTarget("missing", href, reason=f"{target.file.relative} has no sections")
         return LinkTarget("section", href, section_id=start.id)
+
+    def _file_anchors(self, pack_file: PackFile) -> dict[str, Section]:
+        """A file's sections by anchor, gathered the first time a link points into it
+        (kept for every section of a 20,000-heading file, the map cost 2 MB)."""
+        anchors = self._anchors.get(pack_file.relative)
+        if anchors is None:
+            anchors = {}
+            start = self._file_starts.get(pack_file.relative)
+            if start is not None:
+                sections = itertools.islice(self._sections, start.index, None)
+                for section in itertools.takewhile(lambda s: s.file is pack_file, sections):
+                    if section.anchor:
+                        anchors.setdefault(section.anchor, section)
+            self._anchors[pack_file.relative] = anchors
+        return anchors
 
     def _index_next_file(self) -> bool:
         """Cut the next file into sections and index them; False once all are in.
@@ -303,6 +321,7 @@ class Pack:
             _index_file(self, sections)
             if position + 1 == len(self.files):
                 self._comparison_id = _comparison(self, self._wanted_comparison)
+                self._slugs = {}  # no id is given after the last file
             self._files_indexed = position + 1
             return True
 
@@ -528,7 +547,7 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
     relative = sections[0].file.relative  # section.path, looked up once a file
     pack._file_starts[relative] = sections[0]
     folder, outer_folder, base_depth, folder_entry = _enter_folders(pack, sections)
-    by_id, anchors, problems = pack._by_id, pack._anchors, pack._problems
+    by_id, problems = pack._by_id, pack._problems
     for index, section in enumerate(sections, start=len(pack._sections)):
         section.index = index
         level = section.level
@@ -545,7 +564,7 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
         section.parent = parent
         section.depth = len(stack) + (base_depth - 1 if section is folder_entry else base_depth)
         if parent is not None:
-            parent.children.append(section)
+            _add_child(parent, section)
         if section is not folder_entry:  # its file's other top sections nest below it
             stack.append(section)
         # `_unique` inline for a slug not seen yet, the usual case: same result, no call.
@@ -572,9 +591,17 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
                 section.anchor = anchor = unique
             else:
                 file_anchors[anchor] = 0
-            anchors.setdefault((relative, anchor), section)
         by_id[slug] = section
     pack._sections.extend(sections)
+
+
+def _add_child(parent: Section, child: Section) -> None:
+    """Append a child, giving the parent a list of its own at the first one."""
+    children = parent.children
+    if isinstance(children, list):
+        children.append(child)
+    else:
+        parent.children = [child]
 
 
 def _enter_folders(
@@ -614,7 +641,7 @@ def _enter_folders(
             entry.parent = parent
             entry.depth = depth
             if parent is not None:
-                parent.children.append(entry)
+                _add_child(parent, entry)
             _index_folder_section(pack, entry)
         chain.append((path, entry))
     folder = chain[-1][1] if chain else None

@@ -6,6 +6,8 @@ node's children are added the first time it is expanded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
@@ -72,7 +74,7 @@ class Outline(Tree[str]):
             self.LINES = {**self.LINES, "default": glyphs.tree_lines}
 
     def on_mount(self) -> None:
-        self._add_children(self.root, self.pack.top_level)
+        self._add_section_nodes(self.root, self.pack.top_level)
         self.root.expand()
 
     def _label(self, section: Section) -> Text:
@@ -117,7 +119,7 @@ class Outline(Tree[str]):
         head.append(self._ellipsis)
         return head + tail
 
-    def _add_children(self, node: TreeNode[str], sections: list[Section]) -> None:
+    def _add_section_nodes(self, node: TreeNode[str], sections: Sequence[Section]) -> None:
         for section in sections:
             child = node.add(
                 self._label(section), data=section.id, allow_expand=bool(section.children)
@@ -129,7 +131,7 @@ class Outline(Tree[str]):
             return
         section = self.pack.get(node.data)
         if section is not None and section.children:
-            self._add_children(node, section.children)
+            self._add_section_nodes(node, section.children)
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[str]) -> None:
         event.stop()
