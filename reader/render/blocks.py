@@ -220,11 +220,11 @@ def _build(
             children, position = _build(tokens, position + 1, "blockquote_close", context)
             blocks.append(QuoteBlock(line, children))
         elif kind in ("bullet_list_open", "ordered_list_open"):
-            block, position = _list(tokens, position, context)
-            blocks.append(block)
+            listed, position = _list(tokens, position, context)
+            blocks.append(listed)
         elif kind == "table_open":
-            block, position = _table(tokens, position, context)
-            blocks.append(block)
+            table, position = _table(tokens, position, context)
+            blocks.append(table)
         elif kind == "footnote_block_open":
             children, position = _build(tokens, position + 1, "footnote_block_close", context)
             blocks.extend([RuleBlock(line), *children])
@@ -257,7 +257,8 @@ def _list(tokens: list[Token], position: int, context: BuildContext) -> tuple[Li
 
 
 def _table(tokens: list[Token], position: int, context: BuildContext) -> tuple[TableBlock, int]:
-    block = TableBlock(tokens[position].map[0] if tokens[position].map else 0)
+    opening = tokens[position].map
+    block = TableBlock(opening[0] if opening else 0)
     row: list[Text] | None = None
     in_head = False
     position += 1

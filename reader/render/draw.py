@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -42,6 +43,8 @@ __all__ = [
     "RenderStyles",
     "Spot",
     "locate_spots",
+    "restyle",
+    "restyle_characters",
     "syntax_theme",
 ]
 
@@ -416,3 +419,20 @@ def _extend(spots: list[Spot], spot: Spot) -> bool:
             return False
     spots.append(spot)
     return True
+
+
+def restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
+    """Apply `style` over cells [start, end) of a line (a focused link, a selection)."""
+    if end <= start:
+        return line
+    before, middle, after = line.divide([start, end, max(end, line.cell_length)])
+    middle = Strip([Segment(text, (old or Style()) + style) for text, old, _ in middle])
+    return Strip.join([before, middle, after])
+
+
+def restyle_characters(line: Strip, start: int, end: int, style: Style) -> Strip:
+    """Apply `style` over characters [start, end) of a line (end -1: to its end), as a
+    mouse selection counts them; wide characters take two cells."""
+    text = line.text
+    end = len(text) if end == -1 else end
+    return restyle(line, cell_len(text[:start]), cell_len(text[:end]), style)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from rich.console import Console
-from rich.text import Lines, Text
+from rich.containers import Lines
+from rich.text import Text
 
 __all__ = ["wrap"]
 

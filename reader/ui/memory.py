@@ -11,17 +11,18 @@ Frozen objects are still freed when nothing refers to them; only cycles among th
 for the end of the process, and what is frozen lives that long anyway. Tests and
 embedders never turn the collector off, so none of this happens to them.
 
-While a big section fills, reading views hold the collector off (see `hold_collector`).
+A big section needs no policy of its own: the reading pane keeps only a bounded number
+of drawn lines (reader.render.document), so what it allocates while it fills is garbage
+the young generations free at once.
 """
 
 from __future__ import annotations
 
 import gc
 
-__all__ = ["freeze_long_lived", "hold_collector", "release_collector", "resume_after_start"]
+__all__ = ["freeze_long_lived", "resume_after_start"]
 
 _freezing = False  # `reader` asked for it by starting with the collector off
-_holders: set[object] = set()  # views filling a big section, while the collector waits
 
 
 def resume_after_start() -> None:
@@ -37,28 +38,3 @@ def freeze_long_lived() -> None:
     """Freeze what exists now, because it lasts as long as the app (the search index)."""
     if _freezing:
         gc.freeze()
-
-
-def hold_collector(holder: object) -> None:
-    """Keep the collector off until `release_collector(holder)`; holders may overlap.
-
-    Drawing 260 KB allocates a few hundred thousand strips, segments and styles, none
-    of them garbage and none in a cycle; every collection while they pile up scans them
-    all again. Measured on the benchmark's 260 KB section: ~0.1 s of the ~1 s it took,
-    in two full collections and a hundred smaller ones. They are scanned once or twice
-    after the section is done instead. A collector that is off already (start-up) is
-    left to whoever turned it off.
-    """
-    if holder in _holders or (not _holders and not gc.isenabled()):
-        return
-    if not _holders:
-        gc.disable()
-    _holders.add(holder)
-
-
-def release_collector(holder: object) -> None:
-    """The collector comes back on once the last holder lets go."""
-    if holder in _holders:
-        _holders.discard(holder)
-        if not _holders:
-            gc.enable()

@@ -365,7 +365,9 @@ async def test_character_references_never_reach_the_drawn_lines(tmp_path: Path, 
         view = document(app)
         await wait_rendered(pilot, view)
         await wait_until(pilot, lambda: app.main.outline is not None, what="the outline")
-        drawn = "".join(segment.text for strip in view._lines for segment in strip)
+        assert view.document is not None
+        lines = view.document.lines(0, view.line_count)
+        drawn = "".join(segment.text for strip in lines for segment in strip)
         for word in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"):
             assert word in drawn
         assert forbidden not in drawn

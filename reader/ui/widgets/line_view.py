@@ -9,7 +9,8 @@ from rich.style import Style
 from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
+
+from reader.ui.textual_compat import update_scrollbars
 
 __all__ = ["Frame", "LineView"]
 
@@ -49,8 +50,7 @@ class LineView(ScrollView):
         """
         old, height = self.virtual_size, self.size.height
         if size.width == old.width and min(old.height, size.height) > height > 0:
-            self.set_reactive(Widget.virtual_size, size)
-            self._scroll_update(size)
+            update_scrollbars(self, size)
         else:
             self.virtual_size = size
 

@@ -1,0 +1,309 @@
+"""A section of Markdown as lines at one width, drawn on demand: the reading pane's model.
+
+The section is parsed in chunks (cut at blank lines outside code and `<details>`), so the
+first screen is drawn from the first chunk while the rest waits. Each block is drawn once
+to learn its height and where its links, summaries and search matches fall; its lines are
+then kept only in a bounded cache, and drawn again when they come back on screen. Memory
+stays near one screenful of drawn lines whatever the section's size, as Textual's `Log`
+and toolong keep theirs.
+
+Nothing here imports a widget: the model is tested without an app.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_right
+from collections import OrderedDict, deque
+from collections.abc import Iterator
+from itertools import accumulate
+
+from textual.strip import Strip
+
+from reader.markdown import parse
+from reader.render.blocks import (
+    Block,
+    BuildContext,
+    CodeBlock,
+    DetailsBlock,
+    TableBlock,
+    build_blocks,
+)
+from reader.render.draw import BlockRenderer, Spot, locate_spots
+from reader.scan import scan_markdown
+
+__all__ = ["CACHE_LINES", "CHUNK_CHARS", "RenderedDocument", "chunks"]
+
+CHUNK_CHARS = 6_000
+#: Drawn lines kept: many screens of the tallest terminal; a block is kept whole.
+CACHE_LINES = 1_500
+
+
+class _Placed:
+    """A block drawn at the document's width: where its lines start, how many there are,
+    and its links, summaries and matches (lines relative to the block).
+
+    A plain class: a dataclass costs start-up ~0.5 ms to build.
+    """
+
+    __slots__ = ("block", "height", "spots", "start")
+
+    def __init__(self, block: Block, start: int, height: int, spots: list[Spot]) -> None:
+        self.block = block
+        self.start = start
+        self.height = height
+        self.spots = spots
+
+
+class RenderedDocument:
+    """One section: its blocks, their heights and spots at `width`, lines drawn on demand.
+
+    Blocks are separated by one blank line. `items` are the links and summaries in
+    reading order, `matches` the search matches; both in document lines.
+    """
+
+    def __init__(
+        self,
+        markdown: str,
+        renderer: BlockRenderer,
+        width: int,
+        context: BuildContext | None = None,
+    ) -> None:
+        self.markdown = markdown
+        self.renderer = renderer
+        self.width = max(4, width)
+        self.context = BuildContext() if context is None else context
+        self._chunks: deque[str] = deque(chunks(markdown))
+        self._pending: deque[Block] = deque()  # parsed, not measured yet
+        self._placed: list[_Placed] = []
+        self._starts: list[int] = []  # each placed block's first line, for bisecting
+        self._line_count = 0
+        self._cache: OrderedDict[int, list[Strip]] = OrderedDict()  # block index -> lines
+        self._cached_lines = 0
+        self.items: list[Spot] = []
+        self.matches: list[Spot] = []
+
+    # ----------------------------------------------------------------- filling
+    @property
+    def unfinished(self) -> bool:
+        """Markdown is left to parse or blocks to measure."""
+        return bool(self._chunks or self._pending)
+
+    @property
+    def line_count(self) -> int:
+        return self._line_count
+
+    def fill(self, *, until_lines: int | None = None, deadline: float | None = None) -> None:
+        """Parse and measure until `until_lines` exist, `deadline` (perf_counter) passes,
+        or the section is done. The checks come between blocks: a chunk can hold tables
+        that take tens of milliseconds each, and a first screen needs only a few blocks."""
+        while self._chunks or self._pending:
+            if until_lines is not None and self._line_count >= until_lines:
+                return
+            if deadline is not None and time.perf_counter() > deadline:
+                return
+            if self._pending:
+                self._append(self._pending.popleft())
+            else:
+                tokens = parse(self._chunks.popleft())
+                self._pending.extend(build_blocks(tokens, self.context))
+
+    def _append(self, block: Block) -> None:
+        lines = self.renderer.render(block, self.width)
+        start = self._line_count + (1 if self._placed else 0)
+        placed = _Placed(block, start, len(lines), locate_spots(lines))
+        self._placed.append(placed)
+        self._starts.append(start)
+        self._line_count = start + placed.height
+        self._keep(len(self._placed) - 1, lines)
+        self._add_spots(placed)
+
+    def _add_spots(self, placed: _Placed) -> None:
+        for spot in placed.spots:
+            moved = spot._replace(line=spot.line + placed.start)
+            (self.matches if spot.kind == "match" else self.items).append(moved)
+
+    # ----------------------------------------------------------------- lines
+    def line(self, row: int) -> Strip:
+        """One drawn line (blank between blocks and past the end)."""
+        index = bisect_right(self._starts, row) - 1
+        if index < 0:
+            return Strip.blank(0)
+        placed = self._placed[index]
+        offset = row - placed.start
+        if offset >= placed.height:
+            return Strip.blank(0)
+        return self._block_lines(index)[offset]
+
+    def lines(self, start: int, end: int) -> list[Strip]:
+        """Drawn lines [start, end), clipped to the document."""
+        return [self.line(row) for row in range(max(0, start), min(end, self._line_count))]
+
+    def plain_line(self, row: int) -> str:
+        """A line's text as drawn, without trailing padding."""
+        return self.line(row).text.rstrip()
+
+    def plain_lines(self) -> Iterator[str]:
+        """Every measured line's text, top to bottom."""
+        for row in range(self._line_count):
+            yield self.plain_line(row)
+
+    def _block_lines(self, index: int) -> list[Strip]:
+        lines = self._cache.get(index)
+        if lines is not None:
+            self._cache.move_to_end(index)
+            return lines
+        lines = self.renderer.render(self._placed[index].block, self.width)
+        self._keep(index, lines)
+        return lines
+
+    def _keep(self, index: int, lines: list[Strip]) -> None:
+        """Cache a block's lines, dropping the least recently drawn beyond CACHE_LINES
+        (the block just drawn always stays, however tall)."""
+        self._cache[index] = lines
+        self._cached_lines += len(lines)
+        while self._cached_lines > CACHE_LINES and len(self._cache) > 1:
+            _, dropped = self._cache.popitem(last=False)
+            self._cached_lines -= len(dropped)
+
+    @property
+    def cached_lines(self) -> int:
+        """Drawn lines held now (bounded by CACHE_LINES, or one block taller than that)."""
+        return self._cached_lines
+
+    def forget_drawn(self) -> None:
+        """Drop every drawn line (styles changed); heights and spots stay."""
+        self._cache.clear()
+        self._cached_lines = 0
+
+    # ----------------------------------------------------------------- blocks
+    @property
+    def blocks(self) -> list[Block]:
+        return [placed.block for placed in self._placed]
+
+    def block_at(self, row: int) -> int | None:
+        """The index of the block drawn on `row` (or just above it), or None."""
+        index = bisect_right(self._starts, row) - 1
+        return index if index >= 0 else None
+
+    def block_start(self, index: int) -> int:
+        return self._placed[index].start
+
+    def block_lines(self, index: int) -> list[Strip]:
+        return self._block_lines(index)
+
+    def rewrap(self, width: int, renderer: BlockRenderer | None = None) -> None:
+        """Measure every block again at a new width, or with a new renderer (theme,
+        search highlight); the build context stays, so links keep their numbers."""
+        self.width = max(4, width)
+        if renderer is not None:
+            self.renderer = renderer
+        blocks = self.blocks
+        self._placed, self._starts, self._line_count = [], [], 0
+        self.items, self.matches = [], []
+        self.forget_drawn()
+        for block in blocks:
+            self._append(block)
+
+    def redraw(self, index: int) -> None:
+        """Measure one block again (a summary opened, code highlighted); the rest move."""
+        old = self._placed[index]
+        lines = self.renderer.render(old.block, self.width)
+        shift = len(lines) - old.height
+        self._placed[index] = _Placed(old.block, old.start, len(lines), locate_spots(lines))
+        if self._cache.pop(index, None) is not None:
+            self._cached_lines -= old.height
+        self._keep(index, lines)
+        if shift:
+            for later in range(index + 1, len(self._placed)):
+                self._placed[later].start += shift
+                self._starts[later] += shift
+            self._line_count += shift
+        self.items, self.matches = [], []
+        for placed in self._placed:
+            self._add_spots(placed)
+
+    def toggle_details(self, number: int) -> bool:
+        """Open or close `<details>` number `number`; False when there is none."""
+        for index, placed in enumerate(self._placed):
+            for node in nested(placed.block):
+                if isinstance(node, DetailsBlock) and node.number == number:
+                    node.open = not node.open
+                    self.redraw(index)
+                    return True
+        return False
+
+    def redraw_code(self, languages: set[str]) -> None:
+        """Draw again the blocks holding code in `languages` (now highlighted)."""
+        for index, placed in enumerate(self._placed):
+            if any(
+                isinstance(node, CodeBlock) and node.language.lower() in languages
+                for node in nested(placed.block)
+            ):
+                self.redraw(index)
+
+    def table_head(self, middle: str) -> tuple[int, list[Strip]] | None:
+        """The first table's top line and its lines down to the rule under its header
+        row (the rule starts with `middle`), or None when it is drawn as cards."""
+        for index, placed in enumerate(self._placed):
+            if isinstance(placed.block, TableBlock):
+                lines = self._block_lines(index)
+                for end, line in enumerate(lines[1:], start=2):
+                    if line.text.startswith(middle):
+                        return placed.start, lines[:end]
+                return None
+        return None
+
+    @property
+    def links(self) -> list[str]:
+        """Every link target, by link number."""
+        return self.context.links
+
+    # ----------------------------------------------------------------- selection
+    def text_between(self, start: tuple[int, int] | None, end: tuple[int, int] | None) -> str:
+        """The drawn text from (line, character) `start` to `end` (exclusive), plain;
+        None for either end means the document's start or end. Lines are drawn on demand,
+        so a selection over a long section draws only what it covers."""
+        first_line, first_x = start if start is not None else (0, 0)
+        if end is None:
+            self.fill()
+            last_line, last_x = self._line_count - 1, None
+        else:
+            last_line, last_x = end
+            last_line = min(last_line, self._line_count - 1)
+        texts: list[str] = []
+        for row in range(max(0, first_line), last_line + 1):
+            text = self.line(row).text
+            if row == last_line and last_x is not None:
+                text = text[:last_x]
+            if row == first_line:
+                text = text[first_x:]
+            texts.append(text.rstrip())
+        return "\n".join(texts)
+
+
+def chunks(markdown: str) -> list[str]:
+    """Cut Markdown at blank lines outside code and details into pieces of ~CHUNK_CHARS."""
+    if len(markdown) <= CHUNK_CHARS:
+        return [markdown]
+    lines = markdown.split("\n")
+    offsets = [0, *accumulate(len(line) + 1 for line in lines)]
+    pieces: list[str] = []
+    start = 0
+    for number in scan_markdown(lines).break_lines:
+        if offsets[number] - offsets[start] >= CHUNK_CHARS:
+            pieces.append("\n".join(lines[start:number]))
+            start = number
+    pieces.append("\n".join(lines[start:]))
+    return [piece for piece in pieces if piece.strip()]
+
+
+def nested(block: Block) -> Iterator[Block]:
+    """The block and every block inside it (quote, details, list items), at any depth."""
+    stack = [block]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(getattr(node, "children", []))
+        for item in getattr(node, "items", []):
+            stack.extend(item)
