@@ -4,10 +4,11 @@ Everything the CLI and the tests start goes through :func:`create_app`, so tests
 the real wiring. Widgets post messages; this class decides what they mean. Each concern
 lives in a module of its own, which this one puts together:
 
+- :mod:`reader.ui.navigation`: the section on screen; next, previous, back, links
 - :mod:`reader.ui.key_order`: keys held while the reader starts, and run in order
 - :mod:`reader.ui.panes`: the sidebar, the comparison panel, focus among the panes
 - :mod:`reader.ui.search_controller`: the index, the query and its results
-- :mod:`reader.ui.progress`: when a section counts as read; the reset that asks first
+- :mod:`reader.ui.progress`: read marks: the dwell, `x`, `U`, the reset that asks first
 - :mod:`reader.ui.restricted`: what `--restricted` refuses
 - :mod:`reader.ui.toasts`: one toast for one thing said
 - :mod:`reader.ui.process`: hang-up signals and memory, around the running app
@@ -37,7 +38,7 @@ from reader.ui.memory import resume_after_start
 from reader.ui.navigation import LAST_SECTION, Navigation
 from reader.ui.panes import Panes
 from reader.ui.process import arm_deadline, limit_malloc_arenas, watch_hang_up
-from reader.ui.progress import ReadDwell, ask_to_reset_progress
+from reader.ui.progress import ReadingProgress
 from reader.ui.restricted import MAIN_SCREEN_ACTIONS, RESTRICTED_ACTIONS, RestrictedMode
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
     from reader.ui.commands import CommandHost
     from reader.ui.navigation import NavigationHost
     from reader.ui.panes import PaneHost
+    from reader.ui.progress import ProgressHost
     from reader.ui.search_controller import SearchHost
     from reader.ui.widgets.outline import Outline
     from reader.ui.widgets.search_results import SearchResults
@@ -144,12 +146,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.handle_signals = False  # run_app turns it on; tests keep their own loop clean
         self.keys = KeyOrder(self, self.main, why_not=self._why_not)
         self.panes = Panes(self)
-        self.dwell = ReadDwell(
-            self,
-            seconds=lambda: self.READ_DWELL,
-            unread_section=self._unread_section,
-            on_read=self._mark_read,
-        )
+        self.progress = ReadingProgress(self)
         # ASCII chrome on the Linux console and non-UTF-8 locales (cheap env checks), and
         # under NO_COLOR a filter that keeps ANSI themes readable.
         from reader.glyphs import select as select_glyphs
@@ -172,7 +169,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.main.query_one("#document", DocumentView).pause_rendering()
         self.open_section(first.id, scroll=scroll, record=start is None)
         self._tell(self.store.take_notices())
-        self._show_progress()
+        self.progress.show()
         if self.handle_signals:
             watch_hang_up(self.hang_up)
         self.search.start_indexing()
@@ -194,7 +191,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             self.watch(self.main, "focused", self.search.focus_moved, init=False)
         finally:
             document.resume_rendering()
-        self._show_progress()
+        self.progress.show()
         if self.current is not None and self.main.outline is not None:
             self.main.outline.reveal(self.current.id)
         self.keys.release()
@@ -406,45 +403,16 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
     # ------------------------------------------------------------------ progress
     @on(DocumentView.EndSeen, "#document")
     def _end_seen(self, event: DocumentView.EndSeen) -> None:
-        self.dwell.end_seen(event.view)
-
-    def _unread_section(self) -> str | None:
-        current = self.current
-        return current.id if current is not None and current.id not in self.reading.read else None
-
-    def _mark_read(self, section_id: str) -> None:
-        self.update_state(lambda state: state.mark_read(section_id))
-        self._show_progress()
+        self.progress.end_seen(event.view)
 
     def action_toggle_read(self) -> None:
-        if self.current is None:
-            return
-        section_id = self.current.id
-        self.dwell.stop()
-        self.update_state(lambda state: state.toggle_read(section_id))
-        self._show_progress()
+        self.progress.toggle_read()
 
     def action_next_unread(self) -> None:
-        """The first section after this one, in reading order, that is not read."""
-        from reader.progress import next_unread
-
-        target = next_unread(self.pack, self.current, self.reading.read)
-        if target is None:
-            self.notify("Everything is read", markup=False, timeout=3)
-        else:
-            self.open_section(target.id)
+        self.progress.next_unread()
 
     def action_reset_progress(self) -> None:
-        def reset() -> None:
-            self.update_state(lambda state: state.reset_progress())
-            self._show_progress()
-
-        ask_to_reset_progress(self, len(self.reading.read & self.pack.by_id.keys()), reset)
-
-    def _show_progress(self) -> None:
-        if self.main.outline is not None:
-            self.main.outline.set_read(self.reading.read)
-        self.refresh_status()
+        self.progress.ask_to_reset()
 
     # ------------------------------------------------------------------ safety
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -488,8 +456,10 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
 
 if TYPE_CHECKING:  # the modules the app wires together depend on these, not on it
 
-    def _hosts(app: ReaderApp) -> tuple[CommandHost, NavigationHost, PaneHost, SearchHost]:
-        return app, app, app, app
+    def _hosts(
+        app: ReaderApp,
+    ) -> tuple[CommandHost, NavigationHost, PaneHost, ProgressHost, SearchHost]:
+        return app, app, app, app, app
 
 
 def create_app(
