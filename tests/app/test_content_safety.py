@@ -21,6 +21,7 @@ from reader.pack import Pack, load_pack
 from reader.ui import section_footer
 from reader.ui.app import RESTRICTED_ACTIONS, ReaderApp, create_app
 from reader.ui.commands import ACTIONS
+from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.widgets.outline import Outline
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +100,17 @@ async def click_list_row(pilot: Pilot, column: int, row: int) -> None:
     await pilot.click(offset=(area.x + column, area.y + row))
 
 
+async def assert_only_the_control_screenshot(pilot: Pilot, app: ReaderApp, shots: Path) -> None:
+    """Ask for a screenshot into `shots` now and wait until it is there (the positive
+    control): one that a click or key before had asked for started writing before it, so
+    by then it would be there too. None is."""
+    await pilot.pause()
+    assert app.deliver_screenshot("control.svg", str(shots)) is not None
+    control = shots / "control.svg"
+    await wait_until(pilot, control.is_file, what="the control screenshot to be written")
+    assert sorted(path.name for path in shots.iterdir()) == ["control.svg"], "no other one"
+
+
 def live_styles(segments: list[Segment]) -> list[Segment]:
     """Segments whose style carries an action (@click meta) or a terminal hyperlink."""
     return [
@@ -145,10 +157,9 @@ async def test_palette_go_to_shows_bracketed_titles_literally_and_only_opens_the
         column = line.index(target.title) + 2
         await click_list_row(pilot, column, row)
         await wait_until(pilot, lambda: app.screen is app.main, what="the palette to close")
-        await pilot.pause(0.2)
         assert app.current is target
         assert app.is_running
-        assert list(shots.iterdir()) == [], "no screenshot was written"
+        await assert_only_the_control_screenshot(pilot, app, shots)
 
 
 async def test_palette_click_on_reset_markup_keeps_read_marks_in_restricted_mode(
@@ -176,7 +187,12 @@ async def test_palette_click_on_reset_markup_keeps_read_marks_in_restricted_mode
         await wait_until(pilot, lambda: app.screen is app.main, what="the palette to close")
         await pilot.pause(0.2)
         assert app.current is target
+        assert app.screen is app.main, "no question to reset the progress"
         assert first in app.reading.read, "read marks intact"
+        # The positive control: the action the markup names, run, asks within the same wait.
+        await app.run_action("reset_progress")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmScreen)
 
 
 async def test_palette_keyboard_selection_of_a_hostile_title_opens_it(tmp_path: Path) -> None:
@@ -191,9 +207,8 @@ async def test_palette_keyboard_selection_of_a_hostile_title_opens_it(tmp_path: 
         await wait_for_prompt(pilot, "Getting started")
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: app.screen is app.main, what="the palette to close")
-        await pilot.pause(0.2)
         assert app.current is target
-        assert list(shots.iterdir()) == []
+        await assert_only_the_control_screenshot(pilot, app, shots)
 
 
 def _notify_calls(tree: ast.AST) -> list[ast.Call]:
@@ -278,6 +293,8 @@ async def test_palette_lists_every_reader_command(app: ReaderApp) -> None:
             title,
             prompts,
         )
+    # The control for the restricted palette's "no screenshot": the same wait lists it here.
+    assert any("screenshot" in prompt.lower() for prompt in prompts), prompts
 
 
 async def test_restricted_palette_lists_exactly_the_allowed_commands(pack: Pack) -> None:
