@@ -79,6 +79,7 @@ class Navigation:
             highlighter=host.search.highlighter(highlight_query),
             scroll_to=scroll or None,
             to_match=to_match,
+            source=section.markdown,  # what `y` copies: the section, not its footer
         )
         outline = host.main.outline
         if outline is not None:

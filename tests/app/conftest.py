@@ -113,8 +113,11 @@ def text_of(app: ReaderApp) -> str:
 
 def visible_lines(view: DocumentView) -> list[str]:
     """The lines of the view that are on screen right now."""
-    top = round(view.scroll_y)
-    return view.plain_lines()[top : top + view.size.height]
+    top, document = round(view.scroll_y), view.document
+    if document is None:
+        return []
+    bottom = min(top + view.size.height, document.line_count)
+    return [document.plain_line(row) for row in range(top, bottom)]
 
 
 def header(app: ReaderApp) -> HeaderBar:

@@ -1,9 +1,5 @@
-"""The reading pane: scrolling, focus and messages over a `RenderedDocument`.
-
-The model (reader.render.document) parses, measures and draws; this widget decides when:
-the first screen at once, the rest of a big section in slices between frames, and the
-lines on screen drawn on demand.
-"""
+"""The reading pane: scrolling, focus, selection and messages over a `RenderedDocument`
+(reader.render.document), which parses, measures and draws; `SectionLoader` decides when."""
 
 from __future__ import annotations
 
@@ -15,12 +11,13 @@ from textual.binding import Binding
 from textual.selection import Selection
 from textual.strip import Strip
 
+from reader.glyphs import current as current_glyphs
 from reader.render.document import RenderedDocument
 from reader.render.draw import Highlighter, Spot, restyle, restyle_characters
 from reader.render.navigation import Navigator
 from reader.ui.widgets import document_messages as messages
 from reader.ui.widgets.line_view import Frame, LineView
-from reader.ui.widgets.pane_styles import PaneStyles
+from reader.ui.widgets.pane_styles import ROLES, PaneStyles
 from reader.ui.widgets.section_loader import Fill, SectionLoader
 
 __all__ = ["NO_LINKS", "DocumentView", "Fill"]
@@ -32,12 +29,7 @@ NO_LINKS = "No links in this section"  # what `f` says where it has nowhere to g
 class DocumentView(LineView, can_focus=True):
     """Shows Markdown; focusable links and summaries; search matches highlighted."""
 
-    COMPONENT_CLASSES = {
-        "document--h1", "document--h2", "document--h3", "document--h4",
-        "document--link", "document--focus", "document--match", "document--match-current",
-        "document--code", "document--code-inline", "document--quote", "document--rule",
-        "document--summary", "document--table-header", "document--dim", "document--bullet",
-    }  # fmt: skip
+    COMPONENT_CLASSES = ROLES
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="document.down"),
@@ -53,6 +45,7 @@ class DocumentView(LineView, can_focus=True):
         Binding("enter", "activate", "Follow", show=False, id="document.follow"),
         Binding("n", "next_match(1)", "Next match", show=False, id="document.next-match"),
         Binding("N", "next_match(-1)", "Previous match", show=False, id="document.previous-match"),
+        Binding("y", "copy_section", "Copy the section's Markdown", show=False, id="document.copy"),
     ]
 
     LinkActivated: TypeAlias = messages.LinkActivated
@@ -72,8 +65,8 @@ class DocumentView(LineView, can_focus=True):
         self.width_hint: Callable[[], int] | None = None
         #: The widest the text is drawn; None: the pane's width (the comparison table).
         self.max_text_width: int | None = MAX_TEXT_WIDTH
+        self.source = ""  # the Markdown `y` copies
 
-    # ----------------------------------------------------------------- loading
     def show(
         self,
         markdown: str,
@@ -81,9 +74,12 @@ class DocumentView(LineView, can_focus=True):
         highlighter: Highlighter | None = None,
         scroll_to: int | None = None,
         to_match: str | None = None,
+        source: str | None = None,
     ) -> None:
         """Replace the document; measure the first screen now and the rest between frames.
-        `scroll_to` (a line) wins over `to_match` ("first" or "last" search match)."""
+        `scroll_to` (a line) wins over `to_match` ("first" or "last" search match);
+        `source` is what `y` copies (by default, `markdown`)."""
+        self.source = markdown if source is None else source
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._loader.show(markdown, highlighter, scroll_to, to_match)
 
@@ -106,16 +102,6 @@ class DocumentView(LineView, can_focus=True):
         """Finish measuring now (the reader jumped to the end before it was done)."""
         self._loader.finish_now()
 
-    # What the loader asks of the pane (LoaderHost).
-    def knows_width(self) -> bool:
-        return bool(self.size.width) or self.width_hint is not None
-
-    def text_width(self) -> int:
-        width = self.scrollable_content_region.width
-        if not width and self.width_hint is not None:
-            width = self.width_hint()
-        return max(4, min(width or 80, self.max_text_width or width or 80))
-
     def go_to_line(self, line: int) -> None:
         self.scroll_to(0, line, animate=False, immediate=True)
 
@@ -128,7 +114,6 @@ class DocumentView(LineView, can_focus=True):
         self._navigator.current_match = index
         self._scroll_to_spot(spot)
 
-    # ----------------------------------------------------------------- drawing
     def render_line(self, y: int) -> Strip:
         (scroll_x, scroll_y), width, base = self.frame
         row, document = scroll_y + y, self.document
@@ -140,7 +125,7 @@ class DocumentView(LineView, can_focus=True):
             self._end_seen = True
             # Made later, in this widget's own loop: a message made during a repaint
             # names the screen as its sender and would stop bubbling there.
-            self.call_later(self._announce_end)
+            self.call_later(lambda: self.post_message(self.EndSeen(self)))
         for spot, role in self._navigator.emphasis(row):
             line = restyle(line, spot.start, spot.end, self._styles.mark(role))
         selection = self.text_selection
@@ -151,9 +136,6 @@ class DocumentView(LineView, can_focus=True):
         line = line.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
         return line.apply_offsets(scroll_x, row)  # where a mouse selection falls
 
-    def _announce_end(self) -> None:
-        self.post_message(self.EndSeen(self))
-
     def _frame_now(self) -> Frame:
         """The pane's base style with the body text's readable colour."""
         frame = super()._frame_now()
@@ -161,13 +143,8 @@ class DocumentView(LineView, can_focus=True):
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The selected text as drawn, plain: what `ctrl+c` copies."""
-        if self.document is None:
-            return None
-        start, end = selection
-        text = self.document.text_between(
-            None if start is None else (start.y, start.x), None if end is None else (end.y, end.x)
-        )
-        return text, "\n"
+        start, end = (None if point is None else (point.y, point.x) for point in selection)
+        return None if self.document is None else (self.document.text_between(start, end), "\n")
 
     def selection_updated(self, selection: Selection | None) -> None:
         self.refresh()
@@ -176,7 +153,7 @@ class DocumentView(LineView, can_focus=True):
         loader = self._loader
         if loader.state is Fill.WAITING_FOR_SIZE and self.size.width:
             loader.restart()
-        elif self.document is not None and self.text_width() != self.document.width:
+        elif self.document is not None and loader.text_width() != self.document.width:
             self._navigator.current_match = None
             loader.rewrap(round(self.scroll_y))
         elif loader.target is not None:
@@ -191,7 +168,6 @@ class DocumentView(LineView, can_focus=True):
         self._loader.target = round(self.scroll_y)
         self._loader.restart()
 
-    # ----------------------------------------------------------------- actions
     def action_page_forward(self) -> None:
         if self.scroll_y >= self.max_scroll_y and self._loader.state is Fill.DONE:
             self.post_message(self.ReachedEdge(self, 1))
@@ -216,14 +192,19 @@ class DocumentView(LineView, can_focus=True):
     def action_scroll_home(self) -> None:
         self.scroll_home(animate=False, immediate=True)
 
+    def action_copy_section(self) -> None:
+        """The section's Markdown to the clipboard (OSC 52: it reaches the reader's own
+        terminal over SSH), plain text, as the file has it."""
+        self.app.copy_to_clipboard(self.source)
+        lines = self.source.count("\n") + 1
+        self.notify(f"Copied the section's Markdown ({lines} lines)", markup=False, timeout=3)
+
     def action_next_item(self, direction: int) -> None:
         """Move the link/summary focus, scrolling it into view."""
         spot = self._navigator.next_item(direction, self.scroll_y)
         if spot is None:
             self.notify(NO_LINKS, markup=False, timeout=3)
-            return
         self._scroll_to_spot(spot)
-        self.refresh()
 
     def action_activate(self) -> None:
         spot = self._navigator.focused_spot
@@ -243,10 +224,7 @@ class DocumentView(LineView, can_focus=True):
             self._focus_spot("details", number)
 
     def _focus_spot(self, kind: str, number: int) -> None:
-        spot = self._navigator.focus(kind, number)
-        if spot is not None:
-            self._scroll_to_spot(spot)
-        self.refresh()
+        self._scroll_to_spot(self._navigator.focus(kind, number))
 
     def action_next_match(self, direction: int) -> None:
         spot = self._navigator.next_match(direction)
@@ -255,12 +233,13 @@ class DocumentView(LineView, can_focus=True):
             return
         self._scroll_to_spot(spot)
         self.publish()
-        self.refresh()
 
-    def _scroll_to_spot(self, spot: Spot) -> None:
+    def _scroll_to_spot(self, spot: Spot | None) -> None:
+        """Bring a spot on screen (a third of the way down) and show its new mark."""
         top, height = round(self.scroll_y), max(1, self.size.height)
-        if not top <= spot.line < top + height:
+        if spot is not None and not top <= spot.line < top + height:
             self.scroll_to(0, max(0, spot.line - height // 3), animate=False, immediate=True)
+        self.refresh()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No links: f is not offered (and says why when pressed, see ReaderApp)."""
@@ -280,15 +259,10 @@ class DocumentView(LineView, can_focus=True):
         elif "details" in meta:
             self.toggle_details(meta["details"])
 
-    # ----------------------------------------------------------------- queries
     @property
     def document(self) -> RenderedDocument | None:
         """The section on show, as measured so far (None before the first layout)."""
         return self._loader.document
-
-    @property
-    def fill_state(self) -> Fill:
-        return self._loader.state
 
     @property
     def fully_rendered(self) -> bool:
@@ -296,18 +270,16 @@ class DocumentView(LineView, can_focus=True):
 
     @property
     def first_screen_ready(self) -> bool:
-        document = self.document
-        return document is not None and (
-            document.line_count >= self.size.height or not document.unfinished
-        )
+        document, height = self.document, self.size.height
+        return document is not None and (not document.unfinished or document.line_count >= height)
 
     @property
     def has_links(self) -> bool:
-        return bool(self.document is not None and self.document.items)
+        return bool(self._navigator.items)
 
     @property
     def match_count(self) -> int:
-        return len(self.document.matches) if self.document is not None else 0
+        return len(self._navigator.matches)
 
     @property
     def current_match(self) -> int | None:
@@ -316,11 +288,6 @@ class DocumentView(LineView, can_focus=True):
     @property
     def focused_href(self) -> str | None:
         return self._navigator.focused_href
-
-    @property
-    def markdown(self) -> str:
-        """The Markdown on show, as given (what `y` copies)."""
-        return self._loader.markdown
 
     @property
     def line_count(self) -> int:
@@ -333,8 +300,5 @@ class DocumentView(LineView, can_focus=True):
     def table_head(self) -> tuple[int, list[Strip]] | None:
         """The first table's top line and its lines down to the rule under its header
         row (drawn as a table, not as cards), or None."""
-        from reader.glyphs import current
-
-        if self.document is None:
-            return None
-        return self.document.table_head(current().table_middle[0])
+        middle = current_glyphs().table_middle[0]
+        return None if self.document is None else self.document.table_head(middle)

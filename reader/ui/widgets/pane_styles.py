@@ -22,9 +22,16 @@ if TYPE_CHECKING:
     from rich.syntax import SyntaxTheme
     from textual.widget import Widget
 
-__all__ = ["MATCH_CURRENT", "SYNTAX_COLOURS", "PaneStyles"]
+__all__ = ["MATCH_CURRENT", "ROLES", "SYNTAX_COLOURS", "PaneStyles"]
 
 MATCH_CURRENT = "document--match-current"
+#: The pane's component classes: each a role the stylesheet colours (reader.tcss).
+ROLES = {
+    "document--h1", "document--h2", "document--h3", "document--h4",
+    "document--link", "document--focus", "document--match", MATCH_CURRENT,
+    "document--code", "document--code-inline", "document--quote", "document--rule",
+    "document--summary", "document--table-header", "document--dim", "document--bullet",
+}  # fmt: skip
 
 #: The theme variable and text style of each kind of code token (SYNTAX_ROLES): the
 #: theme's text colours, which Textual makes readable on the background already.

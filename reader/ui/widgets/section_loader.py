@@ -21,7 +21,7 @@ from reader.render.draw import Highlighter, Spot
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from textual.geometry import Offset
+    from textual.geometry import Offset, Region
 
     from reader.ui.widgets.pane_styles import PaneStyles
 
@@ -49,8 +49,14 @@ class LoaderHost(Protocol):
     def size(self) -> Size: ...
     @property
     def scroll_offset(self) -> Offset: ...
-    def text_width(self) -> int: ...
-    def knows_width(self) -> bool: ...
+    @property
+    def scrollable_content_region(self) -> Region: ...
+
+    #: Before the first layout, the owner's estimate of the text width.
+    width_hint: Callable[[], int] | None
+    #: The widest the text is drawn; None: as wide as the pane.
+    max_text_width: int | None
+
     def grow_to(self, size: Size) -> None: ...
     def go_to_line(self, line: int) -> None: ...
     def arrived(self, document: RenderedDocument) -> None: ...
@@ -89,7 +95,7 @@ class SectionLoader:
         self.target = scroll_to
         if scroll_to is None and highlighter is not None:
             self.target = to_match
-        if not self.host.knows_width():
+        if not self.host.size.width and self.host.width_hint is None:
             # Before the first layout: text wrapped at a guessed width would put resume
             # positions and "read" marks wrong, so measuring waits for the width.
             self.document, self.state = None, Fill.WAITING_FOR_SIZE
@@ -104,7 +110,7 @@ class SectionLoader:
         host = self.host
         renderer = self.styles.renderer(self.highlighter, load_lexers=False)
         context = self.styles.build_context()
-        document = RenderedDocument(self.markdown, renderer, host.text_width(), context)
+        document = RenderedDocument(self.markdown, renderer, self.text_width(), context)
         self.document = document
         self._generation += 1
         self._lines_shown = None
@@ -118,6 +124,15 @@ class SectionLoader:
             host.call_after_refresh(self._continue, self._generation)
         else:
             self._finish()
+
+    def text_width(self) -> int:
+        """The width text is wrapped at: the pane's, or its owner's estimate before the
+        first layout (waiting for the layout costs the first screen a frame or more)."""
+        host = self.host
+        width = host.scrollable_content_region.width
+        if not width and host.width_hint is not None:
+            width = host.width_hint()
+        return max(4, min(width or 80, host.max_text_width or width or 80))
 
     def _continue(self, generation: int) -> None:
         """Measure the next slice; the scrollbar and screen update a few times a second."""
@@ -183,7 +198,7 @@ class SectionLoader:
         if document is None:
             return
         top = document.block_at(top_line)
-        document.rewrap(self.host.text_width(), self.styles.renderer(self.highlighter))
+        document.rewrap(self.text_width(), self.styles.renderer(self.highlighter))
         if top is not None and self.target is None:
             self.target = document.block_start(top)
         self.after_growth()
