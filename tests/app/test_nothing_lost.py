@@ -34,6 +34,11 @@ async def read_two_sections(pilot: Pilot, app: ReaderApp) -> set[str]:
     return set(app.reading.read)
 
 
+def toasts_showing(app: ReaderApp) -> int:
+    """The toasts on the screen on top, as the reader sees them."""
+    return len(app.screen.query("Toast"))
+
+
 def palette_prompts(app: ReaderApp) -> list[str]:
     return [str(option.prompt) for option in app.screen.query_one("CommandList").options]
 
@@ -140,33 +145,35 @@ async def test_m_twice_says_already_bookmarked_and_toasts_do_not_stack(
         real_notify(self, message, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ReaderApp, "notify", notify)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press(*"mmmmm")
         await pilot.pause()
         assert len(app.reading.bookmarks) == 1
         assert shown[0].startswith("Bookmarked")
         assert all(m.startswith("Already bookmarked") for m in shown[1:]), shown
-        assert len(app._notifications) == 1, "one toast for five presses"
+        await wait_until(pilot, lambda: toasts_showing(app) > 0, what="the toast")
+        assert toasts_showing(app) == 1, "one toast for five presses"
         app.clear_notifications()  # the toast has gone: the next press is told again
+        await wait_until(pilot, lambda: toasts_showing(app) == 0, what="no toast")
         await pilot.press("m")
-        await pilot.pause()
-        assert len(app._notifications) == 1
+        await wait_until(pilot, lambda: toasts_showing(app) > 0, what="the toast")
+        assert toasts_showing(app) == 1
         assert shown[-1].startswith("Already bookmarked")
 
 
 async def test_opening_a_dialog_clears_the_notifications(app: ReaderApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("m")
-        await wait_until(pilot, lambda: len(app._notifications) == 1, what="the toast")
+        await wait_until(pilot, lambda: toasts_showing(app) == 1, what="the toast")
         await pilot.press("B")
         await wait_until(pilot, lambda: isinstance(app.screen, BookmarksScreen), what="list")
         await pilot.pause()
-        assert len(app._notifications) == 0
+        assert toasts_showing(app) == 0
         await pilot.press("escape", "m")
-        await wait_until(pilot, lambda: len(app._notifications) == 1, what="the toast")
+        await wait_until(pilot, lambda: toasts_showing(app) == 1, what="the toast")
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: app.screen is not app.main, what="help")
         await pilot.pause()
-        assert len(app._notifications) == 0
+        assert toasts_showing(app) == 0
