@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.color import Color, ColorSystem, ColorType
 from rich.segment import Segment
@@ -172,7 +172,7 @@ def readable_style(style: Style, background: Color, minimum: float, dark: bool) 
     return style if color == style.color else style + Style(color=color)
 
 
-def use_stylesheet(app: App[object], name: str) -> None:
+def use_stylesheet(app: App[Any], name: str) -> None:
     """Add the .tcss file `name` from this folder to the app's styles, once.
 
     Call it before mounting or pushing what it styles: the rules are parsed (only the
@@ -215,7 +215,7 @@ class AsciiScrollBarRender(ScrollBarRender):
     HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
 
 
-def adapt_to_terminal(app: App[object], glyphs: Glyphs) -> None:
+def adapt_to_terminal(app: App[Any], glyphs: Glyphs) -> None:
     """Make Textual's own drawing match the terminal: ASCII scrollbars and the `-ascii`
     class on the app, which the stylesheets use for ASCII borders; and under NO_COLOR,
     the reader's `NoColorFilter` instead of Textual's.

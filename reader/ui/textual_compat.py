@@ -129,7 +129,7 @@ def install_input_decoder(on_end_of_input: Callable[[], object] | None = None) -
     def make_decoder(encoding: str) -> Callable[[], _InputDecoder]:
         return lambda: _InputDecoder(encoding, on_end_of_input)
 
-    linux_driver.getincrementaldecoder = make_decoder  # type: ignore[attr-defined]
+    linux_driver.getincrementaldecoder = make_decoder  # type: ignore[attr-defined,assignment]
 
 
 # ------------------------------------------------------------------- the app mixin
@@ -140,6 +140,7 @@ class TerminalGuard:
     crash_log: Path | None = None
     _size_notice_shown = False
     _crash_details: str | None = None
+    _return_code: int | None  # App's (private): the exit code, set on an internal error
 
     @property
     def size(self) -> Size:
@@ -191,7 +192,7 @@ class TerminalGuard:
             return
         details = self._crash_details or _plain_text(renderables)
         renderables.clear()
-        self._return_code = EXIT_INTERNAL  # type: ignore[attr-defined]
+        self._return_code = EXIT_INTERNAL
         report_details(details, self.crash_log)
 
 
@@ -218,7 +219,7 @@ def fuzzy_offsets(matcher: Matcher, candidate: str) -> tuple[float, Sequence[int
 
 
 # --------------------------------------------------------------------- NO_COLOR
-def replace_no_color_filter(app: App[object], line_filter: LineFilter) -> bool:
+def replace_no_color_filter(app: App[Any], line_filter: LineFilter) -> bool:
     """Under NO_COLOR, draw through `line_filter` instead of the filter Textual chose;
     True if it was put in place.
 
