@@ -133,6 +133,14 @@ def test_app_private_error_hooks_exist() -> None:
     )
 
 
+def test_the_exit_code_is_apps_private_return_code() -> None:
+    contract(
+        "self._return_code" in inspect.getsource(inspect.unwrap(App.return_code.fget)),
+        "App.return_code (no longer reads App._return_code)",
+        "to exit with EXIT_INTERNAL after an internal error (TerminalGuard)",
+    )
+
+
 class Boom(TerminalGuard, App[None]):
     def on_mount(self) -> None:
         self.set_timer(0.01, self.explode)
@@ -168,6 +176,15 @@ async def test_without_a_log_the_line_says_nothing_more(capfd: pytest.CaptureFix
 
 
 # ------------------------------------------------------------------- size clamp
+def test_resize_events_are_made_from_the_four_sizes() -> None:
+    parameters = list(inspect.signature(events.Resize.__init__).parameters)
+    contract(
+        parameters == ["self", "size", "virtual_size", "container_size", "pixel_size"],
+        f"events.Resize(size, virtual_size, container_size, pixel_size) (now {parameters})",
+        "to pass on a clamped copy of a resize (TerminalGuard._clamped_resize)",
+    )
+
+
 def test_clamp_size() -> None:
     assert clamp_size(65535, 65535) == (MAX_COLUMNS, MAX_ROWS)
     assert clamp_size(80, 24) == (80, 24)
@@ -473,6 +490,11 @@ async def test_release_footer_keys_lets_replaced_keys_go() -> None:
 def test_the_stylesheet_reads_and_knows_its_files() -> None:
     from textual.css.stylesheet import Stylesheet
 
+    contract(
+        isinstance(getattr(App(), "stylesheet", None), Stylesheet),
+        "App.stylesheet (the app's Stylesheet)",
+        "to add the sidebar's styles after the first frame (add_stylesheet)",
+    )
     for name in ("has_source", "read"):
         contract(
             callable(getattr(Stylesheet, name, None)),
