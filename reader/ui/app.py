@@ -313,8 +313,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
 
     @on(DocumentView.MatchesChanged, "#document")
     def _matches_changed(self, event: DocumentView.MatchesChanged) -> None:
-        self.search.match_current, self.search.match_total = event.current, event.total
-        self.refresh_status()
+        self.search.matches_changed(event.current, event.total)
 
     # ------------------------------------------------------------------ links
     @on(DocumentView.LinkActivated, "#document")

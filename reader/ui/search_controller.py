@@ -220,6 +220,11 @@ class SearchController:
             to_match="first" if direction > 0 else "last",
         )
 
+    def matches_changed(self, current: int | None, total: int) -> None:
+        """The reading pane's matches of the query: `current` of `total` (for the header)."""
+        self.match_current, self.match_total = current, total
+        self.app.refresh_status()
+
     def highlighter(self, query: str | None) -> Callable[[str], list[tuple[int, int]]] | None:
         if not query or not query.strip():
             return None
