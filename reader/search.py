@@ -60,15 +60,17 @@ _MAX_LIMIT = 1000
 _STALE_TEMP_SECONDS = 3600  # a younger temp file may be another process's write
 # bm25 weights by column (title, path, body): a heading hit beats any number of body hits.
 _RANK = "bm25(fts, 10.0, 3.0, 1.0)"
-# Sized for a file of 20,000 headings, whose index was 15.6 MB in memory and is 7.5 MB:
+# Sized for a file of 20,000 headings, whose index was 15.6 MB in memory and is 6.0 MB:
+# - no prefix index: FTS5's for one, two and three letters held 2.5 times the words' own
+#   index; without them a prefix query merges the words it starts, which for a single
+#   letter takes ~11 ms instead of ~5 on the 3.5 MB benchmark pack (~22 ms instead of
+#   ~16 on the 20,000-heading file); the same hits either way;
 # - a parent path is stored once (`paths`): ten sections under one chapter share it;
 # - `folded` only where folding again per hit would be slow (non-ASCII text of the same
 #   length); ASCII folds again at ~1 GB/s, and a length change needs its offsets anyway;
-# - a prefix index for one character only: it held 2.5 times the words' own index with
-#   '1 2 3', and without it a first typed letter must merge every word it starts
-#   (~10 ms on the 3.5 MB benchmark pack); longer prefixes match few words, so two and
-#   three letters take about as long without their indexes as with them;
-# - auto_vacuum: pages that merging FTS5 segments frees go back, not to a free list.
+# - auto_vacuum: pages that merging FTS5 segments frees go back, not to a free list;
+# - pending words are written out every 128 KB, not every 1 MB (FTS5's `hashsize`):
+#   the build peaks 1.3 MB lower, for the same index.
 _SCHEMA = f"""
 PRAGMA auto_vacuum = FULL;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -76,8 +78,8 @@ CREATE TABLE paths(rowid INTEGER PRIMARY KEY, path TEXT NOT NULL);
 CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, title TEXT NOT NULL,
                   path INTEGER NOT NULL, body TEXT NOT NULL, folded TEXT);
 CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
-CREATE VIRTUAL TABLE fts USING fts5(title, path, body, content='',
-                                    tokenize='{TOKENIZER}', prefix='1');
+CREATE VIRTUAL TABLE fts USING fts5(title, path, body, content='', tokenize='{TOKENIZER}');
+INSERT INTO fts(fts, rank) VALUES ('hashsize', 131072);
 """
 _SEARCH_SQL = f"""
 SELECT d.id, d.title, p.path, d.body, d.folded, r.score
