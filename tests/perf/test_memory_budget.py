@@ -20,11 +20,12 @@ from reader.search import SearchIndex, pack_documents
 from tests.perf.generate import generate_many_headings
 
 #: Python objects per section beyond the file's text (it was 670 B: empty child lists,
-#: an anchor map keyed by (file, anchor) tuples, the id counter kept after loading).
-PACK_BYTES_PER_SECTION = 560
-#: In-memory index pages per section (it was 696 B: a prefix index for one, two and
+#: an anchor map keyed by (file, anchor) tuples, the id counter kept after loading, a
+#: slot each for parsed text and links).
+PACK_BYTES_PER_SECTION = 540
+#: In-memory index pages per section (it was 696 B: prefix indexes for one, two and
 #: three letters, every parent path stored with every section, folded ASCII text).
-INDEX_BYTES_PER_SECTION = 480
+INDEX_BYTES_PER_SECTION = 400
 
 
 @pytest.fixture(scope="module")
