@@ -21,8 +21,8 @@ from tests.perf.generate import generate_many_headings
 
 #: Python objects per section beyond the file's text (it was 670 B: empty child lists,
 #: an anchor map keyed by (file, anchor) tuples, the id counter kept after loading, a
-#: slot each for parsed text and links).
-PACK_BYTES_PER_SECTION = 540
+#: slot each for parsed text and links, a first-line int of its own).
+PACK_BYTES_PER_SECTION = 500
 #: In-memory index pages per section (it was 696 B: prefix indexes for one, two and
 #: three letters, every parent path stored with every section, folded ASCII text).
 INDEX_BYTES_PER_SECTION = 400
