@@ -21,6 +21,7 @@ from reader.markdown_syntax import (
     DETAILS_OPEN,
     HTML_BLOCK_KINDS,
     SETEXT_UNDERLINE,
+    html_block_kind,
 )
 
 __all__ = ["FileScan", "Heading", "RawHeading", "scan_lines", "scan_markdown"]
@@ -282,12 +283,13 @@ def _html_block_end(line: str, interrupting: bool) -> LazyPattern[str] | None:
     text = line.lstrip(" ")
     if not text.startswith("<"):
         return None
-    for opener, closer, can_interrupt in HTML_BLOCK_KINDS:
-        if opener.search(text):
-            if interrupting and not can_interrupt:
-                return None
-            return _ENDS_AT_BLANK if closer is None else closer
-    return None
+    kind = html_block_kind(text)
+    if kind is None:
+        return None
+    _, closer, can_interrupt = HTML_BLOCK_KINDS[kind - 1]
+    if interrupting and not can_interrupt:
+        return None
+    return _ENDS_AT_BLANK if closer is None else closer
 
 
 def _cannot_interrupt(item: re.Match[str]) -> bool:

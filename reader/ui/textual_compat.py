@@ -273,6 +273,15 @@ def update_scrollbars(widget: ScrollView, size: Size) -> None:
     widget._scroll_update(size)
 
 
+#: Where a mouse selection falls, Textual works out by calling a widget's `render_line`
+#: for the one line under the pointer (`Compositor.get_widget_and_offset_at`, private)
+#: and reading the `offset` meta `Strip.apply_offsets` put on it; painted lines are
+#: never asked. So a line view may put offsets only on lines drawn outside a repaint:
+#: on the first screen of the default pack they cost ~2.7 M instructions (0.2% of it).
+#: A contract test checks the lookup still goes through `render_line` alone.
+SELECTION_OFFSETS_FROM_RENDER_LINE = True
+
+
 def repaint_in_this_frame(widget: Widget) -> None:
     """Tell `widget`'s screen now that it needs a repaint (after `widget.refresh()`).
 

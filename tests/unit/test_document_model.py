@@ -13,9 +13,8 @@ from textual.strip import Strip
 from reader.markdown import parse
 from reader.render import document as document_module
 from reader.render.blocks import BuildContext, build_blocks
-from reader.render.document import CACHE_LINES, RenderedDocument, chunks
+from reader.render.document import CACHE_LINES, Navigator, RenderedDocument, chunks
 from reader.render.draw import BlockRenderer, RenderStyles
-from reader.render.navigation import Navigator
 
 WIDTH = 60
 

@@ -190,3 +190,19 @@ def test_a_details_element_has_its_summary_and_body():
 def test_an_escaped_title_reads_as_written(title: str):
     """A folder's outline entry is a heading made from its name: no Markdown in it acts."""
     assert plain_text(parse(f"# {escape_markdown(title)}\n")) == title
+
+
+@pytest.mark.parametrize(("kind", "first", "last"), CASES)
+def test_the_fast_kind_is_the_first_opener_that_matches(kind: int | None, first: str, last: str):
+    """`html_block_kind` tells kinds 1 and 6 by the tag name: the same answer as trying
+    each kind's pattern in order, on every case and on near misses."""
+    lines = [first, first.upper(), first.replace(">", " x>"), first.replace(">", "/>"),
+             first + "x", first[:-1], first.replace("<", "</"), "<details-x>", "<pre-x>",
+             "<DIV", "<div/", "<div\t", "<!x", "<!", "<?", "</script>", "<scriptx>"]  # fmt: skip
+    for line in lines:
+        slow = next(
+            (number for number, (opener, _, _) in enumerate(markdown_syntax.HTML_BLOCK_KINDS, 1)
+             if opener.search(line)),
+            None,
+        )  # fmt: skip
+        assert markdown_syntax.html_block_kind(line) == slow, line

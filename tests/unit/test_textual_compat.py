@@ -530,3 +530,51 @@ async def test_add_stylesheet_styles_widgets_mounted_after_it(tmp_path: Path) ->
             "Stylesheet.read (its rules do not reach widgets mounted after it)",
             "to style the sidebar, which mounts after the first frame (add_stylesheet)",
         )
+
+
+async def test_selection_offsets_are_read_from_render_line_alone() -> None:
+    """SELECTION_OFFSETS_FROM_RENDER_LINE: the offset under the pointer comes from a
+    `render_line` call made for the lookup, not from the lines painted (the reading pane
+    puts offsets only on lines drawn outside a repaint)."""
+    from rich.segment import Segment
+    from textual.geometry import Offset
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    from reader.ui.textual_compat import SELECTION_OFFSETS_FROM_RENDER_LINE
+
+    class Lines(Widget):
+        painting = False
+        looked_up: list[int] = []
+
+        def render_lines(self, crop):  # type: ignore[no-untyped-def]
+            self.painting = True
+            try:
+                return super().render_lines(crop)
+            finally:
+                self.painting = False
+
+        def render_line(self, y: int) -> Strip:
+            strip = Strip([Segment(f"line {y} text")])
+            if self.painting:
+                return strip.extend_cell_length(self.size.width)
+            self.looked_up.append(y)
+            return strip.apply_offsets(0, y).extend_cell_length(self.size.width)
+
+    class LinesApp(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Lines()
+
+    app = LinesApp()
+    async with app.run_test(size=(30, 5)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(Lines)
+        found, offset = app.screen.get_widget_and_offset_at(3, 2)
+        assert SELECTION_OFFSETS_FROM_RENDER_LINE
+        assert found is widget, "Compositor.get_widget_and_offset_at: the widget under the pointer"
+        assert widget.looked_up == [2], (
+            "Compositor.get_widget_and_offset_at no longer calls render_line for the line under "
+            "the pointer: the reading pane's painted lines need selection offsets again "
+            "(reader/ui/widgets/document_view.py render_line)"
+        )
+        assert offset == Offset(3, 2)

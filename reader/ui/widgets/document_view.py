@@ -12,9 +12,8 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from reader.glyphs import current as current_glyphs
-from reader.render.document import RenderedDocument
+from reader.render.document import Navigator, RenderedDocument
 from reader.render.draw import Highlighter, Spot, restyle, restyle_characters
-from reader.render.navigation import Navigator
 from reader.ui.widgets import document_messages as messages
 from reader.ui.widgets.line_view import Frame, LineView
 from reader.ui.widgets.pane_styles import ROLES, PaneStyles
@@ -134,7 +133,7 @@ class DocumentView(LineView, can_focus=True):
             selected = self.screen.get_component_rich_style("screen--selection")
             line = restyle_characters(line, *span, selected)
         line = line.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
-        return line.apply_offsets(scroll_x, row)  # where a mouse selection falls
+        return line if self.painting else line.apply_offsets(scroll_x, row)
 
     def _frame_now(self) -> Frame:
         """The pane's base style with the body text's readable colour."""

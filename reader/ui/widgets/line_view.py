@@ -55,6 +55,15 @@ class LineView(ScrollView):
             self.virtual_size = size
 
     @property
+    def painting(self) -> bool:
+        """Whether lines are being drawn for the screen, not looked up one at a time.
+
+        Textual finds where a mouse selection falls by calling `render_line` alone
+        (textual_compat.SELECTION_OFFSETS_FROM_RENDER_LINE), so only those lines need
+        selection offsets; painted lines skip their cost."""
+        return self._frame is not None
+
+    @property
     def frame(self) -> Frame:
         """This repaint's frame (or, outside a repaint, the current one)."""
         return self._frame or self._frame_now()
