@@ -9,7 +9,6 @@ asked for. So the first screen of a 3.5 MB pack waits for neither. No Textual he
 
 from __future__ import annotations
 
-import array
 import bisect
 import itertools
 import re
@@ -455,9 +454,8 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
     lines = pack_file.text.split("\n")
     lines.pop()  # the "" after the final line end (`read_markdown` ends every text so)
     headings, body_start, front_matter_title, break_lines = scan_lines(lines)
-    # Where each line starts: accumulate runs in C, a third faster than appending in a
-    # loop; an array holds 80,000 offsets in 0.6 MB, a list of ints in 3 MB.
-    offsets = array.array("q", itertools.accumulate([len(line) + 1 for line in lines], initial=0))
+    # Where each line starts: accumulate runs in C, a third faster than appending in a loop.
+    offsets = list(itertools.accumulate([len(line) + 1 for line in lines], initial=0))
     # Each heading is (level, raw text, first line, line after), as `scan_lines` gives it.
     has_intro = not headings or _has_text(lines[body_start : headings[0][2]])
     if front_matter_title and (has_intro or headings[0][0] != 1):
@@ -480,10 +478,11 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
     for (level, _, line, _), title, anchor, end_line in zip(
         headings, titles, github_slugs(titles), ends, strict=True
     ):
-        # One int where a section ends and the next starts: each read of an array's item
-        # makes a new one.
-        start = end if end == offsets[line] else offsets[line]
-        end = offsets[end_line]
+        # Fresh ints (`+ 0` makes one), one where a section ends and the next starts: kept
+        # from the list, every fourth of its 80,000 ints held most of their memory pages
+        # (2 MB) after the rest were freed.
+        start = end if end == offsets[line] else offsets[line] + 0
+        end = offsets[end_line] + 0
         section = Section("", title, level, pack_file, line, end_line, start, end)
         section.anchor = anchor  # set apart: a keyword argument costs more than this
         if end - start <= MAX_SECTION_CHARS:
@@ -494,7 +493,7 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
 
 
 def _cut_if_huge(
-    section: Section, break_lines: list[int], offsets: Sequence[int], problems: list[Problem]
+    section: Section, break_lines: list[int], offsets: list[int], problems: list[Problem]
 ) -> list[Section]:
     """A section over MAX_SECTION_CHARS as parts cut at blank lines; `offsets` says
     where each line of its file starts."""
