@@ -49,11 +49,12 @@ WIDTH, HEIGHT = 120, 40
 POLL_S = 0.01
 RESULT_MARK = "BENCH-RESULT "
 
-#: Budgets from issue 7: first screen and RSS as ratios to bare Textual, the rest absolute.
+#: Budgets from issue 7: first screen and RSS as ratios to bare Textual, the rest absolute;
+#: issue 16 added RSS budgets for the 260 KB section and the 20,000-heading file.
 FIRST_SCREEN_BUDGET = {"default": 1.3, "pack_3_5mb": 1.6, "many_headings": 2.5}
 #: The search box's placeholder: on screen once the sidebar and footer have arrived.
 WHOLE_SCREEN_TEXT = ("Search the pack",)
-RSS_BUDGET = {"default": 1.5, "pack_3_5mb": 2.5}
+RSS_BUDGET = {"default": 1.5, "pack_3_5mb": 2.5, "big_section": 1.5, "many_headings": 2.0}
 OPEN_BUDGET = {
     ("normal", "first"): 0.1,
     ("normal", "full"): 0.1,
