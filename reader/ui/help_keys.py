@@ -29,7 +29,11 @@ def help_groups(everywhere: Sequence[BindingType]) -> list[tuple[str, list[Bindi
         ),
         (
             "Reading pane",
-            [*DocumentView.BINDINGS, Binding("up,down,pageup,pagedown,home,end", "", "Scroll")],
+            [
+                *DocumentView.BINDINGS,
+                Binding("up,down,pageup,pagedown,home,end", "", "Scroll"),
+                Binding("ctrl+c", "", "Copy the text selected with the mouse (drag)"),
+            ],
         ),
         ("Outline", [*Outline.BINDINGS, Binding("enter", "", "Open section")]),
         ("Search", [*SearchBox.BINDINGS, *SearchResults.BINDINGS]),

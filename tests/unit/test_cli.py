@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -116,14 +115,29 @@ def test_a_bad_option_is_a_usage_error(run_reader: RunReader):
     assert "usage:" in result.stderr
 
 
-def test_without_a_terminal_it_says_so_and_exits_quickly(run_reader: RunReader):
-    started = time.monotonic()
-    result = run_reader(timeout=20)
-    elapsed = time.monotonic() - started
+def imported_the_ui(import_log: bytes | str) -> bool:
+    """Whether a `python -X importtime` log shows Textual or Rich imported: the refusal
+    must come before the UI is loaded, so it is quick on any machine and cannot draw."""
+    text = import_log.decode("utf-8", "replace") if isinstance(import_log, bytes) else import_log
+    return bool(re.search(r"^import time:.*\|\s+(?:textual|rich)(?:\.|$)", text, re.MULTILINE))
+
+
+def test_without_a_terminal_it_says_so_before_loading_the_ui(reader_env: Env):
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "reader"],
+        cwd=REPO_ROOT,
+        env=reader_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
     assert result.returncode != 0
     assert_clean(result)
     assert "needs an interactive terminal" in result.stderr
-    assert elapsed < 2.0, f"took {elapsed:.2f} s"
+    assert not imported_the_ui(result.stderr), "Textual or Rich imported before refusing"
+    assert imported_the_ui("import time:       100 |        200 |   textual.app\n"), "the check"
 
 
 def _drain(fd: int, sink: list[bytes]) -> None:
@@ -138,12 +152,12 @@ def _drain(fd: int, sink: list[bytes]) -> None:
         sink.append(chunk)
 
 
-def _run_with_pty(stdin_is_pty: bool, reader_env: Env) -> tuple[int, bytes, float]:
-    """Run `reader` with one of stdin/stdout on a pseudo-terminal; return code, output, time."""
+def _run_with_pty(stdin_is_pty: bool, reader_env: Env) -> tuple[int, bytes, bytes]:
+    """Run `reader` with one of stdin/stdout on a pseudo-terminal; return code, output and
+    stderr (with Python's import log)."""
     master, slave = os.openpty()
-    started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "reader"],
+        [sys.executable, "-X", "importtime", "-m", "reader"],
         cwd=REPO_ROOT,
         env=reader_env(TERM="xterm-256color"),
         stdin=slave if stdin_is_pty else subprocess.DEVNULL,
@@ -160,22 +174,21 @@ def _run_with_pty(stdin_is_pty: bool, reader_env: Env) -> tuple[int, bytes, floa
         if process.poll() is None:
             process.kill()
             process.communicate()
-    elapsed = time.monotonic() - started
     if not stdin_is_pty:
         reader.join(timeout=5)
         output = b"".join(from_pty)
     os.close(master)
     assert b"needs an interactive terminal" in error
     assert b"Traceback" not in error
-    return process.returncode, output, elapsed
+    return process.returncode, output, error
 
 
 @pytest.mark.parametrize("stdin_is_pty", [True, False], ids=["stdout-piped", "stdin-not-tty"])
 def test_half_a_terminal_is_not_enough(stdin_is_pty: bool, reader_env: Env):
-    code, output, elapsed = _run_with_pty(stdin_is_pty, reader_env)
+    code, output, error = _run_with_pty(stdin_is_pty, reader_env)
     assert code != 0
     assert b"\x1b" not in output, output[:200]
-    assert elapsed < 2.0, f"took {elapsed:.2f} s"
+    assert not imported_the_ui(error), "Textual or Rich imported before refusing"
 
 
 def test_a_closed_pipe_is_not_a_traceback(make_pack: MakePack, tmp_path: Path, reader_env: Env):
