@@ -5,7 +5,7 @@ SearchHits with a plain one-line snippet and the exact offsets to highlight. The
 built in a worker thread and queried from the UI thread, so one connection is shared
 under a lock. With a cache directory the index is one SQLite file, written atomically,
 thrown away (never reported) when it is stale or unreadable, and searched where it lies:
-the process keeps SQLite's small page cache, not a copy of the index (14 MB for a file of
+the process keeps SQLite's small page cache, not a copy of the index (6 MB for a file of
 20,000 headings), and readers of one pack share the file in the system's page cache.
 Without one (no saving, or the disk fails) the index is built in memory. Query parsing
 and highlighting live in :mod:`reader.search_query`. No Textual here.
