@@ -22,6 +22,7 @@ from collections import OrderedDict, deque
 from collections.abc import Iterator
 from itertools import accumulate
 
+from rich.segment import Segment
 from textual.strip import Strip
 
 from reader.markdown import parse
@@ -33,7 +34,7 @@ from reader.render.blocks import (
     TableBlock,
     build_blocks,
 )
-from reader.render.draw import BlockRenderer, Spot, locate_spots
+from reader.render.draw import BlockRenderer, Spot, cells, locate_spots
 from reader.scan import scan_markdown
 
 __all__ = [
@@ -49,7 +50,11 @@ __all__ = [
 
 CHUNK_CHARS = 6_000
 #: Drawn lines kept: many screens of the tallest terminal; a block is kept whole.
-CACHE_LINES = 1_500
+CACHE_LINES = 600
+
+
+_Line = tuple[list[Segment], int]
+_NO_SPOTS: list[Spot] = []  # shared by the many blocks with no link, summary or match
 
 
 class _Placed:
@@ -81,20 +86,42 @@ class RenderedDocument:
         renderer: BlockRenderer,
         width: int,
         context: BuildContext | None = None,
+        *,
+        footer: str = "",
     ) -> None:
-        self.markdown = markdown
-        self.renderer = renderer
+        """`footer`: Markdown drawn after `markdown` (the reader's links to other
+        sections), parsed apart, so a big section is not copied to add it."""
+        self.renderer = renderer  # and the measurer: see the `renderer` setter
         self.width = max(4, width)
         self.context = BuildContext() if context is None else context
         self._chunks: deque[str] = deque(chunks(markdown))
+        if footer:
+            self._chunks.append(footer)
         self._pending: deque[Block] = deque()  # parsed, not measured yet
         self._placed: list[_Placed] = []
         self._starts: list[int] = []  # each placed block's first line, for bisecting
         self._line_count = 0
-        self._cache: OrderedDict[int, list[Strip]] = OrderedDict()  # block index -> lines
+        #: Drawn lines by block index, least recently drawn first. A line is kept as its
+        #: segments and width, not as a Strip: a Strip carries seven caches of its own
+        #: (and the strips derived from it), ~1 KB a line more.
+        self._cache: OrderedDict[int, list[_Line]] = OrderedDict()
         self._cached_lines = 0
         self.items: list[Spot] = []
         self.matches: list[Spot] = []
+        #: Whether a block measured so far holds code in a named language.
+        self.has_code = False
+
+    @property
+    def renderer(self) -> BlockRenderer:
+        """What draws lines for the screen. Blocks are measured by its `measuring()`
+        twin, which draws code plain: a block with highlighted code is drawn (and its
+        lexer built) only when it is on screen."""
+        return self._renderer
+
+    @renderer.setter
+    def renderer(self, renderer: BlockRenderer) -> None:
+        self._renderer = renderer
+        self._measurer = renderer.measuring()
 
     # ----------------------------------------------------------------- filling
     @property
@@ -122,13 +149,16 @@ class RenderedDocument:
                 self._pending.extend(build_blocks(tokens, self.context))
 
     def _append(self, block: Block) -> None:
-        lines = self.renderer.render(block, self.width)
+        lines = self._measurer.render(block, self.width)
         start = self._line_count + (1 if self._placed else 0)
-        placed = _Placed(block, start, len(lines), locate_spots(lines))
+        placed = _Placed(block, start, len(lines), locate_spots(lines) or _NO_SPOTS)
         self._placed.append(placed)
         self._starts.append(start)
         self._line_count = start + placed.height
-        self._keep(len(self._placed) - 1, lines)
+        if _has_code(block):
+            self.has_code = True  # drawn highlighted only when on screen
+        else:  # drawn as the screen shows it: kept
+            self._keep(len(self._placed) - 1, lines)
         self._add_spots(placed)
 
     def _add_spots(self, placed: _Placed) -> None:
@@ -146,7 +176,8 @@ class RenderedDocument:
         offset = row - placed.start
         if offset >= placed.height:
             return Strip.blank(0)
-        return self._block_lines(index)[offset]
+        segments, cells = self._block_lines(index)[offset]
+        return Strip(segments, cells)
 
     def lines(self, start: int, end: int) -> list[Strip]:
         """Drawn lines [start, end), clipped to the document."""
@@ -161,23 +192,24 @@ class RenderedDocument:
         for row in range(self._line_count):
             yield self.plain_line(row)
 
-    def _block_lines(self, index: int) -> list[Strip]:
+    def _block_lines(self, index: int) -> list[_Line]:
         lines = self._cache.get(index)
         if lines is not None:
             self._cache.move_to_end(index)
             return lines
-        lines = self.renderer.render(self._placed[index].block, self.width)
-        self._keep(index, lines)
-        return lines
+        return self._keep(index, self.renderer.render(self._placed[index].block, self.width))
 
-    def _keep(self, index: int, lines: list[Strip]) -> None:
+    def _keep(self, index: int, strips: list[Strip]) -> list[_Line]:
         """Cache a block's lines, dropping the least recently drawn beyond CACHE_LINES
         (the block just drawn always stays, however tall)."""
+        lines = [(segments, sum(cells(segment.text) for segment in segments))
+                 for segments in map(list, strips)]  # fmt: skip
         self._cache[index] = lines
         self._cached_lines += len(lines)
         while self._cached_lines > CACHE_LINES and len(self._cache) > 1:
             _, dropped = self._cache.popitem(last=False)
             self._cached_lines -= len(dropped)
+        return lines
 
     @property
     def cached_lines(self) -> int:
@@ -203,7 +235,7 @@ class RenderedDocument:
         return self._placed[index].start
 
     def block_lines(self, index: int) -> list[Strip]:
-        return self._block_lines(index)
+        return [Strip(segments, cells) for segments, cells in self._block_lines(index)]
 
     def rewrap(self, width: int, renderer: BlockRenderer | None = None) -> None:
         """Measure every block again at a new width, or with a new renderer (theme,
@@ -219,14 +251,14 @@ class RenderedDocument:
             self._append(block)
 
     def redraw(self, index: int) -> None:
-        """Measure one block again (a summary opened, code highlighted); the rest move."""
+        """Measure one block again (a summary opened or closed); the rest move."""
         old = self._placed[index]
-        lines = self.renderer.render(old.block, self.width)
+        lines = self._measurer.render(old.block, self.width)
         shift = len(lines) - old.height
         self._placed[index] = _Placed(old.block, old.start, len(lines), locate_spots(lines))
-        if self._cache.pop(index, None) is not None:
-            self._cached_lines -= old.height
-        self._keep(index, lines)
+        self._forget(index)
+        if not _has_code(old.block):
+            self._keep(index, lines)
         if shift:
             for later in range(index + 1, len(self._placed)):
                 self._placed[later].start += shift
@@ -235,6 +267,11 @@ class RenderedDocument:
         self.items, self.matches = [], []
         for placed in self._placed:
             self._add_spots(placed)
+
+    def _forget(self, index: int) -> None:
+        dropped = self._cache.pop(index, None)
+        if dropped is not None:
+            self._cached_lines -= len(dropped)
 
     def toggle_details(self, number: int) -> bool:
         """Open or close `<details>` number `number`; False when there is none."""
@@ -247,20 +284,21 @@ class RenderedDocument:
         return False
 
     def redraw_code(self, languages: set[str]) -> None:
-        """Draw again the blocks holding code in `languages` (now highlighted)."""
+        """Drop the drawn lines of blocks holding code in `languages` (drawn plain before
+        their lexers were built): the screen draws them again, highlighted."""
         for index, placed in enumerate(self._placed):
-            if any(
+            if index in self._cache and any(
                 isinstance(node, CodeBlock) and node.language.lower() in languages
                 for node in nested(placed.block)
             ):
-                self.redraw(index)
+                self._forget(index)
 
     def table_head(self, middle: str) -> tuple[int, list[Strip]] | None:
         """The first table's top line and its lines down to the rule under its header
         row (the rule starts with `middle`), or None when it is drawn as cards."""
         for index, placed in enumerate(self._placed):
             if isinstance(placed.block, TableBlock):
-                lines = self._block_lines(index)
+                lines = self.block_lines(index)
                 for end, line in enumerate(lines[1:], start=2):
                     if line.text.startswith(middle):
                         return placed.start, lines[:end]
@@ -309,6 +347,11 @@ def chunks(markdown: str) -> list[str]:
             start = number
     pieces.append("\n".join(lines[start:]))
     return [piece for piece in pieces if piece.strip()]
+
+
+def _has_code(block: Block) -> bool:
+    """Whether a block holds code in a named language (highlighted when drawn)."""
+    return any(isinstance(node, CodeBlock) and node.language for node in nested(block))
 
 
 def nested(block: Block) -> Iterator[Block]:

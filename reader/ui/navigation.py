@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from reader.sanitize import sanitize_line
 from reader.state import Position
-from reader.ui.section_footer import internal_target, section_markdown
+from reader.ui.section_footer import internal_target, section_footer
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
@@ -75,11 +75,11 @@ class Navigation:
         leaving = self.place_now()
         self.current = section
         self._document.show(
-            section_markdown(host.pack, section, read=host.reading.read),
+            section.markdown,  # what `y` copies: the section, not its footer
+            footer=section_footer(host.pack, section, read=host.reading.read),
             highlighter=host.search.highlighter(highlight_query),
             scroll_to=scroll or None,
             to_match=to_match,
-            source=section.markdown,  # what `y` copies: the section, not its footer
         )
         outline = host.main.outline
         if outline is not None:

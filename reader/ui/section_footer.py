@@ -13,7 +13,13 @@ from collections.abc import Collection
 
 from reader.pack import Pack, Section
 
-__all__ = ["INTERNAL_LINK", "internal_href", "internal_target", "section_markdown"]
+__all__ = [
+    "INTERNAL_LINK",
+    "internal_href",
+    "internal_target",
+    "section_footer",
+    "section_markdown",
+]
 
 #: The scheme of the footer's links to other sections: random for each run, so no pack
 #: can write one. A link the author wrote (`reader-section:…` included) is resolved like
@@ -27,9 +33,15 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
 def section_markdown(pack: Pack, section: Section, read: Collection[str] | None = None) -> str:
-    """The section's own Markdown followed by its subsections and the next section; at
-    the end of the pack, what is still unread (when `read` is given)."""
-    lines = [section.markdown.rstrip("\n"), "", "---", ""]
+    """The section's own Markdown followed by its footer (see `section_footer`)."""
+    return section.markdown.rstrip("\n") + "\n\n" + section_footer(pack, section, read)
+
+
+def section_footer(pack: Pack, section: Section, read: Collection[str] | None = None) -> str:
+    """What follows a section on screen: its subsections and the next section; at the
+    end of the pack, what is still unread (when `read` is given). Markdown of its own,
+    parsed apart from the section's, so a big section is never copied to append it."""
+    lines = ["---", ""]
     if section.children:
         lines.append("**In this section**")
         lines.append("")

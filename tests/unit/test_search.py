@@ -530,3 +530,19 @@ def test_core_module_does_not_import_textual() -> None:
             for alias in node.names
         } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert not any(name.split(".")[0] == "textual" for name in imported)
+
+
+def test_one_line_is_split_and_join_without_the_word_list() -> None:
+    """Single-spacing runs a regex, not `" ".join(text.split())` (whose list of every
+    word was most of a big section's index build): the same text for any white space."""
+    import random
+
+    from reader.search import _UNPRINTABLE, _WHITE_SPACE, _one_line
+
+    assert sorted(_WHITE_SPACE) == [code for code in range(0x110000) if chr(code).isspace()]
+    spaces = [chr(code) for code in range(0x3100) if chr(code).isspace()]
+    alphabet = [*spaces, *"ab c\t\n\x00\x1f\u2028é"]
+    rng = random.Random(16)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert _one_line(text) == " ".join(_UNPRINTABLE.sub(" ", text).split()), repr(text)

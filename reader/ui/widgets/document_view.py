@@ -64,7 +64,6 @@ class DocumentView(LineView, can_focus=True):
         self.width_hint: Callable[[], int] | None = None
         #: The widest the text is drawn; None: the pane's width (the comparison table).
         self.max_text_width: int | None = MAX_TEXT_WIDTH
-        self.source = ""  # the Markdown `y` copies
 
     def show(
         self,
@@ -73,14 +72,13 @@ class DocumentView(LineView, can_focus=True):
         highlighter: Highlighter | None = None,
         scroll_to: int | None = None,
         to_match: str | None = None,
-        source: str | None = None,
+        footer: str = "",
     ) -> None:
         """Replace the document; measure the first screen now and the rest between frames.
         `scroll_to` (a line) wins over `to_match` ("first" or "last" search match);
-        `source` is what `y` copies (by default, `markdown`)."""
-        self.source = markdown if source is None else source
+        `footer` is drawn after `markdown`, which alone is what `y` copies."""
         self.scroll_to(0, 0, animate=False, immediate=True)
-        self._loader.show(markdown, highlighter, scroll_to, to_match)
+        self._loader.show(markdown, footer, highlighter, scroll_to, to_match)
 
     def set_highlighter(self, highlighter: Highlighter | None, to_first_match: bool) -> None:
         """Change the highlighted search; keeps the place unless asked to jump."""
@@ -194,8 +192,9 @@ class DocumentView(LineView, can_focus=True):
     def action_copy_section(self) -> None:
         """The section's Markdown to the clipboard (OSC 52: it reaches the reader's own
         terminal over SSH), plain text, as the file has it."""
-        self.app.copy_to_clipboard(self.source)
-        lines = self.source.count("\n") + 1
+        source = self._loader.markdown
+        self.app.copy_to_clipboard(source)
+        lines = source.count("\n") + 1
         self.notify(f"Copied the section's Markdown ({lines} lines)", markup=False, timeout=3)
 
     def action_next_item(self, direction: int) -> None:

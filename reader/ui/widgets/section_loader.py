@@ -76,6 +76,7 @@ class SectionLoader:
         self.state = Fill.EMPTY
         self.document: RenderedDocument | None = None
         self.markdown = ""
+        self.footer = ""  # drawn after the markdown, parsed apart (no copy of a big section)
         self.highlighter: Highlighter | None = None
         self.target: int | str | None = None  # a line, or the "first"/"last" match
         self.paused = False  # asked to wait; a slice due meanwhile leaves it STALLED
@@ -86,12 +87,13 @@ class SectionLoader:
     def show(
         self,
         markdown: str,
+        footer: str,
         highlighter: Highlighter | None,
         scroll_to: int | None,
         to_match: str | None,
     ) -> None:
         """A new section; `scroll_to` (a line) wins over `to_match` ("first"/"last")."""
-        self.markdown, self.highlighter = markdown, highlighter
+        self.markdown, self.footer, self.highlighter = markdown, footer, highlighter
         self.target = scroll_to
         if scroll_to is None and highlighter is not None:
             self.target = to_match
@@ -110,7 +112,9 @@ class SectionLoader:
         host = self.host
         renderer = self.styles.renderer(self.highlighter, load_lexers=False)
         context = self.styles.build_context()
-        document = RenderedDocument(self.markdown, renderer, self.text_width(), context)
+        document = RenderedDocument(
+            self.markdown, renderer, self.text_width(), context, footer=self.footer
+        )
         self.document = document
         self._generation += 1
         self._lines_shown = None
@@ -119,7 +123,7 @@ class SectionLoader:
         target_line = self.target if isinstance(self.target, int) else 0
         document.fill(until_lines=target_line + (host.size.height or 60) + 1)
         self.after_growth()
-        if document.unfinished or renderer.plain_languages:
+        if document.unfinished or document.has_code:  # code: highlighted a slice later
             self.state = Fill.FILLING
             host.call_after_refresh(self._continue, self._generation)
         else:
