@@ -176,7 +176,10 @@ class RenderedDocument:
         offset = row - placed.start
         if offset >= placed.height:
             return Strip.blank(0)
-        segments, cells = self._block_lines(index)[offset]
+        lines = self._block_lines(index)
+        if offset >= len(lines):  # drawn shorter than measured: never, by test; blank if so
+            return Strip.blank(0)
+        segments, cells = lines[offset]
         return Strip(segments, cells)
 
     def lines(self, start: int, end: int) -> list[Strip]:

@@ -309,13 +309,24 @@ class BlockRenderer:
         return lines
 
 
+#: Columns a tab takes in code, highlighted or not (Rich's Syntax uses 4).
+CODE_TAB_SIZE = 4
+
+
 def _syntax_text(code: str, language: str, theme: Callable[[], SyntaxTheme | str]) -> Text:
+    """Code as text, highlighted when its lexer is built: highlighting changes colours,
+    never the text, so code is exactly as tall drawn plain as highlighted (the reading
+    pane measures it plain; see `BlockRenderer.measuring`)."""
+    code = code.replace("\r\n", "\n").replace("\r", "\n")  # as Pygments reads it
     lexer = _lexer(language) if language else None
     if lexer is None:
-        return Text(code)
+        return Text(code, tab_size=CODE_TAB_SIZE)
     from rich.syntax import Syntax
 
-    return Syntax(code, lexer, theme=theme()).highlight(code).copy()
+    text = Syntax(code, lexer, theme=theme(), tab_size=CODE_TAB_SIZE).highlight(code)
+    if text.plain != code and text.plain == code + "\n":  # the lexer's `ensurenl`
+        text.right_crop(1)
+    return text if text.plain == code else Text(code, tab_size=CODE_TAB_SIZE)
 
 
 #: Pygments token types (as tuples: no Pygments import) by the reader's syntax role.
@@ -371,7 +382,8 @@ def _build_lexer(language: str) -> Lexer | None:
     from pygments.util import ClassNotFound
 
     try:
-        return get_lexer_by_name(language)
+        # Leading and trailing blank lines are the author's: Pygments drops them.
+        return get_lexer_by_name(language, stripnl=False)
     except ClassNotFound:
         return None
 

@@ -173,3 +173,29 @@ def test_the_navigator_reports_the_ends_of_the_matches() -> None:
     assert navigator.current_match == 2
     assert navigator.next_match(-1) is not None and navigator.current_match == 1
     assert Navigator().next_match(1) is None and Navigator().next_item(1, 0) is None
+
+
+CODE = [
+    "```python\ndef f():\n\treturn 1\t# tab\n\n\n```",
+    "```python\nx = '" + "a" * 200 + "'\n```",
+    "```python\n\n\nx = 1\n\n\n```",
+    "```bash\n$ echo hi   \n```",
+    "```python\nx = 1\r\ny = 2\n```",
+    "```python\n\t\tdeep = [1, 2, 3]  # " + "é" * 50 + "\n```",
+    "```python\n```",
+    '```json\n{"a": "\\u00e9\\t"}\n```',
+]
+
+
+@pytest.mark.parametrize("markdown", CODE)
+def test_code_is_the_same_text_highlighted_or_plain(markdown: str) -> None:
+    """Blocks are measured with code plain and drawn highlighted: highlighting may only
+    colour the text (Pygments drops leading blank lines, adds a final one and reads tabs
+    its own way unless told otherwise)."""
+    (block,) = build_blocks(parse(markdown), BuildContext())
+    drawing = renderer()
+    for width in (20, 41, 90):
+        highlighted = [line.text for line in drawing.render(block, width)]
+        assert [line.text for line in drawing.measuring().render(block, width)] == highlighted
+        styled = [seg for line in drawing.render(block, width) for seg in line if seg.style]
+        assert styled or block.code == "", "the code is highlighted"
