@@ -37,7 +37,6 @@ from typing import NamedTuple
 
 import pytest
 from conftest import wait_rendered, wait_until
-from rich._palettes import STANDARD_PALETTE
 from rich.color import Color, ColorSystem
 from rich.segment import Segment
 from rich.style import Style
@@ -46,7 +45,6 @@ from textual.app import App
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets._footer import FooterKey
 
 from reader.pack import load_pack
 from reader.ui.app import ReaderApp, create_app
@@ -57,8 +55,12 @@ from reader.ui.widgets.outline import Outline
 TEXT = 4.5
 SECONDARY = 3.0
 DEPTHS = ("truecolor", "256", "16", "no-color")
-#: The Linux console's palette (Rich's STANDARD_PALETTE is VGA's): grey on black.
-_VGA = [STANDARD_PALETTE[n] for n in range(16)]
+#: The Linux console's palette, VGA's (as Rich's private STANDARD_PALETTE): grey on black.
+_VGA = [
+    (0, 0, 0), (170, 0, 0), (0, 170, 0), (170, 85, 0), (0, 0, 170), (170, 0, 170),
+    (0, 170, 170), (170, 170, 170), (85, 85, 85), (255, 85, 85), (85, 255, 85),
+    (255, 255, 85), (85, 85, 255), (255, 85, 255), (85, 255, 255), (255, 255, 255),
+]  # fmt: skip
 CONSOLE = TerminalTheme((0, 0, 0), (170, 170, 170), _VGA)
 #: ANSI themes (ansi-light) assume a light terminal: the same palette, black on white.
 LIGHT_CONSOLE = TerminalTheme((255, 255, 255), (0, 0, 0), _VGA)
@@ -200,7 +202,7 @@ async def _render(theme: str, root: Path) -> dict[str, list[Run]]:
         runs["focused outline"] = _runs(_lines(outline), "focused outline", TEXT, ["✓", "*"])
         view.focus()
         await pilot.pause()
-        for key in app.main.query(FooterKey):
+        for key in app.main.query("FooterKey"):  # by CSS type: the class is private
             # A disabled key is drawn dim on purpose; WCAG exempts inactive controls.
             # The footer marks it with Textual's `-disabled` class (FooterKey.disabled is
             # the widget's own state, which the footer does not set).

@@ -57,9 +57,8 @@ async def ready(pilot: Pilot) -> None:
 
 
 def footer_descriptions(app: ReaderApp) -> list[str]:
-    from textual.widgets._footer import FooterKey
-
-    return [key.description for key in app.main.query_one(KeyFooter).query(FooterKey)]
+    keys = app.main.query_one(KeyFooter).query("FooterKey")  # by CSS type: a private class
+    return [getattr(key, "description", "") for key in keys]
 
 
 def tiny_pack(tmp_path: Path, text: str):

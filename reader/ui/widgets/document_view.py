@@ -74,9 +74,8 @@ class DocumentView(LineView, can_focus=True):
         to_match: str | None = None,
         footer: str = "",
     ) -> None:
-        """Replace the document; measure the first screen now and the rest between frames.
-        `scroll_to` (a line) wins over `to_match` ("first" or "last" search match);
-        `footer` is drawn after `markdown`, which alone is what `y` copies."""
+        """Replace the document (`footer` is drawn after `markdown`, which alone `y` copies);
+        `scroll_to` (a line) wins over `to_match` ("first" or "last" search match)."""
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._loader.show(markdown, footer, highlighter, scroll_to, to_match)
 
@@ -120,8 +119,7 @@ class DocumentView(LineView, can_focus=True):
         last = row == document.line_count - 1
         if last and self._loader.state is Fill.DONE and not self._end_seen:
             self._end_seen = True
-            # Made later, in this widget's own loop: a message made during a repaint
-            # names the screen as its sender and would stop bubbling there.
+            # Made later, in this widget's loop: made while painting, it would stop at the screen.
             self.call_later(lambda: self.post_message(self.EndSeen(self)))
         for spot, role in self._navigator.emphasis(row):
             line = restyle(line, spot.start, spot.end, self._styles.mark(role))
