@@ -99,13 +99,12 @@ _WHITE_SPACE = str.maketrans(
         " ",
     )
 )
-#: `_UNPRINTABLE` and white space, each to a space (see `_one_line`).
+#: `_UNPRINTABLE` but lone surrogates, and white space: each to a space (see `_one_line`).
 _TO_SPACE = {
     **_WHITE_SPACE,
-    **dict.fromkeys(
-        [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0xD800, 0xE000)], " "
-    ),
+    **dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029], " "),
 }
+_SURROGATES = re.compile("[\ud800-\udfff]")  # which SQLite cannot store
 _SPACE_RUNS = re.compile(" {2,}+")
 _CACHE_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -146,6 +145,8 @@ def _one_line(text: str) -> str:
     then only runs of two or more spaces are matched.
     """
     spaced = text.translate(_TO_SPACE)
+    if not spaced.isascii() and _SURROGATES.search(spaced):
+        spaced = _SURROGATES.sub(" ", spaced)
     return _SPACE_RUNS.sub(" ", spaced).strip() if "  " in spaced else spaced.strip()
 
 

@@ -49,8 +49,9 @@ __all__ = [
 ]
 
 CHUNK_CHARS = 6_000
-#: Drawn lines kept: many screens of the tallest terminal; a block is kept whole.
-CACHE_LINES = 600
+#: Drawn lines kept at least: several screens of a common terminal; a block is kept whole.
+#: A taller screen keeps more (`cache_lines`), so a repaint never draws a block twice.
+CACHE_LINES = 300
 
 
 _Line = tuple[list[Segment], int]
@@ -88,9 +89,11 @@ class RenderedDocument:
         context: BuildContext | None = None,
         *,
         footer: str = "",
+        cache_lines: int = 0,
     ) -> None:
         """`footer`: Markdown drawn after `markdown` (the reader's links to other
-        sections), parsed apart, so a big section is not copied to add it."""
+        sections), parsed apart, so a big section is not copied to add it. `cache_lines`:
+        how many drawn lines to keep, at least CACHE_LINES."""
         self.renderer = renderer  # and the measurer: see the `renderer` setter
         self.width = max(4, width)
         self.context = BuildContext() if context is None else context
@@ -106,6 +109,7 @@ class RenderedDocument:
         #: (and the strips derived from it), ~1 KB a line more.
         self._cache: OrderedDict[int, list[_Line]] = OrderedDict()
         self._cached_lines = 0
+        self.cache_lines = max(CACHE_LINES, cache_lines)
         self.items: list[Spot] = []
         self.matches: list[Spot] = []
         #: Whether a block measured so far holds code in a named language.
@@ -203,20 +207,20 @@ class RenderedDocument:
         return self._keep(index, self.renderer.render(self._placed[index].block, self.width))
 
     def _keep(self, index: int, strips: list[Strip]) -> list[_Line]:
-        """Cache a block's lines, dropping the least recently drawn beyond CACHE_LINES
+        """Cache a block's lines, dropping the least recently drawn beyond `cache_lines`
         (the block just drawn always stays, however tall)."""
         lines = [(segments, sum(cells(segment.text) for segment in segments))
                  for segments in map(list, strips)]  # fmt: skip
         self._cache[index] = lines
         self._cached_lines += len(lines)
-        while self._cached_lines > CACHE_LINES and len(self._cache) > 1:
+        while self._cached_lines > self.cache_lines and len(self._cache) > 1:
             _, dropped = self._cache.popitem(last=False)
             self._cached_lines -= len(dropped)
         return lines
 
     @property
     def cached_lines(self) -> int:
-        """Drawn lines held now (bounded by CACHE_LINES, or one block taller than that)."""
+        """Drawn lines held now (bounded by `cache_lines`, or one block taller than that)."""
         return self._cached_lines
 
     def forget_drawn(self) -> None:

@@ -31,7 +31,7 @@ from reader.render.blocks import (
     TableBlock,
 )
 from reader.render.table import draw_table, words_fit
-from reader.render.wrap import wrap
+from reader.render.wrap import cells, wrap
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -459,10 +459,3 @@ def restyle_characters(line: Strip, start: int, end: int, style: Style) -> Strip
     text = line.text
     end = len(text) if end == -1 else end
     return restyle(line, cell_len(text[:start]), cell_len(text[:end]), style)
-
-
-def cells(text: str) -> int:
-    """The cells `text` takes, as Rich's `cell_len` counts them, without filling Rich's
-    4096-entry cache of measured strings (~1 MB once full) with every piece of a long
-    section: printable ASCII is one cell a character."""
-    return len(text) if text.isascii() and text.isprintable() else cell_len(text)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.cells import cell_len
 from rich.console import Console, JustifyMethod
 from rich.segment import Segment
 from rich.style import Style
@@ -20,6 +19,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from reader.glyphs import Glyphs, current
+from reader.render.wrap import cells
 
 __all__ = ["column_widths", "draw_table", "words_fit"]
 
@@ -38,7 +38,7 @@ def words_fit(rows: Sequence[Sequence[Text]], width: int) -> bool:
     for row in rows:
         for column, cell in enumerate(row):
             for word in cell.plain.split():
-                longest[column] = max(longest[column], cell_len(word))
+                longest[column] = max(longest[column], cells(word))
     return sum(longest) + columns * 2 * PADDING + columns + 1 <= width
 
 
@@ -53,7 +53,7 @@ def column_widths(grid: Sequence[Sequence[Text]], width: int) -> list[int]:
     for row in grid:
         for column, cell in enumerate(row):
             lines = cell.plain.splitlines()
-            longest = max(map(cell_len, lines)) if lines else 0
+            longest = max(map(cells, lines)) if lines else 0
             natural[column] = max(natural[column], min(longest + 2 * PADDING, available))
     if sum(natural) <= available:
         return natural
@@ -131,12 +131,12 @@ def draw_table(
         if number:
             lines.append(_rule(box.table_middle, box.table_horizontal, widths, border_style))
         style = header_style if number == 0 else None
-        cells = [
+        drawn = [
             _cell(console, text, cell_width, how, style)
             for text, cell_width, how in zip(row, widths, justify, strict=True)
         ]
-        height = max(len(cell) for cell in cells)
-        for cell, cell_width in zip(cells, widths, strict=True):
+        height = max(len(cell) for cell in drawn)
+        for cell, cell_width in zip(drawn, widths, strict=True):
             padding = [[Segment(" " * cell_width, style)]] * (height - len(cell))
             if number:
                 cell.extend(padding)
@@ -144,7 +144,7 @@ def draw_table(
                 cell[:0] = padding
         for line in range(height):
             segments = [border]
-            for cell in cells:
+            for cell in drawn:
                 segments.extend(cell[line])
                 segments.append(border)
             lines.append(Strip(segments))

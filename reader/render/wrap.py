@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.containers import Lines
 from rich.text import Text
 
-__all__ = ["wrap"]
+__all__ = ["cells", "wrap"]
 
 # Rich's word: leading space (at the start only), trailing. Leading space is matched only
 # at the start, since no later match can have any: a line of spaces alone is then read
@@ -61,3 +62,10 @@ def _breaks(plain: str, width: int) -> list[int]:
             breaks.append(start)
             used = end - start
     return breaks
+
+
+def cells(text: str) -> int:
+    """The cells `text` takes, as Rich's `cell_len` counts them, without filling Rich's
+    4096-entry cache of measured strings (~1 MB once full) with every piece of a long
+    section: printable ASCII is one cell a character."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)

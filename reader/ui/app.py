@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -36,7 +37,6 @@ from reader.state_store import StateStore
 from reader.ui.key_order import KeyOrder
 from reader.ui.memory import resume_after_start
 from reader.ui.navigation import LAST_SECTION, Navigation
-from reader.ui.panes import Panes
 from reader.ui.process import arm_deadline, limit_malloc_arenas, watch_hang_up
 from reader.ui.progress import ReadingProgress
 from reader.ui.restricted import MAIN_SCREEN_ACTIONS, RESTRICTED_ACTIONS, RestrictedMode
@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
 
     from reader.ui.commands import CommandHost
     from reader.ui.navigation import NavigationHost
-    from reader.ui.panes import PaneHost
+    from reader.ui.panes import PaneHost, Panes
     from reader.ui.progress import ProgressHost
     from reader.ui.search_controller import SearchHost
     from reader.ui.widgets.outline import Outline
@@ -145,7 +145,6 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.main = MainScreen(pack)
         self.handle_signals = False  # run_app turns it on; tests keep their own loop clean
         self.keys = KeyOrder(self, self.main, why_not=self._why_not)
-        self.panes = Panes(self)
         self.progress = ReadingProgress(self)
         # ASCII chrome on the Linux console and non-UTF-8 locales (cheap env checks), and
         # under NO_COLOR a filter that keeps ANSI themes readable.
@@ -153,6 +152,14 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         from reader.ui.styles import adapt_to_terminal
 
         adapt_to_terminal(self, select_glyphs())
+
+    @cached_property
+    def panes(self) -> Panes:
+        """The sidebar, the comparison and focus among them: first used after the first
+        frame, so imported then (a module imported before it costs ~1 M instructions)."""
+        from reader.ui.panes import Panes
+
+        return Panes(self)
 
     # ------------------------------------------------------------------ layout
     def get_default_screen(self) -> MainScreen:

@@ -28,6 +28,11 @@ can send, and keeps Textual's crash output away from users:
 * `add_stylesheet` reads a .tcss file into the running app (`App.stylesheet`,
   `Stylesheet.has_source` / `.read`: not in the public documentation), so the
   sidebar's styles are parsed after the first frame, not before it.
+* `forget_cell_widths` empties Rich's cache of measured strings (`rich.cells.
+  cached_cell_len`, not in Rich's documentation), up to ~1 MB after a big section.
+* `SELECTION_OFFSETS_FROM_RENDER_LINE`: Textual finds where a mouse selection falls by
+  calling `render_line` for the line under the pointer (`Compositor`, private), so the
+  reading pane puts selection offsets only on lines drawn for that lookup.
 
 tests/unit/test_textual_compat.py holds one contract test per private name: an upgrade
 that removes or changes one fails there, with the name in the message.
@@ -280,6 +285,18 @@ def update_scrollbars(widget: ScrollView, size: Size) -> None:
 #: on the first screen of the default pack they cost ~2.7 M instructions (0.2% of it).
 #: A contract test checks the lookup still goes through `render_line` alone.
 SELECTION_OFFSETS_FROM_RENDER_LINE = True
+
+
+def forget_cell_widths() -> None:
+    """Empty Rich's cache of string widths (`rich.cells.cached_cell_len`, an lru_cache of
+    4,096 strings that `cell_len` fills; not in Rich's documentation). Measuring a big
+    section fills it with pieces that will not be measured again, ~0.5-1 MB that the
+    search index, built next, could use instead. Without it, the memory stays held."""
+    from rich import cells
+
+    cache_clear = getattr(cells.cached_cell_len, "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
 
 
 def repaint_in_this_frame(widget: Widget) -> None:

@@ -578,3 +578,19 @@ async def test_selection_offsets_are_read_from_render_line_alone() -> None:
             "(reader/ui/widgets/document_view.py render_line)"
         )
         assert offset == Offset(3, 2)
+
+
+def test_forget_cell_widths_empties_richs_cell_length_cache() -> None:
+    """forget_cell_widths: `rich.cells.cell_len` caches short strings in
+    `cached_cell_len` (an lru_cache); the reading pane empties it after a big section."""
+    from rich import cells
+
+    from reader.ui.textual_compat import forget_cell_widths
+
+    assert hasattr(cells.cached_cell_len, "cache_info"), (
+        "rich.cells.cached_cell_len is no longer an lru_cache: forget_cell_widths frees nothing"
+    )
+    cells.cell_len("a string only this test measures")
+    assert cells.cached_cell_len.cache_info().currsize > 0, "cell_len no longer caches here"
+    forget_cell_widths()
+    assert cells.cached_cell_len.cache_info().currsize == 0

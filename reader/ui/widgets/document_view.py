@@ -14,9 +14,9 @@ from textual.strip import Strip
 from reader.glyphs import current as current_glyphs
 from reader.render.document import Navigator, RenderedDocument
 from reader.render.draw import Highlighter, Spot, restyle, restyle_characters
+from reader.ui.styles import ROLES, PaneStyles
 from reader.ui.widgets import document_messages as messages
 from reader.ui.widgets.line_view import Frame, LineView
-from reader.ui.widgets.pane_styles import ROLES, PaneStyles
 from reader.ui.widgets.section_loader import Fill, SectionLoader
 
 __all__ = ["NO_LINKS", "DocumentView", "Fill"]

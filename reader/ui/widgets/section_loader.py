@@ -17,13 +17,14 @@ from textual.geometry import Size
 
 from reader.render.document import RenderedDocument
 from reader.render.draw import Highlighter, Spot
+from reader.ui.textual_compat import forget_cell_widths
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from textual.geometry import Offset, Region
 
-    from reader.ui.widgets.pane_styles import PaneStyles
+    from reader.ui.styles import PaneStyles
 
 __all__ = ["Fill", "LoaderHost", "SectionLoader"]
 
@@ -112,8 +113,14 @@ class SectionLoader:
         host = self.host
         renderer = self.styles.renderer(self.highlighter, load_lexers=False)
         context = self.styles.build_context()
+        screen = host.size.height or 60
         document = RenderedDocument(
-            self.markdown, renderer, self.text_width(), context, footer=self.footer
+            self.markdown,
+            renderer,
+            self.text_width(),
+            context,
+            footer=self.footer,
+            cache_lines=3 * screen,  # a screen, and one above and below it
         )
         self.document = document
         self._generation += 1
@@ -121,7 +128,7 @@ class SectionLoader:
         self._last_growth = time.perf_counter()
         host.arrived(document)
         target_line = self.target if isinstance(self.target, int) else 0
-        document.fill(until_lines=target_line + (host.size.height or 60) + 1)
+        document.fill(until_lines=target_line + screen + 1)
         self.after_growth()
         if document.unfinished or document.has_code:  # code: highlighted a slice later
             self.state = Fill.FILLING
@@ -174,6 +181,8 @@ class SectionLoader:
             self.after_growth()
 
     def _finish(self) -> None:
+        if self.state is Fill.FILLING:  # measured in slices: a big section
+            forget_cell_widths()
         self.state = Fill.DONE
         if isinstance(self.target, str):
             self.after_growth()  # the last match is known now; a missing first one is not
