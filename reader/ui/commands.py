@@ -39,17 +39,19 @@ DESTRUCTIVE_WEIGHT = 1e-6
 MAX_SECTION_HITS = 200
 
 
-class CommandHost(Protocol):
-    """What the palette's commands need of the app (`ReaderApp` is one)."""
+if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at run time
 
-    pack: Pack
+    class CommandHost(Protocol):
+        """What the palette's commands need of the app (`ReaderApp` is one)."""
 
-    def allowed_on_reading_screen(self, action: str) -> bool | None:
-        """Whether `action` runs on the reading screen (None: shown, but disabled)."""
-        ...
+        pack: Pack
 
-    async def run_action(self, action: str) -> Any: ...
-    def open_section(self, section_id: str) -> None: ...
+        def allowed_on_reading_screen(self, action: str) -> bool | None:
+            """Whether `action` runs on the reading screen (None: shown, but disabled)."""
+            ...
+
+        async def run_action(self, action: str) -> Any: ...
+        def open_section(self, section_id: str) -> None: ...
 
 
 class ReaderCommands(Provider):
@@ -58,7 +60,7 @@ class ReaderCommands(Provider):
     @property
     def reader(self) -> CommandHost:
         """The app, as the commands use it."""
-        return cast(CommandHost, self.app)
+        return cast("CommandHost", self.app)
 
     def _actions(self) -> list[tuple[str, str, str]]:
         """The actions the reading screen would run now: the palette is on top while this

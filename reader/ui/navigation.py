@@ -25,25 +25,27 @@ __all__ = ["LAST_SECTION", "Navigation", "NavigationHost"]
 LAST_SECTION = "This is the last section: [ goes back"
 
 
-class NavigationHost(Protocol):
-    """What moving through the pack needs of the app (`ReaderApp` is one)."""
+if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at run time
 
-    pack: Pack
-    main: MainScreen
-    search: SearchController  # marks a result's matches in the section it opens
-    reading: ReadingState
+    class NavigationHost(Protocol):
+        """What moving through the pack needs of the app (`ReaderApp` is one)."""
 
-    def update_state(self, change: Callable[[ReadingState], object]) -> None: ...
-    def refresh_status(self) -> None: ...
-    def open_url(self, url: str) -> None: ...
-    def notify(
-        self,
-        message: str,
-        *,
-        severity: SeverityLevel = ...,
-        timeout: float | None = ...,
-        markup: bool = ...,
-    ) -> None: ...
+        pack: Pack
+        main: MainScreen
+        search: SearchController  # marks a result's matches in the section it opens
+        reading: ReadingState
+
+        def update_state(self, change: Callable[[ReadingState], object]) -> None: ...
+        def refresh_status(self) -> None: ...
+        def open_url(self, url: str) -> None: ...
+        def notify(
+            self,
+            message: str,
+            *,
+            severity: SeverityLevel = ...,
+            timeout: float | None = ...,
+            markup: bool = ...,
+        ) -> None: ...
 
 
 class Navigation:

@@ -4,9 +4,17 @@ remembers, and nothing else; no screenshot, no suspending to a shell."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    _AppBase = App[int]
+else:  # a plain mixin at run time: each App subclass costs start-up ~1.9 M instructions
+    _AppBase = object
 
 __all__ = ["MAIN_SCREEN_ACTIONS", "RESTRICTED_ACTIONS", "RestrictedMode"]
 
@@ -29,8 +37,9 @@ RESTRICTED_ACTIONS = frozenset({
 })  # fmt: skip
 
 
-class RestrictedMode(App[int]):
-    """Refuses what a restricted reader may not do; set `restricted` before running."""
+class RestrictedMode(_AppBase):
+    """Refuses what a restricted reader may not do; set `restricted` before running.
+    Mixed into the App (before `App` in its bases)."""
 
     restricted: bool = False
 

@@ -34,35 +34,37 @@ TYPE_TO_SEARCH = "Type to search the whole pack"
 INDEX_DELAY = 0.3  # seconds after the first paint before indexing starts
 
 
-class SearchHost(Protocol):
-    """What the controller needs of the app (`ReaderApp` is one): the pack, the screen
-    its results show on, a way to open a section, and Textual's scheduling."""
+if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at run time
 
-    pack: Pack
-    restricted: bool  # the index cache is only read, never written
-    store: StateStore  # saving or not: whether the index is cached on disk
-    main: MainScreen
+    class SearchHost(Protocol):
+        """What the controller needs of the app (`ReaderApp` is one): the pack, the screen
+        its results show on, a way to open a section, and Textual's scheduling."""
 
-    def open_section(
-        self, section_id: str, *, highlight_query: str | None = ..., to_match: str = ...
-    ) -> None: ...
-    def refresh_status(self) -> None: ...
-    def notify(
-        self,
-        message: str,
-        *,
-        severity: SeverityLevel = ...,
-        timeout: float | None = ...,
-        markup: bool = ...,
-    ) -> None: ...
-    def bell(self) -> None: ...
-    def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
-    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
-    def set_timer(self, delay: float, callback: Callable[[], Any] | None = ...) -> Any: ...
-    def run_worker(
-        self, work: Callable[[], None], *, name: str | None, group: str, exclusive: bool,
-        thread: bool,
-    ) -> Any: ...  # fmt: skip
+        pack: Pack
+        restricted: bool  # the index cache is only read, never written
+        store: StateStore  # saving or not: whether the index is cached on disk
+        main: MainScreen
+
+        def open_section(
+            self, section_id: str, *, highlight_query: str | None = ..., to_match: str = ...
+        ) -> None: ...
+        def refresh_status(self) -> None: ...
+        def notify(
+            self,
+            message: str,
+            *,
+            severity: SeverityLevel = ...,
+            timeout: float | None = ...,
+            markup: bool = ...,
+        ) -> None: ...
+        def bell(self) -> None: ...
+        def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
+        def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+        def set_timer(self, delay: float, callback: Callable[[], Any] | None = ...) -> Any: ...
+        def run_worker(
+            self, work: Callable[[], None], *, name: str | None, group: str, exclusive: bool,
+            thread: bool,
+        ) -> Any: ...  # fmt: skip
 
 
 class SearchController:
