@@ -23,6 +23,7 @@ from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from reader.glyphs import Glyphs
 from reader.render.blocks import BASE_STYLES, BuildContext
+from reader.render.document import FOCUS, MATCH_CURRENT
 from reader.render.draw import BlockRenderer, Highlighter, RenderStyles, syntax_theme
 from reader.ui.textual_compat import add_stylesheet, replace_no_color_filter
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
 __all__ = [
-    "MATCH_CURRENT",
     "ROLES",
     "SECONDARY",
     "SYNTAX_COLOURS",
@@ -277,11 +277,10 @@ class NoColorFilter(LineFilter):
 # draws. (Here, not in a module of its own: each module imported before the first screen
 # costs it ~1 M instructions.)
 
-MATCH_CURRENT = "document--match-current"
 #: The pane's component classes: each a role the stylesheet colours (reader.tcss).
 ROLES = {
     "document--h1", "document--h2", "document--h3", "document--h4",
-    "document--link", "document--focus", "document--match", MATCH_CURRENT,
+    "document--link", FOCUS, "document--match", MATCH_CURRENT,
     "document--code", "document--code-inline", "document--quote", "document--rule",
     "document--summary", "document--table-header", "document--dim", "document--bullet",
 }  # fmt: skip
@@ -343,7 +342,7 @@ class PaneStyles:
             if base.color is not None and base.bgcolor is not None:
                 self.body = Style(color=readable(base.color, base.bgcolor, TEXT, dark))
             code = get("document--code")
-            self.marks = {role: get(role) for role in ("document--focus", MATCH_CURRENT)}
+            self.marks = {role: get(role) for role in (FOCUS, MATCH_CURRENT)}
             rule = component_style(pane, "document--rule")  # lines: decoration
             styles = RenderStyles(
                 heading=[get(f"document--h{min(level, 4)}") for level in range(1, 7)],
