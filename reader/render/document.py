@@ -22,9 +22,6 @@ from collections import OrderedDict, deque
 from collections.abc import Iterator
 from itertools import accumulate
 
-from rich.segment import Segment
-from textual.strip import Strip
-
 from reader.markdown import parse
 from reader.render.blocks import (
     Block,
@@ -34,7 +31,8 @@ from reader.render.blocks import (
     TableBlock,
     build_blocks,
 )
-from reader.render.draw import BlockRenderer, Spot, cells, locate_spots
+from reader.render.draw import BlockRenderer, Spot, locate_spots
+from reader.render.wrap import Line
 from reader.scan import scan_markdown
 
 __all__ = [
@@ -54,7 +52,7 @@ CHUNK_CHARS = 6_000
 CACHE_LINES = 300
 
 
-_Line = tuple[list[Segment], int]
+_BLANK = Line()
 _NO_SPOTS: list[Spot] = []  # shared by the many blocks with no link, summary or match
 
 
@@ -104,10 +102,8 @@ class RenderedDocument:
         self._placed: list[_Placed] = []
         self._starts: list[int] = []  # each placed block's first line, for bisecting
         self._line_count = 0
-        #: Drawn lines by block index, least recently drawn first. A line is kept as its
-        #: segments and width, not as a Strip: a Strip carries seven caches of its own
-        #: (and the strips derived from it), ~1 KB a line more.
-        self._cache: OrderedDict[int, list[_Line]] = OrderedDict()
+        #: Drawn lines by block index, least recently drawn first.
+        self._cache: OrderedDict[int, list[Line]] = OrderedDict()
         self._cached_lines = 0
         self.cache_lines = max(CACHE_LINES, cache_lines)
         self.items: list[Spot] = []
@@ -171,22 +167,18 @@ class RenderedDocument:
             (self.matches if spot.kind == "match" else self.items).append(moved)
 
     # ----------------------------------------------------------------- lines
-    def line(self, row: int) -> Strip:
+    def line(self, row: int) -> Line:
         """One drawn line (blank between blocks and past the end)."""
         index = bisect_right(self._starts, row) - 1
         if index < 0:
-            return Strip.blank(0)
+            return _BLANK
         placed = self._placed[index]
         offset = row - placed.start
-        if offset >= placed.height:
-            return Strip.blank(0)
-        lines = self._block_lines(index)
-        if offset >= len(lines):  # drawn shorter than measured: never, by test; blank if so
-            return Strip.blank(0)
-        segments, cells = lines[offset]
-        return Strip(segments, cells)
+        lines = self._block_lines(index) if offset < placed.height else ()
+        # Drawn shorter than measured never happens (a test holds code to it): blank if so.
+        return lines[offset] if offset < len(lines) else _BLANK
 
-    def lines(self, start: int, end: int) -> list[Strip]:
+    def lines(self, start: int, end: int) -> list[Line]:
         """Drawn lines [start, end), clipped to the document."""
         return [self.line(row) for row in range(max(0, start), min(end, self._line_count))]
 
@@ -199,18 +191,16 @@ class RenderedDocument:
         for row in range(self._line_count):
             yield self.plain_line(row)
 
-    def _block_lines(self, index: int) -> list[_Line]:
+    def _block_lines(self, index: int) -> list[Line]:
         lines = self._cache.get(index)
         if lines is not None:
             self._cache.move_to_end(index)
             return lines
         return self._keep(index, self.renderer.render(self._placed[index].block, self.width))
 
-    def _keep(self, index: int, strips: list[Strip]) -> list[_Line]:
+    def _keep(self, index: int, lines: list[Line]) -> list[Line]:
         """Cache a block's lines, dropping the least recently drawn beyond `cache_lines`
         (the block just drawn always stays, however tall)."""
-        lines = [(segments, sum(cells(segment.text) for segment in segments))
-                 for segments in map(list, strips)]  # fmt: skip
         self._cache[index] = lines
         self._cached_lines += len(lines)
         while self._cached_lines > self.cache_lines and len(self._cache) > 1:
@@ -241,8 +231,8 @@ class RenderedDocument:
     def block_start(self, index: int) -> int:
         return self._placed[index].start
 
-    def block_lines(self, index: int) -> list[Strip]:
-        return [Strip(segments, cells) for segments, cells in self._block_lines(index)]
+    def block_lines(self, index: int) -> list[Line]:
+        return self._block_lines(index)
 
     def rewrap(self, width: int, renderer: BlockRenderer | None = None) -> None:
         """Measure every block again at a new width, or with a new renderer (theme,
@@ -300,7 +290,7 @@ class RenderedDocument:
             ):
                 self._forget(index)
 
-    def table_head(self, middle: str) -> tuple[int, list[Strip]] | None:
+    def table_head(self, middle: str) -> tuple[int, list[Line]] | None:
         """The first table's top line and its lines down to the rule under its header
         row (the rule starts with `middle`), or None when it is drawn as cards."""
         for index, placed in enumerate(self._placed):

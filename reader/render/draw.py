@@ -1,4 +1,4 @@
-"""Draw blocks as lines of terminal cells (Textual `Strip`s) at a given width.
+"""Draw blocks as lines of terminal cells (`Line`s: Rich segments) at a given width.
 
 Each block is wrapped once per width and cached by the reading pane, which then only
 copies lines to the screen. Search matches are styled here and marked with `match`
@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.strip import Strip
 
 from reader.glyphs import current as current_glyphs
 from reader.render.blocks import (
@@ -31,7 +29,7 @@ from reader.render.blocks import (
     TableBlock,
 )
 from reader.render.table import draw_table, words_fit
-from reader.render.wrap import cells, wrap
+from reader.render.wrap import Line, cells, wrap
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -44,8 +42,6 @@ __all__ = [
     "Spot",
     "cells",
     "locate_spots",
-    "restyle",
-    "restyle_characters",
     "syntax_theme",
 ]
 
@@ -133,7 +129,7 @@ class BlockRenderer:
         and ~0.15 s for Python and shell) are built only once code is on screen."""
         return BlockRenderer(self.console, self.styles, self.highlighter, plain_code=True)
 
-    def render(self, block: Block, width: int) -> list[Strip]:
+    def render(self, block: Block, width: int) -> list[Line]:
         width = max(width, 4)
         if isinstance(block, ParagraphBlock):
             style = self.styles.dim if block.role == "html" else None
@@ -145,7 +141,7 @@ class BlockRenderer:
         if isinstance(block, QuoteBlock):
             inner = self._blocks(block.children, width - 2)
             bar = Segment(self.glyphs.quote_bar, self.styles.quote_bar)
-            return [Strip([bar, *line.apply_style(self.styles.quote)]) for line in inner]
+            return [Line([bar, *line.apply_style(self.styles.quote)]) for line in inner]
         if isinstance(block, CodeBlock):
             return self._code(block, width)
         if isinstance(block, TableBlock):
@@ -153,16 +149,16 @@ class BlockRenderer:
         if isinstance(block, DetailsBlock):
             return self._details(block, width)
         if isinstance(block, RuleBlock):
-            return [Strip([Segment(self.glyphs.rule * width, self.styles.rule)], width)]
+            return [Line([Segment(self.glyphs.rule * width, self.styles.rule)], width)]
         return []
 
-    def _wrapped(self, text: Text, width: int, style: Style | None = None) -> list[Strip]:
+    def _wrapped(self, text: Text, width: int, style: Style | None = None) -> list[Line]:
         """Wrap text directly: several times faster than Console.render_lines for prose."""
         console = self.console
         if style is not None:
             text = text.copy()
             text.stylize_before(style)
-        return [Strip(list(line.render(console))) for line in wrap(text, console, width)]
+        return [Line(list(line.render(console))) for line in wrap(text, console, width)]
 
     def _highlighted(self, text: Text) -> Text:
         if self.highlighter is None:
@@ -176,53 +172,53 @@ class BlockRenderer:
             text.stylize(marker, start, end)
         return text
 
-    def _text(self, text: Text, width: int, style: Style | None = None) -> list[Strip]:
+    def _text(self, text: Text, width: int, style: Style | None = None) -> list[Line]:
         text = self._highlighted(text)
         if style is not None:
             text = text.copy()
             text.stylize_before(style)
         return self._wrapped(text, width)
 
-    def _heading(self, block: HeadingBlock, width: int) -> list[Strip]:
+    def _heading(self, block: HeadingBlock, width: int) -> list[Line]:
         style = self.styles.heading[min(block.level, 6) - 1]
         lines = self._text(block.text, width, style)
         if block.level <= 2:
             rule = self.glyphs.heavy_rule if block.level == 1 else self.glyphs.rule
             length = min(width, max(line.cell_length for line in lines) if lines else width)
-            lines.append(Strip([Segment(rule * length, self.styles.rule)], length))
+            lines.append(Line([Segment(rule * length, self.styles.rule)], length))
         return lines
 
-    def _blocks(self, blocks: list[Block], width: int, tight: bool = False) -> list[Strip]:
-        lines: list[Strip] = []
+    def _blocks(self, blocks: list[Block], width: int, tight: bool = False) -> list[Line]:
+        lines: list[Line] = []
         for number, block in enumerate(blocks):
             if number and not tight:
-                lines.append(Strip.blank(0))
+                lines.append(Line())
             lines.extend(self.render(block, width))
         return lines
 
-    def _list(self, block: ListBlock, width: int, depth: int) -> list[Strip]:
+    def _list(self, block: ListBlock, width: int, depth: int) -> list[Line]:
         bullets = self.glyphs.bullets
         markers = [
             f"{block.start + n}. " if block.ordered else bullets[depth % len(bullets)]
             for n in range(len(block.items))
         ]
         indent = max((len(marker) for marker in markers), default=2)
-        lines: list[Strip] = []
+        lines: list[Line] = []
         for number, (marker, item) in enumerate(zip(markers, block.items, strict=True)):
             if number and not block.tight:
-                lines.append(Strip.blank(0))
-            inner: list[Strip] = []
+                lines.append(Line())
+            inner: list[Line] = []
             for position, child in enumerate(item):
                 if position and not block.tight:
-                    inner.append(Strip.blank(0))
+                    inner.append(Line())
                 if isinstance(child, ListBlock):
                     inner.extend(self._list(child, width - indent, depth + 1))
                 else:
                     inner.extend(self.render(child, width - indent))
-            for row, line in enumerate(inner or [Strip.blank(0)]):
+            for row, line in enumerate(inner or [Line()]):
                 prefix = marker.rjust(indent) if row == 0 else " " * indent
                 lines.append(
-                    Strip([Segment(prefix, self.styles.bullet if row == 0 else None), *line])
+                    Line([Segment(prefix, self.styles.bullet if row == 0 else None), *line])
                 )
         return lines
 
@@ -231,7 +227,7 @@ class BlockRenderer:
             return self.styles.syntax()
         return "ansi_dark" if self.styles.dark else "ansi_light"
 
-    def _code(self, block: CodeBlock, width: int) -> list[Strip]:
+    def _code(self, block: CodeBlock, width: int) -> list[Line]:
         language = block.language.lower()
         if language and self.plain_code:
             language = ""
@@ -245,7 +241,7 @@ class BlockRenderer:
         lines = self._wrapped(text, width - 2)
         background = self.styles.code
         return [
-            Strip(
+            Line(
                 [
                     Segment(" ", background),
                     *line.apply_style(background),
@@ -255,7 +251,7 @@ class BlockRenderer:
             for line in lines
         ]
 
-    def _table(self, block: TableBlock, width: int) -> list[Strip]:
+    def _table(self, block: TableBlock, width: int) -> list[Line]:
         columns = max(len(block.header), max((len(row) for row in block.rows), default=0))
         # Narrow columns, or words that cannot fit whole: cards instead.
         if columns > 1 and (
@@ -274,13 +270,13 @@ class BlockRenderer:
             glyphs=self.glyphs,
         )
 
-    def _stacked_table(self, block: TableBlock, width: int) -> list[Strip]:
+    def _stacked_table(self, block: TableBlock, width: int) -> list[Line]:
         """A narrow screen shows each row as a small card: 'Header: value' lines."""
-        lines: list[Strip] = []
+        lines: list[Line] = []
         for number, row in enumerate(block.rows):
             if number:
                 rule = self.glyphs.dashed_rule * min(width, 40)
-                lines.append(Strip([Segment(rule, self.styles.rule)]))
+                lines.append(Line([Segment(rule, self.styles.rule)]))
             for column, cell in enumerate(row):
                 if column == 0:
                     lines.extend(self._text(cell, width, self.styles.table_header))
@@ -290,12 +286,12 @@ class BlockRenderer:
                 entry = Text.assemble(label, ": ", self._highlighted(cell))
                 wrapped = self._wrapped(entry, max(1, width - 4))
                 lines.extend(  # a hanging indent: wrapped lines sit under the value
-                    Strip([Segment("    " if row else "  "), *line])
+                    Line([Segment("    " if row else "  "), *line])
                     for row, line in enumerate(wrapped)
                 )
         return lines
 
-    def _details(self, block: DetailsBlock, width: int) -> list[Strip]:
+    def _details(self, block: DetailsBlock, width: int) -> list[Line]:
         if not block.open and self.highlighter and _has_match(block, self.highlighter):
             block.open = True  # a search hit inside a closed block opens it
         arrow = self.glyphs.fold_open if block.open else self.glyphs.fold_closed
@@ -304,8 +300,8 @@ class BlockRenderer:
         lines = self._wrapped(summary, width)
         if block.open:
             guide = Segment(self.glyphs.guide, self.styles.rule)
-            lines.extend(Strip([guide, *line]) for line in self._blocks(block.children, width - 2))
-            lines.append(Strip([Segment(self.glyphs.guide_end, self.styles.rule)]))
+            lines.extend(Line([guide, *line]) for line in self._blocks(block.children, width - 2))
+            lines.append(Line([Segment(self.glyphs.guide_end, self.styles.rule)]))
         return lines
 
 
@@ -406,7 +402,7 @@ def _has_match(block: DetailsBlock, highlighter: Highlighter) -> bool:
     return any(highlighter(text) for text in texts)
 
 
-def locate_spots(lines: list[Strip]) -> list[Spot]:
+def locate_spots(lines: list[Line]) -> list[Spot]:
     """Find every link, details summary and match in rendered lines, by their meta."""
     spots: list[Spot] = []
     matches = 0
@@ -442,20 +438,3 @@ def _extend(spots: list[Spot], spot: Spot) -> bool:
             return False
     spots.append(spot)
     return True
-
-
-def restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
-    """Apply `style` over cells [start, end) of a line (a focused link, a selection)."""
-    if end <= start:
-        return line
-    before, middle, after = line.divide([start, end, max(end, line.cell_length)])
-    middle = Strip([Segment(text, (old or Style()) + style) for text, old, _ in middle])
-    return Strip.join([before, middle, after])
-
-
-def restyle_characters(line: Strip, start: int, end: int, style: Style) -> Strip:
-    """Apply `style` over characters [start, end) of a line (end -1: to its end), as a
-    mouse selection counts them; wide characters take two cells."""
-    text = line.text
-    end = len(text) if end == -1 else end
-    return restyle(line, cell_len(text[:start]), cell_len(text[:end]), style)

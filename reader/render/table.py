@@ -16,10 +16,9 @@ from rich.console import Console, JustifyMethod
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.strip import Strip
 
 from reader.glyphs import Glyphs, current
-from reader.render.wrap import cells
+from reader.render.wrap import Line, cells
 
 __all__ = ["column_widths", "draw_table", "words_fit"]
 
@@ -109,7 +108,7 @@ def draw_table(
     header_style: Style,
     border_style: Style,
     glyphs: Glyphs | None = None,
-) -> list[Strip]:
+) -> list[Line]:
     """The table's lines: a rounded border, a line between rows, cells aligned per column.
 
     The border is drawn with `glyphs` (default: the app's), `+-|` where Unicode boxes
@@ -147,17 +146,17 @@ def draw_table(
             for cell in drawn:
                 segments.extend(cell[line])
                 segments.append(border)
-            lines.append(Strip(segments))
+            lines.append(Line(segments))
     if len(grid) == 1:  # a header alone keeps the line under it, as Rich draws it
         lines.append(_rule(box.table_middle, box.table_horizontal, widths, border_style))
     lines.append(_rule(box.table_bottom, box.table_horizontal, widths, border_style))
     return lines
 
 
-def _rule(corners: tuple[str, str, str], line: str, widths: list[int], style: Style) -> Strip:
+def _rule(corners: tuple[str, str, str], line: str, widths: list[int], style: Style) -> Line:
     left, cross, right = corners
     text = left + cross.join(line * width for width in widths) + right
-    return Strip([Segment(text, style)], len(text))
+    return Line([Segment(text, style)], len(text))
 
 
 def _cell(

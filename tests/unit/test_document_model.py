@@ -8,13 +8,13 @@ import re
 
 import pytest
 from rich.console import Console
-from textual.strip import Strip
 
 from reader.markdown import parse
 from reader.render import document as document_module
 from reader.render.blocks import BuildContext, build_blocks
 from reader.render.document import CACHE_LINES, Navigator, RenderedDocument, chunks
 from reader.render.draw import BlockRenderer, RenderStyles
+from reader.render.wrap import Line
 
 WIDTH = 60
 
@@ -143,7 +143,7 @@ def test_lines_past_the_end_and_between_blocks_are_blank() -> None:
     document = RenderedDocument("one\n\ntwo\n", renderer(), 20)
     document.fill()
     assert [document.plain_line(row) for row in range(3)] == ["one", "", "two"]
-    assert document.line(50).text == "" and isinstance(document.line(50), Strip)
+    assert document.line(50).text == "" and isinstance(document.line(50), Line)
     assert document.lines(-5, 99)[-1].text.rstrip() == "two"
 
 

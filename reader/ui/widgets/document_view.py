@@ -13,10 +13,11 @@ from textual.strip import Strip
 
 from reader.glyphs import current as current_glyphs
 from reader.render.document import Navigator, RenderedDocument
-from reader.render.draw import Highlighter, Spot, restyle, restyle_characters
+from reader.render.draw import Highlighter, Spot
+from reader.render.wrap import Line
 from reader.ui.styles import ROLES, PaneStyles
 from reader.ui.widgets import document_messages as messages
-from reader.ui.widgets.line_view import Frame, LineView
+from reader.ui.widgets.line_view import Frame, LineView, restyle, restyle_characters
 from reader.ui.widgets.section_loader import Fill, SectionLoader
 
 __all__ = ["NO_LINKS", "DocumentView", "Fill"]
@@ -115,7 +116,8 @@ class DocumentView(LineView, can_focus=True):
         row, document = scroll_y + y, self.document
         if document is None or row >= document.line_count:
             return Strip.blank(width, base)
-        line = document.line(row)
+        drawn = document.line(row)
+        line = Strip(drawn.segments, drawn.cell_length)
         last = row == document.line_count - 1
         if last and self._loader.state is Fill.DONE and not self._end_seen:
             self._end_seen = True
@@ -133,8 +135,7 @@ class DocumentView(LineView, can_focus=True):
 
     def _frame_now(self) -> Frame:
         """The pane's base style with the body text's readable colour."""
-        frame = super()._frame_now()
-        return frame._replace(base=frame.base + self._styles.body)
+        return (frame := super()._frame_now())._replace(base=frame.base + self._styles.body)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The selected text as drawn, plain: what `ctrl+c` copies."""
@@ -293,8 +294,7 @@ class DocumentView(LineView, can_focus=True):
         """The drawn text, line by line, as far as it is measured (tests use it)."""
         return list(self.document.plain_lines()) if self.document is not None else []
 
-    def table_head(self) -> tuple[int, list[Strip]] | None:
-        """The first table's top line and its lines down to the rule under its header
-        row (drawn as a table, not as cards), or None."""
+    def table_head(self) -> tuple[int, list[Line]] | None:
+        """The first table's top line and its lines to the rule under its header, or None."""
         middle = current_glyphs().table_middle[0]
         return None if self.document is None else self.document.table_head(middle)

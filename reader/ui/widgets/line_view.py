@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
@@ -12,7 +14,7 @@ from textual.strip import Strip
 
 from reader.ui.textual_compat import update_scrollbars
 
-__all__ = ["Frame", "LineView"]
+__all__ = ["Frame", "LineView", "restyle", "restyle_characters"]
 
 
 class Frame(NamedTuple):
@@ -67,3 +69,20 @@ class LineView(ScrollView):
     def frame(self) -> Frame:
         """This repaint's frame (or, outside a repaint, the current one)."""
         return self._frame or self._frame_now()
+
+
+def restyle(line: Strip, start: int, end: int, style: Style) -> Strip:
+    """Apply `style` over cells [start, end) of a line (a focused link, a selection)."""
+    if end <= start:
+        return line
+    before, middle, after = line.divide([start, end, max(end, line.cell_length)])
+    middle = Strip([Segment(text, (old or Style()) + style) for text, old, _ in middle])
+    return Strip.join([before, middle, after])
+
+
+def restyle_characters(line: Strip, start: int, end: int, style: Style) -> Strip:
+    """Apply `style` over characters [start, end) of a line (end -1: to its end), as a
+    mouse selection counts them; wide characters take two cells."""
+    text = line.text
+    end = len(text) if end == -1 else end
+    return restyle(line, cell_len(text[:start]), cell_len(text[:end]), style)
