@@ -22,13 +22,16 @@ SOURCE = (
 SECOND = "Second styled paragraph with code and a link, bold too."
 
 
-def make_app(tmp_path: Path, copied: list[str], monkeypatch: pytest.MonkeyPatch) -> ReaderApp:
+@pytest.fixture
+def copying(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ReaderApp, list[str]]:
+    """The reader on a one-file pack of SOURCE, and what reaches its clipboard."""
     root = tmp_path / "pack"
     root.mkdir()
     (root / "select.md").write_text(SOURCE, encoding="utf-8")
     app = create_app(load_pack(root), no_state=True)
+    copied: list[str] = []
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
-    return app
+    return app, copied
 
 
 def at(view: DocumentView, column: int, row: int) -> tuple[int, int]:
@@ -45,10 +48,9 @@ async def drag(pilot: Pilot, start: tuple[int, int], end: tuple[int, int]) -> No
 
 
 async def test_dragging_over_a_paragraph_copies_exactly_its_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    copying: tuple[ReaderApp, list[str]],
 ) -> None:
-    copied: list[str] = []
-    app = make_app(tmp_path, copied, monkeypatch)
+    app, copied = copying
     async with app.run_test(size=(110, 30)) as pilot:
         view = document(app)
         await wait_rendered(pilot, view)
@@ -62,10 +64,9 @@ async def test_dragging_over_a_paragraph_copies_exactly_its_text(
 
 
 async def test_a_selection_over_several_lines_is_drawn_and_copied_as_drawn(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    copying: tuple[ReaderApp, list[str]],
 ) -> None:
-    copied: list[str] = []
-    app = make_app(tmp_path, copied, monkeypatch)
+    app, copied = copying
     async with app.run_test(size=(110, 30)) as pilot:
         view = document(app)
         await wait_rendered(pilot, view)
@@ -87,10 +88,9 @@ async def test_a_selection_over_several_lines_is_drawn_and_copied_as_drawn(
 
 
 async def test_ctrl_c_without_a_selection_copies_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    copying: tuple[ReaderApp, list[str]],
 ) -> None:
-    copied: list[str] = []
-    app = make_app(tmp_path, copied, monkeypatch)
+    app, copied = copying
     async with app.run_test(size=(110, 30)) as pilot:
         view = document(app)
         await wait_rendered(pilot, view)
@@ -101,10 +101,9 @@ async def test_ctrl_c_without_a_selection_copies_nothing(
 
 
 async def test_y_copies_the_section_as_it_is_in_the_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    copying: tuple[ReaderApp, list[str]],
 ) -> None:
-    copied: list[str] = []
-    app = make_app(tmp_path, copied, monkeypatch)
+    app, copied = copying
     async with app.run_test(size=(110, 30)) as pilot:
         view = document(app)
         await wait_rendered(pilot, view)
