@@ -10,10 +10,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.sanitize import sanitize
+
+if TYPE_CHECKING:
+    from reader.markdown import Definitions
 
 __all__ = [
     "MARKDOWN_SUFFIXES",
@@ -49,13 +53,18 @@ class Problem(NamedTuple):
 class PackFile:
     """One Markdown file of the pack and its (sanitized) text (a plain class: see Section)."""
 
-    __slots__ = ("path", "real", "relative", "text")
+    __slots__ = ("definition_starts", "definitions", "path", "real", "relative", "text")
 
     def __init__(self, path: Path, relative: str, real: Path, text: str = "") -> None:
         self.path = path
         self.relative = relative
         self.real = real
         self.text = text  # sanitized, and ending with a line end
+        #: Offsets of the lines starting a link reference or footnote definition, found
+        #: when the file is cut into sections; what they define is parsed on first use
+        #: (`reader.pack.file_definitions`) and kept in `definitions`.
+        self.definition_starts: Sequence[int] = ()
+        self.definitions: Definitions | None = None
 
     def __repr__(self) -> str:
         return f"PackFile({self.relative!r})"

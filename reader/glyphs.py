@@ -40,6 +40,10 @@ class Glyphs(NamedTuple):
     table_vertical: str
     table_horizontal: str
     tree_lines: tuple[str, str, str, str]  # Textual Tree guides: space, vertical, end, cross
+    tasks: tuple[str, str]  # a task list item's marker: open, done
+    footnote_back: str  # after a footnote's text: back to where it was referenced
+    #: Before an alert's title: note, tip, important, warning, caution (GitHub's kinds).
+    alerts: tuple[str, str, str, str, str]
 
 
 UNICODE = Glyphs(
@@ -63,6 +67,9 @@ UNICODE = Glyphs(
     table_vertical="│",
     table_horizontal="─",
     tree_lines=("  ", "│ ", "└─", "├─"),
+    tasks=("☐ ", "☑ "),
+    footnote_back="↩",
+    alerts=("ⓘ", "✦", "◆", "▲", "✖"),
 )
 
 ASCII = Glyphs(
@@ -86,6 +93,9 @@ ASCII = Glyphs(
     table_vertical="|",
     table_horizontal="-",
     tree_lines=("  ", "| ", "`-", "|-"),
+    tasks=("[ ] ", "[x] "),  # a box needs its brackets in ASCII
+    footnote_back="^",
+    alerts=("(i)", "(*)", "(!)", "/!\\", "(x)"),
 )
 
 #: Terminals whose fonts lack the Unicode chrome: the Linux and FreeBSD consoles, VT100s.

@@ -6,6 +6,7 @@ so they all get their parser and their text extraction from here. No Textual.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -13,19 +14,25 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_def
 
 from reader.lazy_pattern import LazyPattern
 from reader.markdown_syntax import ATX_MARKS_SOURCE, SETEXT_UNDERLINE_SOURCE, TAG
 from reader.sanitize import sanitize_line
 
 __all__ = [
+    "NO_DEFINITIONS",
+    "Definitions",
     "Link",
+    "collect_definitions",
+    "definitions_of",
     "github_slug",
     "github_slugs",
     "heading_titles",
+    "image_alt",
     "iter_links",
     "markdown_parser",
     "parse",
@@ -42,56 +49,144 @@ _INLINE_MARKUP = LazyPattern(r"[*_`\[\]<>!\\&~]")
 _PLAIN_HEADING = bytes(byte for byte in range(0x20, 0x7F) if not _INLINE_MARKUP.match(chr(byte)))
 _PLAIN_HEADING += b"\n"
 _BLANK_RUNS = LazyPattern(r"\n{3,}")
-_TASK_ITEM = LazyPattern(r"\[[ xX]\][ \t\n\v\f\r]")  # GitHub's `- [ ] ` and `- [x] `
-_CHECKBOX = '<input class="task-list-item-checkbox" {}disabled="disabled" type="checkbox">'
 
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """CommonMark plus the GitHub extensions that study notes actually use."""
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    parser.use(footnote_plugin)
-    parser.core.ruler.after("inline", "github-tasklists", _task_lists)
+    """CommonMark plus GitHub's extensions (tables, strikethrough, task lists, alerts,
+    footnotes, bare-URL autolinks) and definition lists, which glossaries are written in.
+
+    Footnote definitions stay where they are written (`move_to_end=False`): a section is
+    parsed in chunks, and the reading pane gathers the notes a section uses at its end.
+    """
+    from mdit_py_plugins.deflist import deflist_plugin
+
+    from reader.autolink import autolink_plugin
+
+    options = {"html": True, "tasklists": True, "alerts": True, "strikethrough_single_tilde": True}
+    parser = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
+    parser.use(footnote_plugin, inline=False, move_to_end=False)
+    parser.block.ruler.at("footnote_def", _footnote_definition, {"alt": ["paragraph", "reference"]})
+    parser.use(deflist_plugin)
+    parser.use(autolink_plugin)
     return parser
 
 
-def _task_lists(state: StateCore) -> None:
-    """mdit-py-plugins' `tasklists_plugin` rule, giving the same tokens in one pass.
+def _footnote_definition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """The footnote plugin's definition rule, keeping the numbers already given.
 
-    The plugin looks back from each task item for the list holding it, so a list of
-    12,000 `- [ ] a` lines (100 KB) took 13 s to parse; here the last token seen at each
-    level is remembered on the way, and the list is the last one a level up.
+    The plugin marks a defined label unnumbered again; a section parsed in chunks shares
+    one environment, so a note referenced in an earlier chunk would be numbered twice.
     """
-    tokens = state.tokens
-    last_at_level: dict[int, int] = {}
-    for index in range(len(tokens) - 1):
-        token = tokens[index]
-        if (
-            index >= 2
-            and token.type == "inline"
-            and tokens[index - 1].type == "paragraph_open"
-            and tokens[index - 2].type == "list_item_open"
-            and _TASK_ITEM.match(token.content)
-        ):
-            checkbox = Token("html_inline", "", 0)
-            if token.content.startswith("[ ] "):
-                checkbox.content = _CHECKBOX.format("")
-            elif token.content.startswith(("[x] ", "[X] ")):
-                checkbox.content = _CHECKBOX.format('checked="checked" ')
-            if token.children is not None:  # always, once the inline rule has run
-                token.children.insert(0, checkbox)
-                token.children[1].content = token.children[1].content[3:]
-            token.content = token.content[3:]
-            item = tokens[index - 2]
-            item.attrSet("class", "task-list-item")
-            # Not found: the last token, as the plugin's `tokens[-1]` does.
-            tokens[last_at_level.get(item.level - 1, -1)].attrSet("class", "contains-task-list")
-        last_at_level[token.level] = index
+    refs: dict[str, int] = state.env.get("footnotes", {}).get("refs", {})
+    numbered = {label: number for label, number in refs.items() if number >= 0}
+    found = footnote_def(state, start, end, silent)
+    if numbered:
+        state.env["footnotes"]["refs"].update(numbered)
+    return found
 
 
-def parse(markdown: str) -> list[Token]:
-    """Parse a block of Markdown into markdown-it tokens."""
-    return markdown_parser().parse(markdown)
+class Definitions(NamedTuple):
+    """A file's link reference definitions and footnote texts, for parsing any part of it.
+
+    A pack is cut into sections parsed alone, while a reference (`[text][ref]`) or a
+    footnote (`[^1]`) is defined once for the whole file, usually at its end.
+    """
+
+    #: markdown-it's `env["references"]`: normalized label -> {"href", "title", "map"}.
+    references: dict[str, dict[str, object]]
+    #: Footnote label -> the Markdown of its text (continuation lines unindented).
+    footnotes: dict[str, str]
+
+    def environment(self) -> dict[str, object]:
+        """A fresh markdown-it environment knowing these definitions: one per document,
+        shared by its chunks (the footnote numbers run on across them)."""
+        return {
+            "references": dict(self.references),
+            "footnotes": {"refs": {f":{label}": -1 for label in self.footnotes}, "list": {}},
+        }
+
+
+NO_DEFINITIONS = Definitions({}, {})
+_FOOTNOTE_DEFINITION = LazyPattern(r" {0,3}\[\^[^\]\s]++\]:")
+
+
+def collect_definitions(text: str, starts: Iterable[int]) -> Definitions:
+    """The definitions at these offsets of `text` (lines the line scanner found starting
+    with `[label]:` outside code, HTML and paragraphs), parsed as markdown-it reads them.
+
+    Each candidate is taken up to the next blank line (a footnote also with the indented
+    blocks after it), the pieces parsed together once; markdown-it then says what each
+    defines and where a footnote's text ends.
+    """
+    pieces: list[str] = []
+    starts = list(starts)
+    for start, following in zip(starts, [*starts[1:], len(text)], strict=True):
+        footnote = bool(_FOOTNOTE_DEFINITION.match(text, start))
+        end = _definition_end(text, start, following, footnote)
+        pieces.append(text[start:end].rstrip("\n"))
+    if not pieces:
+        return NO_DEFINITIONS
+    source = "\n\n".join(pieces) + "\n"
+    env: dict[str, object] = {}
+    tokens = markdown_parser().block.parse(source, markdown_parser(), env, [])
+    lines = source.split("\n")
+    footnotes: dict[str, str] = {}
+    for token in tokens or []:
+        if token.type == "footnote_reference_open" and token.level == 0 and token.map:
+            label = str((token.meta or {}).get("label", ""))
+            if label and label not in footnotes:  # the first definition wins
+                footnotes[label] = _footnote_text(lines[token.map[0] : token.map[1]])
+    references = env.get("references", {})
+    return Definitions(references if isinstance(references, dict) else {}, footnotes)
+
+
+def definitions_of(markdown: str) -> Definitions:
+    """The definitions in a piece of Markdown that is not a pack file (found by scanning)."""
+    if "]:" not in markdown:
+        return NO_DEFINITIONS
+    from reader.scan import scan_lines
+
+    lines = markdown.split("\n")
+    offsets = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
+    return collect_definitions(markdown, [offsets[n] for n in scan_lines(lines)[4]])
+
+
+def _definition_end(text: str, start: int, limit: int, footnote: bool) -> int:
+    """Where a definition starting at `start` may end (at `limit`, the next one, at the
+    latest): the next blank line, or for a footnote the first line after a blank one that
+    is not indented by four."""
+    position = start
+    after_blank = False
+    while position < limit:
+        end = text.find("\n", position, limit)
+        end = limit if end < 0 else end + 1
+        line = text[position:end].rstrip("\n")
+        if not line.strip():
+            if not footnote:
+                return position
+            after_blank = True
+        elif after_blank and not line.startswith(("    ", "\t")):
+            return position
+        else:
+            after_blank = False
+        position = end
+    return min(position, limit)
+
+
+def _footnote_text(lines: list[str]) -> str:
+    """A footnote definition's lines as the Markdown of its text: the label taken off the
+    first line and the continuation lines unindented by up to four columns."""
+    first = lines[0].lstrip(" ")
+    first = first[first.index("]:") + 2 :].lstrip(" \t")
+    rest = [line[4:] if line.startswith("    ") else line.lstrip("\t") for line in lines[1:]]
+    return "\n".join([first, *rest]).strip("\n")
+
+
+def parse(markdown: str, env: dict[str, object] | None = None) -> list[Token]:
+    """Parse a block of Markdown into markdown-it tokens; `env` (see
+    `Definitions.environment`) brings the definitions of the file it comes from."""
+    return markdown_parser().parse(markdown, env)
 
 
 def github_slug(text: str) -> str:
@@ -156,11 +251,19 @@ def _inline_text(children: Iterable[Token]) -> Iterator[str]:
         if child.type in ("text", "code_inline"):
             yield child.content
         elif child.type == "image":
-            yield child.content or str(child.attrGet("alt") or "")
+            yield image_alt(child)
         elif child.type in ("softbreak", "hardbreak"):
             yield " "
         elif child.type == "html_inline":
             continue
+
+
+def image_alt(image: Token) -> str:
+    """An image's description as a browser shows it: the plain text of its label
+    (`![*a* `b`](x)` is "a b"), not the label's Markdown."""
+    if image.children:
+        return "".join(_inline_text(image.children))
+    return image.content or str(image.attrGet("alt") or "")
 
 
 def plain_text(tokens: list[Token]) -> str:

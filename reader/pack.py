@@ -20,7 +20,10 @@ from reader.files import PackError, PackFile, Problem, discover_files, read_mark
 from reader.lazy_pattern import LazyPattern
 from reader.links import LinkTarget, resolve_href
 from reader.markdown import (
+    NO_DEFINITIONS,
+    Definitions,
     Link,
+    collect_definitions,
     github_slug,
     github_slugs,
     heading_titles,
@@ -39,6 +42,7 @@ __all__ = [
     "Problem",
     "Section",
     "file_cut_hooks",
+    "file_definitions",
     "load_pack",
 ]
 
@@ -137,9 +141,14 @@ class Section:
         """Links in the section; their `line` is 1-based in the source file."""
         return self._parse()[1]
 
+    @property
+    def definitions(self) -> Definitions:
+        """The link references and footnotes its file defines, wherever in the file."""
+        return file_definitions(self.file)
+
     def _parse(self) -> tuple[str, list[Link]]:
         if self._parsed is None:
-            tokens = parse(self.markdown)
+            tokens = parse(self.markdown, self.definitions.environment())
             links = [
                 Link(link.href, link.text, link.line + self.start_line)
                 for link in iter_links(tokens)
@@ -453,9 +462,11 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
         hook(pack_file)
     lines = pack_file.text.split("\n")
     lines.pop()  # the "" after the final line end (`read_markdown` ends every text so)
-    headings, body_start, front_matter_title, break_lines = scan_lines(lines)
+    headings, body_start, front_matter_title, break_lines, definition_lines = scan_lines(lines)
     # Where each line starts: accumulate runs in C, a third faster than appending in a loop.
     offsets = list(itertools.accumulate([len(line) + 1 for line in lines], initial=0))
+    if definition_lines:
+        pack_file.definition_starts = [offsets[number] for number in definition_lines]
     # Each heading is (level, raw text, first line, line after), as `scan_lines` gives it.
     has_intro = not headings or _has_text(lines[body_start : headings[0][2]])
     if front_matter_title and (has_intro or headings[0][0] != 1):
@@ -490,6 +501,15 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
         else:
             sections.extend(_cut_if_huge(section, break_lines, offsets, problems))
     return sections
+
+
+def file_definitions(pack_file: PackFile) -> Definitions:
+    """A file's link reference and footnote definitions, parsed once on first use."""
+    if pack_file.definitions is None:
+        starts = pack_file.definition_starts
+        definitions = collect_definitions(pack_file.text, starts) if starts else NO_DEFINITIONS
+        pack_file.definitions = definitions
+    return pack_file.definitions
 
 
 def _cut_if_huge(

@@ -63,6 +63,9 @@ class FileScan(NamedTuple):
     body_start: int  # first line after front matter
     front_matter_title: str | None
     break_lines: list[int]  # blank lines outside code, HTML and details: safe places to split
+    #: Lines where a link reference or footnote definition (`[label]:`) starts, outside
+    #: code, HTML and paragraphs: a file's definitions serve every section of it.
+    definition_lines: list[int]
 
 
 #: A heading as the loader needs it: (level, raw inline text, first line, line after).
@@ -71,12 +74,14 @@ RawHeading = tuple[int, str, int, int]
 
 def scan_markdown(lines: list[str]) -> FileScan:
     """Scan lines (without line endings) for headings and safe split points."""
-    raw, start, title, break_lines = scan_lines(lines)
+    raw, start, title, break_lines, definition_lines = scan_lines(lines)
     headings = [Heading(level, text, line, end_line) for level, text, line, end_line in raw]
-    return FileScan(headings, start, title, break_lines)
+    return FileScan(headings, start, title, break_lines, definition_lines)
 
 
-def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, list[int]]:
+def scan_lines(
+    lines: list[str],
+) -> tuple[list[RawHeading], int, str | None, list[int], list[int]]:
     """What `scan_markdown` finds, with headings as plain tuples.
 
     The loader reads each heading once; building 20,000 frozen dataclasses it throws
@@ -84,6 +89,7 @@ def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, lis
     """
     headings: list[RawHeading] = []
     break_lines: list[int] = []
+    definition_lines: list[int] = []
     start, title = _front_matter(lines)
     fence: tuple[str, int, int] | None = None  # marker, its length, the list's indent
     html_end: LazyPattern[str] | None = None  # inside raw HTML until this matches
@@ -218,9 +224,10 @@ def scan_lines(lines: list[str]) -> tuple[list[RawHeading], int, str | None, lis
             continue
         if paragraph_start is None and not continues:
             if mark == "[" and _REFERENCE.match(line):
+                definition_lines.append(number)
                 continue  # a link reference definition is not a paragraph
             paragraph_start = number
-    return headings, start, title, break_lines
+    return headings, start, title, break_lines, definition_lines
 
 
 def _atx(line: str) -> tuple[int, str] | None:

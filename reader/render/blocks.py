@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.lazy_pattern import LazyPattern
+from reader.markdown import NO_DEFINITIONS, Definitions, image_alt, parse
 from reader.markdown_syntax import DETAILS_CLOSE as _DETAILS_CLOSE
 from reader.markdown_syntax import DETAILS_OPEN as _DETAILS_OPEN
 from reader.markdown_syntax import SUMMARY as _SUMMARY
@@ -22,10 +23,14 @@ from reader.markdown_syntax import TAG as _TAG
 from reader.sanitize import sanitize
 
 __all__ = [
+    "ALERT_KINDS",
+    "AlertBlock",
     "Block",
     "BuildContext",
     "CodeBlock",
+    "DefinitionListBlock",
     "DetailsBlock",
+    "FootnotesBlock",
     "HeadingBlock",
     "ListBlock",
     "ParagraphBlock",
@@ -33,11 +38,16 @@ __all__ = [
     "RuleBlock",
     "TableBlock",
     "build_blocks",
+    "build_footnotes",
 ]
+
+#: GitHub's alert kinds, in the order reader.glyphs lists their signs.
+ALERT_KINDS = ("note", "tip", "important", "warning", "caution")
 
 # What a tag, `<details>` and `<summary>` are comes from reader.markdown_syntax, which the
 # line scanner shares. Linear on any text (tests/unit/test_redos.py).
 _BREAK_TAG = LazyPattern(r"<br\s*+/?>", re.IGNORECASE)
+_OPEN_ATTRIBUTE = LazyPattern(r"\sopen(?=[\s=/>]|$)", re.IGNORECASE)
 
 
 class Block:
@@ -101,7 +111,7 @@ class QuoteBlock(Block):
 
 
 class ListBlock(Block):
-    __slots__ = ("items", "ordered", "start", "tight")
+    __slots__ = ("checks", "items", "ordered", "start", "tight")
 
     def __init__(
         self,
@@ -116,6 +126,39 @@ class ListBlock(Block):
         self.start = start
         self.items = [] if items is None else items
         self.tight = tight
+        #: Per item: None, or whether a task list item is done (`- [x]`).
+        self.checks: list[bool | None] = []
+
+
+class AlertBlock(Block):
+    """A GitHub alert (`> [!NOTE]` …): a titled callout of one of five kinds."""
+
+    __slots__ = ("children", "kind")
+
+    def __init__(self, line: int = 0, kind: str = "note", children: list[Block] | None = None):
+        super().__init__(line)
+        self.kind = kind  # "note", "tip", "important", "warning" or "caution"
+        self.children = [] if children is None else children
+
+
+class DefinitionListBlock(Block):
+    """Terms, each on its own line, with their definitions indented below."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, line: int = 0, items: list[tuple[Text, list[list[Block]]]] | None = None):
+        super().__init__(line)
+        self.items = [] if items is None else items  # (term, [definition's blocks, …])
+
+
+class FootnotesBlock(Block):
+    """The footnotes a section references, numbered as its markers are, at its end."""
+
+    __slots__ = ("notes",)
+
+    def __init__(self, line: int = 0, notes: list[tuple[int, list[Block]]] | None = None):
+        super().__init__(line)
+        self.notes = [] if notes is None else notes  # (number from 1, its text's blocks)
 
 
 class TableBlock(Block):
@@ -153,14 +196,25 @@ class DetailsBlock(Block):
 
 
 class BuildContext:
-    """Styles by role (from the theme) and what the build numbers: links and details."""
+    """Styles by role (from the theme), the file's definitions, and what the build
+    numbers: links, details, and footnote markers."""
 
-    __slots__ = ("details", "links", "styles")
+    __slots__ = ("definitions", "details", "env", "links", "notes", "styles")
 
-    def __init__(self, styles: dict[str, Style] | None = None) -> None:
+    def __init__(
+        self, styles: dict[str, Style] | None = None, definitions: Definitions | None = None
+    ) -> None:
         self.styles: dict[str, Style] = {} if styles is None else styles
         self.links: list[str] = []  # href of link n
         self.details = 0
+        self.definitions = NO_DEFINITIONS if definitions is None else definitions
+        #: The markdown-it environment every chunk of the document is parsed in.
+        self.env = self.definitions.environment()
+        self.notes: list[int] = []  # the footnote (numbered from 1) of marker n
+
+    def parse(self, markdown: str) -> list[Token]:
+        """Parse a piece of the document, knowing its file's definitions."""
+        return parse(markdown, self.env)
 
     def style(self, roles: list[str], link_number: int | None) -> Style | None:
         if not roles and link_number is None:
@@ -225,9 +279,18 @@ def _build(
         elif kind == "table_open":
             table, position = _table(tokens, position, context)
             blocks.append(table)
-        elif kind == "footnote_block_open":
-            children, position = _build(tokens, position + 1, "footnote_block_close", context)
-            blocks.extend([RuleBlock(line), *children])
+        elif kind == "alert_open":
+            children, position = _build(tokens, position + 1, "alert_close", context)
+            alert = str((token.meta or {}).get("kind", "note")).lower()
+            blocks.append(AlertBlock(line, alert if alert in ALERT_KINDS else "note", children))
+        elif kind == "alert_title_open":
+            position += 3  # the title is drawn from the kind, with its sign
+        elif kind == "dl_open":
+            terms, position = _definition_list(tokens, position, context)
+            blocks.append(terms)
+        elif kind == "footnote_reference_open":
+            # A footnote's text is drawn at the end of the sections referencing it.
+            position = _after(tokens, position, "footnote_reference_close")
         else:
             position += 1  # list items, footnote wrappers: handled by their parents
     return blocks, position
@@ -237,7 +300,8 @@ def _list(tokens: list[Token], position: int, context: BuildContext) -> tuple[Li
     opening = tokens[position]
     ordered = opening.type == "ordered_list_open"
     closing = "ordered_list_close" if ordered else "bullet_list_close"
-    start = int(opening.attrGet("start") or 1) if ordered else 1
+    start = opening.attrGet("start") if ordered else None
+    start = int(start) if start is not None else 1  # a list may start at 0
     block = ListBlock(opening.map[0] if opening.map else 0, ordered, start)
     position += 1
     while position < len(tokens) and tokens[position].type != closing:
@@ -249,11 +313,66 @@ def _list(tokens: list[Token], position: int, context: BuildContext) -> tuple[Li
                 and not following.hidden
             ):
                 block.tight = False
+            checked = (tokens[position].meta or {}).get("checked")
             children, position = _build(tokens, position + 1, "list_item_close", context)
             block.items.append(children)
+            block.checks.append(checked if isinstance(checked, bool) else None)
         else:
             position += 1
     return block, position + 1
+
+
+def _after(tokens: list[Token], position: int, closing: str) -> int:
+    """The position after the `closing` token that matches the opening at `position`."""
+    level = tokens[position].level
+    position += 1
+    while position < len(tokens) and not (
+        tokens[position].type == closing and tokens[position].level == level
+    ):
+        position += 1
+    return position + 1
+
+
+def _definition_list(
+    tokens: list[Token], position: int, context: BuildContext
+) -> tuple[DefinitionListBlock, int]:
+    opening = tokens[position]
+    block = DefinitionListBlock(opening.map[0] if opening.map else 0)
+    position += 1
+    while position < len(tokens) and tokens[position].type != "dl_close":
+        kind = tokens[position].type
+        if kind == "dt_open":
+            block.items.append((_inline(tokens[position + 1], context), []))
+            position += 3
+        elif kind == "dd_open":
+            children, position = _build(tokens, position + 1, "dd_close", context)
+            if not block.items:
+                block.items.append((Text(), []))
+            block.items[-1][1].append(children)
+        else:
+            position += 1
+    return block, position + 1
+
+
+def build_footnotes(context: BuildContext) -> list[Block]:
+    """The footnotes the document has referenced so far, as one block for its end.
+
+    Numbered in the order they were first referenced, as GitHub numbers them; a note
+    referenced only from another note's text is added as that text is built.
+    """
+    data = context.env.get("footnotes")
+    listed = data.get("list", {}) if isinstance(data, dict) else {}
+    if not listed:
+        return []
+    notes: list[tuple[int, list[Block]]] = []
+    number = 0
+    while number in listed:
+        label = str(listed[number].get("label", ""))
+        source = context.definitions.footnotes.get(label, "")
+        blocks, _ = _build(context.parse(source), 0, None, context) if source else ([], 0)
+        notes.append((number + 1, _fold_details(blocks, context)))
+        number += 1
+    return [FootnotesBlock(0, notes)]
 
 
 def _table(tokens: list[Token], position: int, context: BuildContext) -> tuple[TableBlock, int]:
@@ -301,7 +420,7 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
         raw = block.raw if isinstance(block, ParagraphBlock) else None
         target = stack[-1].children if stack else result
         if raw is None:
-            if isinstance(block, QuoteBlock):
+            if isinstance(block, QuoteBlock | AlertBlock):
                 block.children = _fold_details(block.children, context)
             target.append(block)
             continue
@@ -312,7 +431,9 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
         ):
             summary = _SUMMARY.search(raw)
             label = _TAG.sub("", summary[1]).strip() if summary else "Details"
-            details = DetailsBlock(block.line, Text(label or "Details"), number=context.details)
+            details = DetailsBlock(
+                block.line, Text(label or "Details"), number=context.details, open=_opened(raw)
+            )
             context.details += 1
             target.append(details)
             stack.append(details)
@@ -329,6 +450,7 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
                 Text(_TAG.sub("", summary[1]).strip() if summary else "Details"),
                 [ParagraphBlock(block.line, Text(body))] if body else [],
                 number=context.details,
+                open=_opened(raw),
             )
             context.details += 1
             target.append(details)
@@ -337,6 +459,15 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
         else:
             target.append(block)
     return result
+
+
+def _opened(raw: str) -> bool:
+    """Whether the first `<details>` tag has the `open` attribute (shown unfolded)."""
+    opening = _DETAILS_OPEN.search(raw)
+    if opening is None:
+        return False
+    end = raw.find(">", opening.end(), opening.end() + 400)
+    return bool(_OPEN_ATTRIBUTE.search(raw, opening.end(), end if end >= 0 else opening.end()))
 
 
 def _is_whole_details(raw: str) -> bool:
@@ -372,12 +503,15 @@ def _inline(token: Token, context: BuildContext) -> Text:
             if "link" in styles:
                 styles.remove("link")
         elif kind == "image":
-            alt = child.content or str(child.attrGet("alt") or "")
+            alt = image_alt(child)
             label = f"[image: {alt}]" if alt else "[image]"
             _append(text, label, context.style([*styles, "image"], link_number))
         elif kind == "footnote_ref":
-            label = (child.meta or {}).get("label", "")
-            _append(text, f"[{label}]", context.style([*styles, "footnote"], link_number))
+            note = int((child.meta or {}).get("id", 0)) + 1
+            style = context.style([*styles, "footnote"], link_number)
+            marker = Style.from_meta({"note": len(context.notes)})
+            context.notes.append(note)
+            text.append(f"[{note}]", marker if style is None else style + marker)
         elif kind == "html_inline" and _BREAK_TAG.fullmatch(child.content.strip()):
             text.append("\n")
     return text

@@ -27,9 +27,13 @@ from reader.render.blocks import (
     Block,
     BuildContext,
     CodeBlock,
+    DefinitionListBlock,
     DetailsBlock,
+    FootnotesBlock,
+    ListBlock,
     TableBlock,
     build_blocks,
+    build_footnotes,
 )
 from reader.render.draw import BlockRenderer, Spot, locate_spots
 from reader.render.wrap import Line
@@ -89,15 +93,17 @@ class RenderedDocument:
         footer: str = "",
         cache_lines: int = 0,
     ) -> None:
-        """`footer`: Markdown drawn after `markdown` (the reader's links to other
-        sections), parsed apart, so a big section is not copied to add it. `cache_lines`:
-        how many drawn lines to keep, at least CACHE_LINES."""
+        """`context`: the theme's inline styles and the definitions of the file the
+        Markdown comes from (its reference links and footnotes). `footer`: Markdown drawn
+        after `markdown` and its footnotes (the reader's links to other sections), parsed
+        apart, so a big section is not copied to add it. `cache_lines`: how many drawn
+        lines to keep, at least CACHE_LINES."""
         self.renderer = renderer  # and the measurer: see the `renderer` setter
         self.width = max(4, width)
         self.context = BuildContext() if context is None else context
         self._chunks: deque[str] = deque(chunks(markdown))
-        if footer:
-            self._chunks.append(footer)
+        self._footnotes_due = True  # drawn once every chunk is parsed
+        self._footer = footer
         self._pending: deque[Block] = deque()  # parsed, not measured yet
         self._placed: list[_Placed] = []
         self._starts: list[int] = []  # each placed block's first line, for bisecting
@@ -127,7 +133,7 @@ class RenderedDocument:
     @property
     def unfinished(self) -> bool:
         """Markdown is left to parse or blocks to measure."""
-        return bool(self._chunks or self._pending)
+        return bool(self._chunks or self._pending or self._footnotes_due or self._footer)
 
     @property
     def line_count(self) -> int:
@@ -137,16 +143,22 @@ class RenderedDocument:
         """Parse and measure until `until_lines` exist, `deadline` (perf_counter) passes,
         or the section is done. The checks come between blocks: a chunk can hold tables
         that take tens of milliseconds each, and a first screen needs only a few blocks."""
-        while self._chunks or self._pending:
+        while self.unfinished:
             if until_lines is not None and self._line_count >= until_lines:
                 return
             if deadline is not None and time.perf_counter() > deadline:
                 return
             if self._pending:
                 self._append(self._pending.popleft())
-            else:
-                tokens = parse(self._chunks.popleft())
+            elif self._chunks:
+                tokens = self.context.parse(self._chunks.popleft())
                 self._pending.extend(build_blocks(tokens, self.context))
+            elif self._footnotes_due:  # the notes the section referenced, at its end
+                self._footnotes_due = False
+                self._pending.extend(build_footnotes(self.context))
+            else:  # the reader's own Markdown: none of the section's definitions
+                footer, self._footer = self._footer, ""
+                self._pending.extend(build_blocks(parse(footer), self.context))
 
     def _append(self, block: Block) -> None:
         lines = self._measurer.render(block, self.width)
@@ -352,14 +364,23 @@ def _has_code(block: Block) -> bool:
 
 
 def nested(block: Block) -> Iterator[Block]:
-    """The block and every block inside it (quote, details, list items), at any depth."""
+    """The block and every block inside it (quote, alert, details, list items,
+    definitions, footnotes), at any depth."""
     stack = [block]
     while stack:
         node = stack.pop()
         yield node
         stack.extend(getattr(node, "children", []))
-        for item in getattr(node, "items", []):
-            stack.extend(item)
+        if isinstance(node, ListBlock):
+            for item in node.items:
+                stack.extend(item)
+        elif isinstance(node, DefinitionListBlock):
+            for _, definitions in node.items:
+                for blocks in definitions:
+                    stack.extend(blocks)
+        elif isinstance(node, FootnotesBlock):
+            for _, blocks in node.notes:
+                stack.extend(blocks)
 
 
 # ----------------------------------------------------------------- focus
@@ -378,6 +399,8 @@ class Navigator:
         self.document = document
         self.focused: int | None = None  # index into document.items
         self.current_match: int | None = None  # index into document.matches
+        #: Footnote number -> the marker last followed to it, which its way back returns to.
+        self._note_origins: dict[int, int] = {}
 
     @property
     def items(self) -> list[Spot]:
@@ -415,6 +438,21 @@ class Navigator:
                 self.focused = index
                 return spot
         return None
+
+    def follow_note(self, kind: str, number: int) -> Spot | None:
+        """Focus where a footnote mark leads: from a marker ("note") to its footnote's
+        way back at the section's end, and from there ("noteback") to the marker it was
+        reached from (else the note's first marker)."""
+        notes = self.document.context.notes if self.document is not None else []
+        if kind == "note":
+            if number >= len(notes):
+                return None
+            self._note_origins[notes[number]] = number
+            return self.focus("noteback", notes[number])
+        marker = self._note_origins.get(number)
+        if marker is None:
+            marker = next((index for index, note in enumerate(notes) if note == number), None)
+        return None if marker is None else self.focus("note", marker)
 
     @property
     def focused_spot(self) -> Spot | None:

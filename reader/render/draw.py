@@ -18,9 +18,13 @@ from rich.text import Text
 
 from reader.glyphs import current as current_glyphs
 from reader.render.blocks import (
+    ALERT_KINDS,
+    AlertBlock,
     Block,
     CodeBlock,
+    DefinitionListBlock,
     DetailsBlock,
+    FootnotesBlock,
     HeadingBlock,
     ListBlock,
     ParagraphBlock,
@@ -71,9 +75,11 @@ class RenderStyles:
         dim: Style | None = None,
         dark: bool = True,
         syntax: Callable[[], SyntaxTheme] | None = None,
+        alert: Callable[[str], Style] | None = None,
     ) -> None:
         """`syntax`: gives the colours of highlighted code, asked only when a section has
-        some (None: Rich's ANSI themes)."""
+        some (None: Rich's ANSI themes). `alert`: the colour of an alert of a kind ("note",
+        …, "caution"), asked only when a section has one (None: bold, no colour)."""
         self.heading = [Style(bold=True)] * 6 if heading is None else heading
         self.rule = Style() if rule is None else rule
         self.bullet = Style(bold=True) if bullet is None else bullet
@@ -87,13 +93,19 @@ class RenderStyles:
         self.dim = Style(dim=True) if dim is None else dim
         self.dark = dark
         self.syntax = syntax
+        self.alert = alert
 
 
 class Spot(NamedTuple):
-    """Where a link, a details summary or a search match ended up: line and columns."""
+    """Where a link, a details summary, a footnote mark or a search match ended up: line
+    and columns."""
 
-    kind: str  # "link", "details" or "match"
-    number: int  # link or details number; match order within the block
+    #: "link", "details", "note" (a footnote marker), "noteback" (a footnote's way back)
+    #: or "match".
+    kind: str
+    #: Link or details number, the marker's order in the document, the footnote's
+    #: number; a match's order within the block.
+    number: int
     line: int
     start: int
     end: int
@@ -148,6 +160,12 @@ class BlockRenderer:
             return self._table(block, width)
         if isinstance(block, DetailsBlock):
             return self._details(block, width)
+        if isinstance(block, AlertBlock):
+            return self._alert(block, width)
+        if isinstance(block, DefinitionListBlock):
+            return self._definition_list(block, width)
+        if isinstance(block, FootnotesBlock):
+            return self._footnotes(block, width)
         if isinstance(block, RuleBlock):
             return [Line([Segment(self.glyphs.rule * width, self.styles.rule)], width)]
         return []
@@ -202,6 +220,10 @@ class BlockRenderer:
             f"{block.start + n}. " if block.ordered else bullets[depth % len(bullets)]
             for n in range(len(block.items))
         ]
+        for number, checked in enumerate(block.checks):
+            if checked is not None:  # a task: its box replaces the bullet, as on GitHub
+                box = self.glyphs.tasks[checked]
+                markers[number] = markers[number] + box if block.ordered else box
         indent = max((len(marker) for marker in markers), default=2)
         lines: list[Line] = []
         for number, (marker, item) in enumerate(zip(markers, block.items, strict=True)):
@@ -220,6 +242,54 @@ class BlockRenderer:
                 lines.append(
                     Line([Segment(prefix, self.styles.bullet if row == 0 else None), *line])
                 )
+        return lines
+
+    def _alert(self, block: AlertBlock, width: int) -> list[Line]:
+        """A titled callout: the kind's sign and name (told apart without colour), and a
+        bar down its side, both in the kind's colour from the theme."""
+        kind = block.kind
+        colour = self.styles.alert(kind) if self.styles.alert is not None else Style()
+        sign = self.glyphs.alerts[ALERT_KINDS.index(kind)]
+        title = Text(f"{sign} {kind.capitalize()}")
+        title.stylize(colour + Style(bold=True))
+        lines = self._wrapped(title, width - 2)
+        lines.extend(self._blocks(block.children, width - 2))
+        bar = Segment(self.glyphs.quote_bar, colour)
+        return [Line([bar, *line]) for line in lines]
+
+    def _definition_list(self, block: DefinitionListBlock, width: int) -> list[Line]:
+        """Each term on its own line, each of its definitions indented below it."""
+        lines: list[Line] = []
+        indent = Segment("    ")
+        for number, (term, definitions) in enumerate(block.items):
+            if number:
+                lines.append(Line())
+            lines.extend(self._text(term, width, Style(bold=True)))
+            for blocks in definitions:
+                inner = self._blocks(blocks, width - 4)
+                lines.extend(Line([indent, *line]) for line in inner)
+        return lines
+
+    def _footnotes(self, block: FootnotesBlock, width: int) -> list[Line]:
+        """A short rule, then each note numbered as its markers are, ending in a mark
+        that leads back to where it was referenced."""
+        lines = [Line([Segment(self.glyphs.rule * min(width, 20), self.styles.rule)])]
+        indent = max((len(f"{number}. ") for number, _ in block.notes), default=3)
+        back_style = self.styles.dim + Style(bold=True)
+        for number, blocks in block.notes:
+            inner = self._blocks(blocks, width - indent) or [Line()]
+            back = Segment(
+                self.glyphs.footnote_back, back_style + Style.from_meta({"noteback": number})
+            )
+            last = inner[-1]
+            if last.cell_length + 2 <= width - indent:
+                inner[-1] = Line([*last, Segment(" "), back])
+            else:
+                inner.append(Line([back]))
+            marker = f"{number}. ".rjust(indent)
+            for row, line in enumerate(inner):
+                prefix = Segment(marker, self.styles.dim) if row == 0 else Segment(" " * indent)
+                lines.append(Line([prefix, *line]))
         return lines
 
     def _syntax_theme(self) -> SyntaxTheme | str:
@@ -395,10 +465,14 @@ def _has_match(block: DetailsBlock, highlighter: Highlighter) -> bool:
             texts.append(child.code)
         elif isinstance(child, TableBlock):
             texts.extend(cell.plain for row in [child.header, *child.rows] for cell in row)
-        elif isinstance(child, QuoteBlock | DetailsBlock):
+        elif isinstance(child, QuoteBlock | DetailsBlock | AlertBlock):
             stack.extend(child.children)
         elif isinstance(child, ListBlock):
             stack.extend(grandchild for item in child.items for grandchild in item)
+        elif isinstance(child, DefinitionListBlock):
+            for term, definitions in child.items:
+                texts.append(term.plain)
+                stack.extend(block for blocks in definitions for block in blocks)
     return any(highlighter(text) for text in texts)
 
 
@@ -417,6 +491,10 @@ def locate_spots(lines: list[Line]) -> list[Spot]:
                     _extend(spots, Spot("link", meta["link"], row, x, x + length))
                 if "details" in meta:
                     _extend(spots, Spot("details", meta["details"], row, x, x + length))
+                if "note" in meta:
+                    _extend(spots, Spot("note", meta["note"], row, x, x + length))
+                if "noteback" in meta:
+                    _extend(spots, Spot("noteback", meta["noteback"], row, x, x + length))
                 if meta.get("match") and _extend(spots, Spot("match", matches, row, x, x + length)):
                     matches += 1
             x += length

@@ -79,6 +79,7 @@ class Navigation:
         self._document.show(
             section.markdown,  # what `y` copies: the section, not its footer
             footer=section_footer(host.pack, section, read=host.reading.read),
+            definitions=section.definitions,
             highlighter=host.search.highlighter(highlight_query),
             scroll_to=scroll or None,
             to_match=to_match,

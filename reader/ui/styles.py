@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from rich.syntax import SyntaxTheme
     from textual.widget import Widget
 
+    from reader.markdown import Definitions
+
 __all__ = [
     "ROLES",
     "SECONDARY",
@@ -296,6 +298,15 @@ SYNTAX_COLOURS: dict[str, tuple[str, str]] = {
     "comment": ("foreground", "italic"),  # dimmed below, as $text-muted is
     "error": ("text-error", ""),
 }
+#: The theme variable that colours each kind of GitHub alert, as GitHub colours them
+#: (blue, green, purple, yellow, red).
+ALERT_COLOURS = {
+    "note": "primary",
+    "tip": "success",
+    "important": "accent",
+    "warning": "warning",
+    "caution": "error",
+}
 #: How much of the foreground a comment keeps over the code's background.
 _COMMENT_OPACITY = 0.6
 
@@ -312,8 +323,9 @@ class PaneStyles:
         #: The code colours, by theme and code background: built when code first shows.
         self._syntax_themes: dict[tuple[str, object], SyntaxTheme] = {}
 
-    def build_context(self) -> BuildContext:
-        """Styles of inline roles (links, code, images) for a new section's build."""
+    def build_context(self, definitions: Definitions | None = None) -> BuildContext:
+        """Styles of inline roles (links, code, images) for a new section's build, which
+        knows the `definitions` of the file it comes from."""
         styles = dict(BASE_STYLES)
         pane = self.pane
         if pane.is_mounted:
@@ -323,7 +335,7 @@ class PaneStyles:
             dim = component_style(pane, "document--dim", minimum=TEXT)
             styles["footnote"] = dim
             styles["image"] = dim + Style(italic=True)
-        return BuildContext(styles=styles)
+        return BuildContext(styles=styles, definitions=definitions)
 
     def renderer(
         self, highlighter: Highlighter | None, *, load_lexers: bool = True
@@ -358,11 +370,24 @@ class PaneStyles:
                 dim=get("document--dim"),
                 dark=dark,
                 syntax=lambda: self._syntax_theme(code),
+                alert=self._alert_style,
             )
         return BlockRenderer(pane.app.console, styles, highlighter, load_lexers=load_lexers)
 
     def mark(self, role: str) -> Style:
         return self.marks.get(role) or self.pane.get_component_rich_style(role)
+
+    def _alert_style(self, kind: str) -> Style:
+        """An alert's colour (ALERT_COLOURS), readable over the pane; asked only when a
+        section holds an alert, so the first screen of most packs never works it out."""
+        pane = self.pane
+        background = pane.rich_style.bgcolor
+        variable = ALERT_COLOURS.get(kind, "foreground")
+        color = _theme_colour(pane.app.get_css_variables(), variable, None)
+        if color is None or background is None:
+            return Style(bold=True)
+        dark = pane.app.current_theme.dark
+        return Style(color=readable(color, background, TEXT, dark))
 
     def _syntax_theme(self, code: Style) -> SyntaxTheme:
         """The code colours: the theme's own (SYNTAX_COLOURS), each made readable over

@@ -38,7 +38,9 @@ def test_ascii_glyphs_are_ascii_and_as_wide_as_the_unicode_ones() -> None:
             continue
         texts = ascii_ if isinstance(ascii_, tuple) else (ascii_,)
         assert all(text.isascii() for text in texts), name
-        if name != "ellipsis":  # "..." stands for "…"
+        # "..." stands for "…"; a task box and an alert's sign need their brackets in ASCII,
+        # and each is drawn where its width is measured.
+        if name not in ("ellipsis", "tasks", "alerts"):
             widths = [
                 cell_len(text) for text in (unicode if isinstance(unicode, tuple) else (unicode,))
             ]

@@ -454,9 +454,9 @@ def test_section_text_is_plain_and_parsed_only_on_demand(
     calls: list[str] = []
     real_parse = pack_module.parse
 
-    def counting_parse(markdown: str):  # type: ignore[no-untyped-def]
+    def counting_parse(markdown: str, env=None):  # type: ignore[no-untyped-def]
         calls.append(markdown)
-        return real_parse(markdown)
+        return real_parse(markdown, env)
 
     monkeypatch.setattr(pack_module, "parse", counting_parse)
     root = make_pack(

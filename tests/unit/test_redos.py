@@ -424,6 +424,20 @@ DOCUMENTS: dict[str, Callable[[int], str]] = {
     "table delimiter spaces": lambda n: "a|b\n-" + " " * n + "x\n",
     "front matter title": lambda n: "---\ntitle: a" + " " * n + "b\n---\n\ntext\n",
     "escapes and entities": lambda n: _fill("\\*&#x41;&amp; ", n),
+    # GitHub's extensions (issue 17): bare links, definitions gathered for a whole file,
+    # alerts, definition lists, comments.
+    "http: run": lambda n: _fill("http:", n),
+    "https:// run": lambda n: _fill("https://", n),
+    "www. run": lambda n: _fill("www.", n),
+    "a@ run": lambda n: _fill("a@", n),
+    "bare URLs": lambda n: _fill("see https://example.com/a_(b)). ", n),
+    "URL of ) run": lambda n: "https://example.com/" + ")" * n,
+    "reference definitions": lambda n: _fill("[a]: /x\n", n) + "\n" + _fill("[a][] ", n),
+    "footnote definition lines": lambda n: "a[^a]\n\n[^a]: x\n" + _fill("    y\n\n", n),
+    "footnote definitions": lambda n: _fill("[^a]: x\n", n) + "\n" + _fill("[^a] ", n),
+    "alerts": lambda n: _fill("> [!NOTE]\n> a\n\n", n),
+    "definition list": lambda n: _fill("Term\n: def\n", n),
+    "<!-- unclosed": lambda n: _fill("<!--", n),
 }
 
 
@@ -443,13 +457,14 @@ def _blocks(markdown: str) -> None:
     """The reading pane's pipeline without an app: parse, build blocks, draw lines."""
     from rich.console import Console
 
-    from reader.markdown import parse
-    from reader.render.blocks import BuildContext, build_blocks
+    from reader.markdown import definitions_of
+    from reader.render.blocks import BuildContext, build_blocks, build_footnotes
     from reader.render.draw import BlockRenderer, RenderStyles
 
     console = Console(width=80, color_system="truecolor", force_terminal=True)
     renderer = BlockRenderer(console, RenderStyles(), load_lexers=False)
-    for block in build_blocks(parse(markdown), BuildContext()):
+    context = BuildContext(definitions=definitions_of(markdown))
+    for block in [*build_blocks(context.parse(markdown), context), *build_footnotes(context)]:
         renderer.render(block, 80)
 
 
@@ -483,7 +498,26 @@ def _loader(root: Path, folder: bool) -> Callable[[str], None]:
 #: their own code, so the file stays well under a minute on a busy two-core machine.
 #: Measured once and not kept here (linear, x10): `![` runs, nested `[[[a]]]`, `[a](`,
 #: `*a_`, setext headings, indented code, many table columns, through every entry point.
-_INLINE = ("[ run", "task list", "footnotes", "reference uses")
+_INLINE = (
+    "[ run",
+    "task list",
+    "footnotes",
+    "reference uses",
+    "http: run",
+    "https:// run",
+    "www. run",
+    "a@ run",
+    "bare URLs",
+    "URL of ) run",
+)
+_DEFINITIONS = (
+    "reference definitions",
+    "footnote definition lines",
+    "footnote definitions",
+    "alerts",
+    "definition list",
+    "<!-- unclosed",
+)
 _CHEAP = (
     "* run",
     "` run",
@@ -508,10 +542,10 @@ _CHEAP = (
     "escapes and entities",
 )
 ENTRY_DOCUMENTS: dict[str, tuple[str, ...]] = {
-    "markdown-it parse": (*_INLINE, "< run", *_CHEAP),
+    "markdown-it parse": (*_INLINE, "< run", *_CHEAP, *_DEFINITIONS),
     "search_text": tuple(DOCUMENTS),
-    "blocks and render": (*_CHEAP, "table, many rows"),
-    "load_pack file": (*_CHEAP, "< run", "table, many rows", "headings"),
+    "blocks and render": (*_CHEAP, "table, many rows", *_DEFINITIONS),
+    "load_pack file": (*_CHEAP, "< run", "table, many rows", "headings", *_DEFINITIONS),
     "load_pack folder": ("headings", "summary vs, no table", "< run"),
 }
 

@@ -81,5 +81,7 @@ class ComparisonPanel(Vertical):
         self.query_one("#comparison-title", Static).update(
             Text.assemble((title, "bold"), ("   c or Esc closes", "dim"))
         )
-        self.query_one(DocumentView).show(markdown)
+        section = self.pack.get(self.pack.comparison_id or "")
+        definitions = section.definitions if section is not None else None
+        self.query_one(DocumentView).show(markdown, definitions=definitions)
         self._loaded = True

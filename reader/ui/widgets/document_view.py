@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from textual import events
 from textual.binding import Binding
@@ -19,6 +19,9 @@ from reader.ui.styles import ROLES, PaneStyles
 from reader.ui.widgets import document_messages as messages
 from reader.ui.widgets.line_view import Frame, LineView, restyle, restyle_characters
 from reader.ui.widgets.section_loader import Fill, SectionLoader
+
+if TYPE_CHECKING:
+    from reader.markdown import Definitions
 
 __all__ = ["NO_LINKS", "DocumentView", "Fill"]
 
@@ -74,11 +77,13 @@ class DocumentView(LineView, can_focus=True):
         scroll_to: int | None = None,
         to_match: str | None = None,
         footer: str = "",
+        definitions: Definitions | None = None,
     ) -> None:
-        """Replace the document (`footer` is drawn after `markdown`, which alone `y` copies);
+        """Replace the document (`footer` is drawn after `markdown`, which alone `y` copies;
+        `definitions`: the references and footnotes of the file it comes from);
         `scroll_to` (a line) wins over `to_match` ("first" or "last" search match)."""
         self.scroll_to(0, 0, animate=False, immediate=True)
-        self._loader.show(markdown, footer, highlighter, scroll_to, to_match)
+        self._loader.show(markdown, footer, highlighter, scroll_to, to_match, definitions)
 
     def set_highlighter(self, highlighter: Highlighter | None, to_first_match: bool) -> None:
         """Change the highlighted search; keeps the place unless asked to jump."""
@@ -214,6 +219,10 @@ class DocumentView(LineView, can_focus=True):
             self.post_message(self.LinkActivated(self, links[number]))
         elif kind == "details":
             self.toggle_details(number)
+        elif kind in ("note", "noteback"):
+            if kind == "note" and self.document is not None and self.document.unfinished:
+                self.render_everything()  # the notes are drawn at the section's end
+            self._scroll_to_spot(self._navigator.follow_note(kind, number))
 
     def toggle_details(self, number: int) -> None:
         if self.document is not None and self.document.toggle_details(number):
@@ -255,6 +264,9 @@ class DocumentView(LineView, can_focus=True):
             self._activate("link", meta["link"])
         elif "details" in meta:
             self.toggle_details(meta["details"])
+        elif "note" in meta or "noteback" in meta:
+            kind = "note" if "note" in meta else "noteback"
+            self._activate(kind, meta[kind])
 
     @property
     def document(self) -> RenderedDocument | None:

@@ -1,0 +1,319 @@
+"""GitHub-flavoured Markdown as the reading pane shows it (issue 17): each report of the
+issue as a test, through the same pipeline the pane draws with (tests/pipeline_text.py).
+
+A pack is cut into sections parsed alone, so references and footnotes are defined for the
+whole file (`Section.definitions`); the constructs GitHub adds to CommonMark (task lists,
+alerts, bare links, strikethrough) and definition lists each get a look of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from reader import glyphs
+from reader.check import check_pack
+from reader.markdown import definitions_of, parse
+from reader.pack import load_pack
+from reader.render.blocks import BuildContext
+from reader.render.document import CHUNK_CHARS, Navigator, RenderedDocument
+from reader.render.draw import BlockRenderer, RenderStyles
+from tests.pipeline_text import markdown_text, section_lines
+
+NODE_LIKE = """\
+# File system
+
+<!--introduced_in=v0.10.0-->
+
+> Stability: 2 - Stable
+
+## `fs.access(path[, mode], callback)`
+<!-- YAML
+added: v0.11.15
+changes:
+  - version: v7.6.0
+    pr-url: https://github.com/nodejs/node/pull/10739
+    description: The `path` parameter can be a WHATWG `URL` object using `file:`
+                 protocol. (`a < b` and `=> x`)
+-->
+
+Check [File access constants][] for the modes, see [`fs.open()`][] and
+[the stat call][stat]. Tests a shortcut: [Buffer].
+
+## `fs.open(path)`
+
+Opens it.[^history]
+
+[File access constants]: #file-access-constants
+[`fs.open()`]: #fsopenpath
+[STAT]: https://nodejs.org/api/fs.html#fsstat "The stat call"
+[buffer]: buffer.md
+[^history]: Added in v0.0.2,
+    before [Buffer] existed.
+"""
+
+
+def lines_of(markdown: str, width: int = 80) -> list[str]:
+    return markdown_text(markdown, width).split("\n")
+
+
+def load(tmp_path: Path, files: dict[str, str]):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return load_pack(tmp_path)
+
+
+# --- references --------------------------------------------------------------------------
+
+
+def test_references_defined_at_the_end_of_the_file_resolve_in_every_section(
+    tmp_path: Path,
+) -> None:
+    pack = load(tmp_path, {"fs.md": NODE_LIKE, "buffer.md": "# Buffer\n"})
+    access = pack.find("fs.access(path[, mode], callback)")
+    assert access is not None
+    shown = "\n".join(section_lines(access))
+    assert "][" not in shown and "[Buffer]" not in shown, shown
+    assert "Check File access constants for the modes, see fs.open() and" in shown
+    hrefs = [(link.href, link.text, link.line) for link in access.links]
+    assert hrefs == [
+        ("#file-access-constants", "File access constants", 17),
+        ("#fsopenpath", "fs.open()", 17),
+        ("https://nodejs.org/api/fs.html#fsstat", "the stat call", 18),  # labels fold case
+        ("buffer.md", "Buffer", 18),
+    ]
+    assert pack.resolve(access, "#fsopenpath").section_id == pack.find("fs.open(path)").id
+    assert pack.resolve(access, "buffer.md").section_id == pack.find("Buffer").id
+
+
+def test_the_reading_pane_follows_a_reference_like_any_link(tmp_path: Path) -> None:
+    pack = load(tmp_path, {"fs.md": NODE_LIKE, "buffer.md": "# Buffer\n"})
+    access = pack.find("fs.access(path[, mode], callback)")
+    document = render(access.markdown, BuildContext(definitions=access.definitions))
+    assert document.links == [
+        "#file-access-constants",
+        "#fsopenpath",
+        "https://nodejs.org/api/fs.html#fsstat",
+        "buffer.md",
+        "#x",  # the footer's
+    ]
+    assert [spot.kind for spot in document.items] == ["link"] * 5
+
+
+def test_a_reference_to_a_file_outside_the_pack_is_contained(tmp_path: Path) -> None:
+    pack = load(
+        tmp_path,
+        {
+            "a.md": "# A\n\n[secrets][] and [local][]\n\n## B\n\n"
+            "[secrets]: ../../etc/passwd\n[local]: file:///etc/passwd\n",
+        },
+    )
+    section = pack.find("A")
+    targets = {link.href: pack.resolve(section, link.href).kind for link in section.links}
+    # markdown-it makes no link of a `file:` URL at all (its validateLink), as GitHub.
+    assert targets == {"../../etc/passwd": "outside"}
+    assert "secrets and [local][]" in section_lines(section)
+    messages = [problem.message for problem in check_pack(pack)]
+    assert any("'../../etc/passwd' leaves the pack" in message for message in messages)
+
+
+def test_definitions_in_code_or_mid_paragraph_define_nothing() -> None:
+    definitions = definitions_of(
+        "text\n[a]: /mid-paragraph\n\n```\n[b]: /in-code\n```\n\n    [c]: /indented\n\n[d]: /real\n"
+    )
+    assert list(definitions.references) == ["D"]
+
+
+def test_the_first_of_two_definitions_wins_as_on_github() -> None:
+    lines = lines_of("# T\n\n[x][]\n\n## U\n\n[x]: /first\n[X]: /second\n")
+    assert lines[3] == "x"
+    assert [link.href for link in load_one("# T\n\n[x][]\n\n[x]: /first\n[X]: /second\n")] == [
+        "/first"
+    ]
+
+
+def load_one(markdown: str):
+    tokens = parse(markdown, definitions_of(markdown).environment())
+    from reader.markdown import iter_links
+
+    return list(iter_links(tokens))
+
+
+def test_check_reports_undefined_references_and_unused_definitions(tmp_path: Path) -> None:
+    pack = load(
+        tmp_path,
+        {
+            "a.md": "# A\n\nSee [x][] and [nothing][nope], [^gone] and matrix[0][1].\n\n"
+            "## B\n\n[x]: https://x.org\n[never-used]: https://u.org\n[^unused]: text\n"
+        },
+    )
+    problems = {(problem.line, problem.message, problem.severity) for problem in check_pack(pack)}
+    assert problems == {
+        (3, "reference '[nope]' is not defined in this file", "warning"),
+        (3, "footnote '[^gone]' is not defined in this file", "warning"),
+        (8, "link reference '[never-used]' is defined but never used", "note"),
+        (9, "footnote '[^unused]' is defined but never used", "note"),
+    }
+
+
+# --- footnotes ----------------------------------------------------------------------------
+
+
+def render(markdown: str, context: BuildContext | None = None, width: int = 80):
+    renderer = BlockRenderer(Console(width=200), RenderStyles())
+    document = RenderedDocument(markdown, renderer, width, context, footer="Next: [x](#x)\n")
+    document.fill()
+    return document
+
+
+def test_footnotes_show_as_numbered_markers_and_their_texts_at_the_section_end() -> None:
+    lines = lines_of(
+        "# T\n\nFirst[^b] then[^a], again[^b].\n\n## U\n\nOther[^a].\n\n"
+        "[^a]: Note **A**, with a [link](https://a.org).\n\n    Its second paragraph.\n"
+        "[^b]: Note B.\n"
+    )
+    assert "[^" not in "\n".join(lines)
+    first = lines[: lines.index("U")]
+    assert first[3] == "First[1] then[2], again[1]."  # numbered as first referenced
+    assert first[5:] == [
+        "─" * 20,
+        "1. Note B. ↩",
+        "2. Note A, with a link.",
+        "",
+        "   Its second paragraph. ↩",
+        "",
+    ]
+    second = lines[lines.index("U") :]
+    assert second[3:] == [
+        "Other[1].",
+        "",
+        "─" * 20,
+        "1. Note A, with a link.",
+        "",
+        "   Its second paragraph. ↩",
+    ]
+
+
+def test_a_footnote_referenced_in_the_first_chunk_of_a_long_section_is_drawn_at_its_end():
+    filler = "\n\n".join(f"Paragraph {n} " + "word " * 40 for n in range(3 * CHUNK_CHARS // 200))
+    markdown = f"# Long\n\nClaim.[^n]\n\n{filler}\n\n[^n]: The evidence.\n\nLast words.\n"
+    document = render(markdown, BuildContext(definitions=definitions_of(markdown)))
+    lines = [line.rstrip() for line in document.plain_lines()]
+    assert lines[3] == "Claim.[1]"
+    assert lines.index("1. The evidence. ↩") > lines.index("Last words.")
+    assert lines.index("1. The evidence. ↩") < lines.index("Next: x")  # before the footer
+
+
+def test_enter_on_a_marker_goes_to_its_note_and_the_note_leads_back() -> None:
+    markdown = "# T\n\nOne[^a] and two[^a].\n\n" + "More.\n\n" * 40 + "[^a]: The note.\n"
+    document = render(markdown, BuildContext(definitions=definitions_of(markdown)))
+    navigator = Navigator(document)
+    markers = [spot for spot in document.items if spot.kind == "note"]
+    assert [(spot.line, spot.start, spot.end) for spot in markers] == [(3, 3, 6), (3, 14, 17)]
+    at_note = navigator.follow_note("note", 1)  # the second marker
+    assert at_note is not None and at_note.kind == "noteback"
+    assert document.plain_line(at_note.line).strip() == "1. The note. ↩"
+    back = navigator.follow_note("noteback", at_note.number)
+    assert back == markers[1]  # to the marker followed, not the first one
+    assert navigator.focused_spot == markers[1]
+
+
+def test_footnote_text_is_sanitized_like_any_text() -> None:
+    lines = lines_of("# T\n\nA[^x].\n\n[^x]: bad &#x1b;[31m &#x202e;text\n")
+    assert not any("\x1b" in line or "\u202e" in line for line in lines)
+    assert any("bad" in line and "text" in line for line in lines)
+
+
+# --- task lists, alerts, bare links, definition lists --------------------------------------
+
+
+def test_task_list_items_show_an_open_or_done_box_instead_of_a_bullet() -> None:
+    lines = lines_of("# T\n\n- [ ] open\n- [x] done\n- plain\n\n1. [X] first\n")
+    assert lines[3:6] == ["☐ open", "☑ done", "• plain"]
+    assert lines[7] == "1. ☑ first"
+
+
+def test_task_list_boxes_are_ascii_where_the_terminal_needs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(glyphs, "_current", glyphs.ASCII)
+    lines = lines_of("# T\n\n- [ ] open\n- [x] done\n")
+    assert lines[3:5] == ["[ ] open", "[x] done"]
+
+
+@pytest.mark.parametrize(
+    ("marker", "title"),
+    [
+        ("NOTE", "ⓘ Note"),
+        ("TIP", "✦ Tip"),
+        ("IMPORTANT", "◆ Important"),
+        ("WARNING", "▲ Warning"),
+        ("CAUTION", "✖ Caution"),
+    ],
+)
+def test_alerts_are_titled_callouts_told_apart_by_word_and_sign(marker: str, title: str) -> None:
+    lines = lines_of(f"# T\n\n> [!{marker}]\n> Mind **this**.\n>\n> - a list\n")
+    assert lines[3:7] == [f"▌ {title}", "▌ Mind this.", "▌", "▌ • a list"]
+
+
+def test_an_unknown_alert_kind_stays_a_quote() -> None:
+    assert lines_of("# T\n\n> [!FOO]\n> text\n")[3] == "▌ [!FOO] text"
+
+
+def test_alerts_are_coloured_by_kind_from_the_theme() -> None:
+    colours = {"note": "blue", "warning": "yellow"}
+    renderer = BlockRenderer(
+        Console(width=200),
+        RenderStyles(alert=lambda kind: __import__("rich.style").style.Style(color=colours[kind])),
+    )
+    from reader.render.blocks import build_blocks
+
+    for kind, colour in colours.items():
+        (block,) = build_blocks(parse(f"> [!{kind.upper()}]\n> x\n"), BuildContext())
+        title, body = renderer.render(block, 40)
+        assert {segment.style.color.name for segment in title if segment.text.strip()} == {colour}
+        assert body.text == "▌ x"
+
+
+@pytest.mark.parametrize(
+    ("source", "href", "after"),
+    [
+        ("Go to https://example.com/a_(b). Now", "https://example.com/a_(b)", ". Now"),
+        ("(see https://example.com/x)", "https://example.com/x", ")"),
+        ("www.commonmark.org/help, then", "http://www.commonmark.org/help", ", then"),
+        ("mail foo.bar@example.com!", "mailto:foo.bar@example.com", "!"),
+    ],
+)
+def test_bare_urls_are_links_without_their_trailing_punctuation(
+    source: str, href: str, after: str
+) -> None:
+    (link,) = load_one(source)
+    assert link.href == href
+    assert source.endswith(after)
+
+
+def test_no_bare_link_inside_code_or_a_link() -> None:
+    assert [link.href for link in load_one("`https://in.code` [a https://b.org](/c)")] == ["/c"]
+
+
+def test_definition_lists_put_the_term_on_its_own_line_and_indent_the_definition() -> None:
+    lines = lines_of("# Glossary\n\nIgE\n: Immunoglobulin E, an antibody.\n\nTh2\n: A helper.\n")
+    assert lines[3:8] == ["IgE", "    Immunoglobulin E, an antibody.", "", "Th2", "    A helper."]
+
+
+# --- what CommonMark and GitHub had already, still right ------------------------------------
+
+
+def test_strikethrough_emphasis_in_links_and_headings_quotes_and_tables() -> None:
+    lines = lines_of(
+        "# A *very* `big` title\n\n~~gone~~ and ~also~, [*em* link](/x).\n\n"
+        "> 1. one\n>    - nested\n\n| code | pipe |\n|---|---|\n| `a\\|b` | x \\| y |\n"
+    )
+    assert lines[0] == "A very big title"
+    assert lines[3] == "gone and also, em link."
+    assert lines[5:7] == ["▌ 1. one", "▌    ◦ nested"]
+    table = "\n".join(lines[8:])
+    assert re.search(r"│ a\|b\s+│ x \| y\s+│", table), table
