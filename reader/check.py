@@ -18,7 +18,7 @@ __all__ = ["check_pack"]
 _UNRESOLVED = re.compile(r"(?<![\w\])])(?:\[([^\[\]\n]++)\]\[([^\[\]\n]*+)\]|\[\^([^\[\]\s]++)\])")
 # Every bracketed label in a file, and a definition's own label at its start.
 _BRACKETED = re.compile(r"\[([^\[\]]{1,999}+)\]")
-_DEFINED = re.compile(r" {0,3}\[((?:[^\]\\]|\\.){1,999}+)\]:")
+_DEFINED = re.compile(r" {0,3}\[((?:[^\[\]\\]|\\.){1,999}+)\]:")
 
 
 def check_pack(pack: Pack) -> list[Problem]:

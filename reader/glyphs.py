@@ -69,7 +69,9 @@ UNICODE = Glyphs(
     tree_lines=("  ", "│ ", "└─", "├─"),
     tasks=("☐ ", "☑ "),
     footnote_back="↩",
-    alerts=("ⓘ", "✦", "◆", "▲", "✖"),
+    # In DejaVu Sans Mono and the like, and none an emoji (which some terminals draw two
+    # cells wide): ⓘ and ℹ are missing from common terminal fonts, ⚠ and ✖ are emoji.
+    alerts=("✎", "✦", "◆", "▲", "⊘"),
 )
 
 ASCII = Glyphs(

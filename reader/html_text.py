@@ -7,15 +7,15 @@ ran the words of adjacent blocks together. This reads HTML as a browser shows it
 - Comments (`<!-- … -->`, whatever they hold) are hidden; an unclosed `<!--` hides the
   rest, as the HTML standard reads it. A comment ends at `-->` (`<!-->` and `<!--->` are
   empty ones), where CommonMark ends its HTML block. `<!DOCTYPE …>` and other `<!…>` are
-  hidden to their `>`; `<?…?>` to its `?>` (else its first `>`); `<![CDATA[…]]>` shows
-  its content as text, as its author wrote it to be read.
+  hidden to their `>`, `<?…>` to its first `>` and `<![CDATA[…]]>` to its `]]>`, as
+  GitHub's page shows them.
 - Hidden with their content, as GitHub's sanitizer and browsers do: `script`, `style`,
   `template`, and `iframe`, `noembed`, `noframes`, whose content a browser that shows
   frames never shows. Shown: `noscript` (nothing here runs scripts), `title` and
   `textarea` as text (GitHub's sanitizer keeps the text of elements it drops; tags in
   them are text, as the standard reads them), `xmp` and `plaintext` as written.
-- `<img>` is `[image: alt]` (its `title` if it has no alt, `[image]` if neither), as the
-  reader shows a Markdown image; a checkbox `<input>` is a task list's box.
+- `<img>` is `[image: alt]` (`[image]` without one), as the reader shows a Markdown
+  image; a checkbox `<input>` is a task list's box.
 - `<br>` ends a line. Block elements (p, div, headings, lists, tables, blockquote, pre…)
   start a new line; those with a margin in a browser (p, headings, blockquote, pre,
   table, dl, figure, hr, details, a list not inside another) a new paragraph. `<hr>` is
@@ -148,14 +148,14 @@ class InlineTag(NamedTuple):
     """
 
     #: "open", "close", "break" (`<br>`, `<hr>`), "image", "void" (another empty element:
-    #: `<input>`, `<wbr>`, `<meta>`…), "comment" (also `<?…>` and `<!…>`), "text"
-    #: (`<![CDATA[…]]>`), or "other" (not a tag HTML would read).
+    #: `<input>`, `<wbr>`, `<meta>`…), "comment" (also `<?…>`, `<!…>` and CDATA, hidden
+    #: as a browser hides them), or "other" (not a tag HTML would read).
     kind: str
     #: The element's name, in lower case ("kbd", "sup", "a", "br", "img"); "" for a
-    #: comment, CDATA or other.
+    #: comment or other.
     name: str
     #: What to show in the tag's place, sanitized: "\n" for a break, `[image: Logo]`,
-    #: a checkbox's task box (`☑ `), a quotation mark for `<q>`, CDATA's text; else "".
+    #: a checkbox's task box (`☑ `), a quotation mark for `<q>`; else "".
     text: str
     #: An `<a>` open tag's href, references decoded and sanitized; else "".
     href: str
@@ -173,10 +173,7 @@ def inline_tag(source: str) -> InlineTag:
     """What one inline tag (an `html_inline` token's content) means; see `InlineTag`."""
     if source.startswith("<!--") or source.startswith("<?"):
         return _COMMENT
-    if source.startswith("<![CDATA["):
-        body = source[9:].removesuffix("]]>")
-        return InlineTag("text", "", _clean(body), "", block=False, hidden=False)
-    if source.startswith("<!"):
+    if source.startswith("<!"):  # a declaration or CDATA: hidden, as a browser does
         return _COMMENT
     if source.startswith("</"):
         match = _END_TAG_NAME.match(source)
@@ -303,13 +300,11 @@ def _read_markup(
     if source.startswith("<![CDATA[", less):
         close = finder.find("]]>", less + 9)
         writer.text(source[text_start:less])
-        writer.text(source[less + 9 : len(source) if close < 0 else close], decode=False)
         return -1 if close < 0 else close + 3
-    if source.startswith("<?", less):
-        close = finder.find("?>", less + 2)
-        end = close + 2 if close >= 0 else finder.find(">", less + 2) + 1
+    if source.startswith("<?", less):  # a browser ends it at its first `>`, as GitHub shows
+        close = finder.find(">", less + 2)
         writer.text(source[text_start:less])
-        return end if end > 0 else -1
+        return -1 if close < 0 else close + 1
     if source.startswith("</", less):
         name = _END_TAG_NAME.match(source, less)
         if name is None and source.startswith("</>", less):
@@ -707,11 +702,10 @@ def _attributes(source: str) -> dict[str, str]:
 
 
 def _image_label(attributes: dict[str, str], *, plain: bool) -> str:
-    """`[image: alt]`, its title if it has no alt, `[image]` if neither (`plain`: the
-    alt or title alone, as the search text has a Markdown image's alt)."""
+    """`[image: alt]`, or `[image]` without one (a title is a browser's tooltip, as a
+    Markdown image's is); `plain`: the alt alone, as the search text has a Markdown
+    image's alt."""
     alt = _clean(attributes.get("alt", "")).strip(" ")
-    if not alt:
-        alt = _clean(attributes.get("title", "")).strip(" ")
     if plain:
         return alt
     return f"[image: {alt}]" if alt else "[image]"

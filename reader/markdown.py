@@ -38,6 +38,7 @@ __all__ = [
     "parse",
     "plain_text",
     "strip_inline_markup",
+    "without_comments",
 ]
 
 _NOT_SLUG = LazyPattern(r"[^\w\- ]", re.UNICODE)
@@ -97,6 +98,9 @@ class Definitions(NamedTuple):
     references: dict[str, dict[str, object]]
     #: Footnote label -> the Markdown of its text (continuation lines unindented).
     footnotes: dict[str, str]
+    #: Footnote label -> its number: GitHub numbers a file's notes in the order they are
+    #: first referenced, and a section shows the same numbers as the whole file would.
+    footnote_numbers: dict[str, int]
 
     def environment(self) -> dict[str, object]:
         """A fresh markdown-it environment knowing these definitions: one per document,
@@ -107,8 +111,9 @@ class Definitions(NamedTuple):
         }
 
 
-NO_DEFINITIONS = Definitions({}, {})
+NO_DEFINITIONS = Definitions({}, {}, {})
 _FOOTNOTE_DEFINITION = LazyPattern(r" {0,3}\[\^[^\]\s]++\]:")
+_FOOTNOTE_REFERENCE = LazyPattern(r"\[\^([^\[\]\s]++)\](?!:)")
 
 
 def collect_definitions(text: str, starts: Iterable[int]) -> Definitions:
@@ -138,7 +143,13 @@ def collect_definitions(text: str, starts: Iterable[int]) -> Definitions:
             if label and label not in footnotes:  # the first definition wins
                 footnotes[label] = _footnote_text(lines[token.map[0] : token.map[1]])
     references = env.get("references", {})
-    return Definitions(references if isinstance(references, dict) else {}, footnotes)
+    numbers: dict[str, int] = {}
+    if footnotes:
+        for match in _FOOTNOTE_REFERENCE.finditer(text):
+            label = match[1]
+            if label in footnotes and label not in numbers:
+                numbers[label] = len(numbers) + 1
+    return Definitions(references if isinstance(references, dict) else {}, footnotes, numbers)
 
 
 def definitions_of(markdown: str) -> Definitions:
@@ -283,7 +294,9 @@ def plain_text(tokens: list[Token]) -> str:
         elif token.type in ("fence", "code_block"):
             parts.append(token.content.rstrip("\n") + "\n\n")
         elif token.type == "html_block":
-            text = TAG.sub("", token.content).strip()
+            from reader.html_text import html_block_text  # loaded only for raw HTML
+
+            text = html_block_text(token.content, plain=True)
             if text:
                 parts.append(text + "\n\n")
     return _BLANK_RUNS.sub("\n\n", "".join(parts)).strip()
@@ -348,6 +361,23 @@ _HEADING_LINES = LazyPattern(
 )
 
 
+def without_comments(text: str) -> str:
+    """The text with its HTML comments taken out, whatever they hold (a comment runs
+    from `<!--` to the next `-->`; one left open, to the end, as HTML reads it)."""
+    if "<!--" not in text:
+        return text
+    kept: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        kept.append(text[position:start])
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return "".join(kept)
+        position = end + 3
+    kept.append(text[position:])
+    return "".join(kept)
+
+
 def search_text(markdown: str) -> str:
     """Plain words of Markdown without a full parse, for the search index.
 
@@ -359,7 +389,7 @@ def search_text(markdown: str) -> str:
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
-    text = TAG.sub("", text)
+    text = TAG.sub("", without_comments(text))
     text = _RULE_LINE.sub("", text)
     text = _LINE_MARKERS.sub("", text)
     return text.translate(_MARKUP_CHARACTERS).strip()

@@ -26,6 +26,7 @@ __all__ = [
     "DETAILS_ELEMENT",
     "DETAILS_OPEN",
     "HTML_BLOCK_KINDS",
+    "HTML_ID",
     "SETEXT_UNDERLINE",
     "SETEXT_UNDERLINE_SOURCE",
     "SUMMARY",
@@ -59,6 +60,12 @@ SETEXT_UNDERLINE = LazyPattern(rf"^{SETEXT_UNDERLINE_SOURCE}$")
 
 #: Any tag, up to 400 characters: a `<` never starts a scan of the rest of the text.
 TAG = LazyPattern(r"<[^>]{0,400}+>")
+#: An element's id as a link's `#fragment` finds it (`<a id="DEP0190"></a>`, `<a name=x>`,
+#: any element with an id); group 1, 2 or 3 is the id, as quoted or not.
+HTML_ID = LazyPattern(
+    r"<[A-Za-z][^<>]{0,400}?\s(?:id|name)\s*+=\s*+(?:\"([^\"<>]*+)\"|'([^'<>]*+)'|([^\s\"'<>=`]++))",
+    re.IGNORECASE,
+)
 
 # A tag name ends as CommonMark's HTML block condition 6 ends it: at white space, `/`,
 # `>` or the line's end. So `<details-list>` is some other (custom) element.

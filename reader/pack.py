@@ -31,7 +31,7 @@ from reader.markdown import (
     parse,
     plain_text,
 )
-from reader.markdown_syntax import SUMMARY, escape_markdown
+from reader.markdown_syntax import HTML_ID, SUMMARY, TAG, escape_markdown
 from reader.sanitize import sanitize_line
 from reader.scan import scan_lines
 
@@ -315,9 +315,11 @@ class Pack:
             start = self._file_starts.get(pack_file.relative)
             if start is not None:
                 sections = itertools.islice(self._sections, start.index, None)
-                for section in itertools.takewhile(lambda s: s.file is pack_file, sections):
+                of_file = list(itertools.takewhile(lambda s: s.file is pack_file, sections))
+                for section in of_file:
                     if section.anchor:
                         anchors.setdefault(section.anchor, section)
+                _add_html_ids(anchors, of_file)
             self._anchors[pack_file.relative] = anchors
         return anchors
 
@@ -501,6 +503,30 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
         else:
             sections.extend(_cut_if_huge(section, break_lines, offsets, problems))
     return sections
+
+
+def _add_html_ids(anchors: dict[str, Section], sections: list[Section]) -> None:
+    """Anchors of the HTML ids in a file's text (`<a id="DEP0190"></a>` above a heading,
+    as the Node.js docs mark theirs): an id leads to the section holding it, or to the
+    next one when nothing but tags follows it in its own (it marks the next heading).
+    Headings' own anchors win."""
+    if not sections:
+        return
+    text = sections[0].file.text
+    if "<" not in text:
+        return
+    starts = [section.start for section in sections]
+    for match in HTML_ID.finditer(text):
+        at = bisect.bisect_right(starts, match.start()) - 1
+        if at < 0:
+            continue
+        section = sections[at]
+        rest = text[match.end() : section.end]
+        if at + 1 < len(sections) and not TAG.sub("", rest[rest.find(">") + 1 :]).strip():
+            section = sections[at + 1]
+        anchor = (match[1] or match[2] or match[3] or "").lower()
+        if anchor:
+            anchors.setdefault(anchor, section)
 
 
 def file_definitions(pack_file: PackFile) -> Definitions:

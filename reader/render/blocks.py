@@ -14,12 +14,12 @@ from markdown_it.token import Token
 from rich.style import Style
 from rich.text import Text
 
+from reader.html_text import html_block_text, inline_tag, subscript, superscript
 from reader.lazy_pattern import LazyPattern
 from reader.markdown import NO_DEFINITIONS, Definitions, image_alt, parse
 from reader.markdown_syntax import DETAILS_CLOSE as _DETAILS_CLOSE
 from reader.markdown_syntax import DETAILS_OPEN as _DETAILS_OPEN
 from reader.markdown_syntax import SUMMARY as _SUMMARY
-from reader.markdown_syntax import TAG as _TAG
 from reader.sanitize import sanitize
 
 __all__ = [
@@ -46,7 +46,6 @@ ALERT_KINDS = ("note", "tip", "important", "warning", "caution")
 
 # What a tag, `<details>` and `<summary>` are comes from reader.markdown_syntax, which the
 # line scanner shares. Linear on any text (tests/unit/test_redos.py).
-_BREAK_TAG = LazyPattern(r"<br\s*+/?>", re.IGNORECASE)
 _OPEN_ATTRIBUTE = LazyPattern(r"\sopen(?=[\s=/>]|$)", re.IGNORECASE)
 
 
@@ -365,14 +364,23 @@ def build_footnotes(context: BuildContext) -> list[Block]:
     if not listed:
         return []
     notes: list[tuple[int, list[Block]]] = []
-    number = 0
-    while number in listed:
-        label = str(listed[number].get("label", ""))
+    note = 0
+    while note in listed:  # a note's text may reference a note not listed yet
+        label = str(listed[note].get("label", ""))
         source = context.definitions.footnotes.get(label, "")
         blocks, _ = _build(context.parse(source), 0, None, context) if source else ([], 0)
-        notes.append((number + 1, _fold_details(blocks, context)))
-        number += 1
+        number = _note_number({"id": note, "label": label}, context)
+        notes.append((number, _fold_details(blocks, context)))
+        note += 1
+    notes.sort(key=lambda numbered: numbered[0])
     return [FootnotesBlock(0, notes)]
+
+
+def _note_number(meta: dict, context: BuildContext) -> int:
+    """A footnote's number in its file (see `Definitions.footnote_numbers`); one defined
+    in the section's own Markdown alone is numbered as markdown-it counted it."""
+    number = context.definitions.footnote_numbers.get(str(meta.get("label", "")))
+    return number if number is not None else int(meta.get("id", 0)) + 1
 
 
 def _table(tokens: list[Token], position: int, context: BuildContext) -> tuple[TableBlock, int]:
@@ -406,8 +414,9 @@ def _table(tokens: list[Token], position: int, context: BuildContext) -> tuple[T
 
 
 def _html_block(token: Token, line: int) -> Block:
-    text = _TAG.sub("", _BREAK_TAG.sub("\n", token.content)).strip()
-    block = ParagraphBlock(line, Text(text), role="html")
+    """Raw HTML as the text a browser shows (reader.html_text); the source is kept for
+    folding `<details>`. A block of comments alone shows nothing (and is dropped)."""
+    block = ParagraphBlock(line, Text(html_block_text(token.content)), role="html")
     block.raw = token.content
     return block
 
@@ -430,24 +439,24 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
             closes and closes.start() > opens.start() and not stack and _is_whole_details(raw)
         ):
             summary = _SUMMARY.search(raw)
-            label = _TAG.sub("", summary[1]).strip() if summary else "Details"
+            label = html_block_text(summary[1]) if summary else "Details"
             details = DetailsBlock(
                 block.line, Text(label or "Details"), number=context.details, open=_opened(raw)
             )
             context.details += 1
             target.append(details)
             stack.append(details)
-            rest = _TAG.sub("", _SUMMARY.sub("", raw)).strip()
+            rest = html_block_text(_SUMMARY.sub("", raw))
             if rest:
                 details.children.append(ParagraphBlock(block.line, Text(rest)))
         elif closes and stack:
             stack.pop()
         elif opens:  # a whole <details> in one html block
             summary = _SUMMARY.search(raw)
-            body = _TAG.sub("", _SUMMARY.sub("", raw)).strip()
+            body = html_block_text(_SUMMARY.sub("", raw))
             details = DetailsBlock(
                 block.line,
-                Text(_TAG.sub("", summary[1]).strip() if summary else "Details"),
+                Text((html_block_text(summary[1]) if summary else "") or "Details"),
                 [ParagraphBlock(block.line, Text(body))] if body else [],
                 number=context.details,
                 open=_opened(raw),
@@ -479,8 +488,40 @@ def _inline(token: Token, context: BuildContext) -> Text:
     text = Text()
     styles: list[str] = []
     link_number: int | None = None
+    hidden: str | None = None  # inside <script> or the like until its closing tag
+    shifted: list[tuple[str, int]] = []  # open <sup>/<sub> and where their text starts
     for child in token.children or []:
         kind = child.type
+        if hidden is not None:
+            if kind == "html_inline" and inline_tag(child.content)[:2] == ("close", hidden):
+                hidden = None
+            continue
+        if kind == "html_inline":
+            tag = inline_tag(child.content)
+            if tag.hidden and tag.kind == "open":
+                hidden = tag.name
+            elif tag.kind == "open" and tag.name in ("sup", "sub"):
+                shifted.append((tag.name, len(text)))
+            elif tag.kind == "close" and shifted and shifted[-1][0] == tag.name:
+                _shift(text, *shifted.pop())
+            elif tag.kind == "open" and tag.name == "kbd":
+                styles.append("code")
+            elif tag.kind == "close" and tag.name == "kbd" and "code" in styles:
+                styles.remove("code")
+            elif tag.kind == "open" and tag.name == "a" and tag.href and link_number is None:
+                link_number = len(context.links)
+                context.links.append(tag.href)
+                styles.append("link")
+            elif tag.kind == "close" and tag.name == "a" and link_number is not None:
+                link_number = None
+                if "link" in styles:
+                    styles.remove("link")
+            elif tag.text:  # a break, an image's label, a task box, CDATA
+                role = [*styles, "image"] if tag.kind == "image" else styles
+                text.append(tag.text, context.style(role, link_number))
+            elif tag.kind == "other":
+                _append(text, child.content, context.style(styles, link_number))
+            continue
         if kind == "text":
             _append(text, child.content, context.style(styles, link_number))
         elif kind == "code_inline":
@@ -507,14 +548,22 @@ def _inline(token: Token, context: BuildContext) -> Text:
             label = f"[image: {alt}]" if alt else "[image]"
             _append(text, label, context.style([*styles, "image"], link_number))
         elif kind == "footnote_ref":
-            note = int((child.meta or {}).get("id", 0)) + 1
+            note = _note_number(child.meta or {}, context)
             style = context.style([*styles, "footnote"], link_number)
             marker = Style.from_meta({"note": len(context.notes)})
             context.notes.append(note)
             text.append(f"[{note}]", marker if style is None else style + marker)
-        elif kind == "html_inline" and _BREAK_TAG.fullmatch(child.content.strip()):
-            text.append("\n")
     return text
+
+
+def _shift(text: Text, name: str, start: int) -> None:
+    """Make the text since `start` superscript (`name` "sup") or subscript, in place."""
+    written = text.plain[start:]
+    shown = superscript(written) if name == "sup" else subscript(written)
+    if shown != written:
+        covering = [span.style for span in text.spans if span.start <= start < span.end]
+        text.right_crop(len(written))
+        text.append(shown, covering[-1] if covering else None)
 
 
 def _append(text: Text, content: str, style: Style | None) -> None:

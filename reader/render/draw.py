@@ -144,8 +144,7 @@ class BlockRenderer:
     def render(self, block: Block, width: int) -> list[Line]:
         width = max(width, 4)
         if isinstance(block, ParagraphBlock):
-            style = self.styles.dim if block.role == "html" else None
-            return self._text(block.text, width, style)
+            return self._text(block.text, width)
         if isinstance(block, HeadingBlock):
             return self._heading(block, width)
         if isinstance(block, ListBlock):

@@ -9,6 +9,7 @@ rendered, no notification showing), so a snapshot never depends on timing.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from conftest import CONTENT, wait_for_index, wait_rendered, wait_until
@@ -22,8 +23,12 @@ from reader.ui.widgets.document_view import DocumentView
 SnapCompare = Callable[..., bool]
 
 
-def reader() -> ReaderApp:
-    app = create_app(load_pack(CONTENT), no_state=True)
+#: A pack of every construct GitHub adds to Markdown, and HTML as READMEs hold it (issue 17).
+GITHUB_MARKDOWN = Path(__file__).parent / "gfm_pack"
+
+
+def reader(pack: Path = CONTENT) -> ReaderApp:
+    app = create_app(load_pack(pack), no_state=True)
     app.READ_DWELL = 3600  # a tick would come on its own 1.5 s after a section's end shows
     return app
 
@@ -124,4 +129,29 @@ def test_search_result_opened_with_highlights(snap_compare: SnapCompare) -> None
     """A result opened: matches highlighted, the current one stronger, the counter shown."""
     assert snap_compare(
         reader(), terminal_size=(100, 30), run_before=then(search_filaggrin, press("enter"))
+    )
+
+
+def test_github_markdown_80_columns(snap_compare: SnapCompare) -> None:
+    """References resolved, a comment hidden, a footnote marker and its note at the end,
+    task boxes, two alerts, a definition list, HTML's image, keys and sub/superscripts."""
+    assert snap_compare(reader(GITHUB_MARKDOWN), terminal_size=(80, 40), run_before=then())
+
+
+def test_github_markdown_footnote_followed(snap_compare: SnapCompare) -> None:
+    """f to the footnote marker (after two reference links and a bare URL), Enter: the
+    note at the section's end is focused, on screen."""
+    assert snap_compare(
+        reader(GITHUB_MARKDOWN),
+        terminal_size=(80, 24),
+        run_before=then(press("f", "f", "f", "f", "enter")),
+    )
+
+
+def test_github_markdown_quotes_and_tables(snap_compare: SnapCompare) -> None:
+    """A list nested in a block quote, and a table with inline code and an escaped pipe."""
+    assert snap_compare(
+        reader(GITHUB_MARKDOWN),
+        terminal_size=(80, 24),
+        run_before=then(press("right_square_bracket")),
     )

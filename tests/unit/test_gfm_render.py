@@ -187,11 +187,11 @@ def test_footnotes_show_as_numbered_markers_and_their_texts_at_the_section_end()
         "",
     ]
     second = lines[lines.index("U") :]
-    assert second[3:] == [
-        "Other[1].",
+    assert second[3:] == [  # numbered as in the whole file, as GitHub shows it
+        "Other[2].",
         "",
         "─" * 20,
-        "1. Note A, with a link.",
+        "2. Note A, with a link.",
         "",
         "   Its second paragraph. ↩",
     ]
@@ -247,11 +247,11 @@ def test_task_list_boxes_are_ascii_where_the_terminal_needs_it(
 @pytest.mark.parametrize(
     ("marker", "title"),
     [
-        ("NOTE", "ⓘ Note"),
+        ("NOTE", "✎ Note"),
         ("TIP", "✦ Tip"),
         ("IMPORTANT", "◆ Important"),
         ("WARNING", "▲ Warning"),
-        ("CAUTION", "✖ Caution"),
+        ("CAUTION", "⊘ Caution"),
     ],
 )
 def test_alerts_are_titled_callouts_told_apart_by_word_and_sign(marker: str, title: str) -> None:
@@ -317,3 +317,21 @@ def test_strikethrough_emphasis_in_links_and_headings_quotes_and_tables() -> Non
     assert lines[5:7] == ["▌ 1. one", "▌    ◦ nested"]
     table = "\n".join(lines[8:])
     assert re.search(r"│ a\|b\s+│ x \| y\s+│", table), table
+
+
+def test_a_link_to_an_html_id_reaches_the_heading_it_marks(tmp_path: Path) -> None:
+    pack = load(
+        tmp_path,
+        {
+            "deprecations.md": '# Deprecations\n\n<a id="DEP0001"></a>\n\n### DEP0001: old\n\n'
+            'Text with <span id="inline-mark">a mark</span>.\n\n### DEP0002: older\n',
+            "fs.md": "# fs\n\nSee [DEP0001][] and [the mark][].\n\n"
+            "[DEP0001]: deprecations.md#DEP0001\n[the mark]: deprecations.md#inline-mark\n",
+        },
+    )
+    fs = pack.find("fs")
+    assert [pack.resolve(fs, link.href).section_id for link in fs.links] == [
+        pack.find("DEP0001: old").id,  # the id marks the heading after it
+        pack.find("DEP0001: old").id,  # an id inside a section leads to that section
+    ]
+    assert check_pack(pack) == []

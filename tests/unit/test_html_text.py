@@ -101,14 +101,15 @@ def test_text_after_a_comment_on_its_closing_line_shows():
     ("source", "expected"),
     [
         ('<?xml version="1.0"?><p>x</p>', "x"),
-        ("<?php if ($a > 1) echo 'b'; ?>after", "after"),  # to `?>`, not the first `>`
+        # To its first `>`, as a browser (and so GitHub's page) reads it.
+        ("<?php if ($a > 1) echo 'b'; ?>after", "1) echo 'b'; ?>after"),
         ("<? no question mark > shown", "shown"),  # without `?>`: to its first `>`
         ("<!DOCTYPE html><p>x</p>", "x"),
         ("<!doctype html>\n<p>x</p>", "x"),
         ("<!ELEMENT br EMPTY>x", "x"),
-        ("<![CDATA[a < b && c]]> d", "a < b && c d"),  # CDATA is text, not decoded
-        ("<![CDATA[x &amp; y]]>", "x &amp; y"),
-        ("<![CDATA[open to the end <b>", "open to the end <b>"),
+        ("<![CDATA[a < b && c]]> d", "d"),  # hidden to its end, as GitHub's page shows it
+        ("<![CDATA[x &amp; y]]>", ""),
+        ("<![CDATA[open to the end <b>", ""),
     ],
 )
 def test_declarations_instructions_and_cdata(source: str, expected: str):
@@ -174,7 +175,7 @@ def test_an_image_inside_blocks_keeps_its_alt_text():
         ("<IMG SRC='x.png' ALT='Upper'>", "[image: Upper]"),
         ('<img alt="a > b" src=x>', "[image: a > b]"),
         ('<img\n  src="x"\n  alt="over\n  lines"\n/>', "[image: over lines]"),
-        ('<img src="x" title="The title">', "[image: The title]"),
+        ('<img src="x" title="The title">', "[image]"),  # a title is a tooltip
         ('<img alt="Alt" title="Title">', "[image: Alt]"),
         ('<img src="x">', "[image]"),
         ('<img src="x" alt="">', "[image]"),
@@ -531,7 +532,7 @@ def test_text_without_markup_skips_the_parser(monkeypatch: pytest.MonkeyPatch):
         ("<!-- note -->", InlineTag("comment", "", "", "", block=False, hidden=False)),
         ("<?php x ?>", InlineTag("comment", "", "", "", block=False, hidden=False)),
         ("<!DOCTYPE html>", InlineTag("comment", "", "", "", block=False, hidden=False)),
-        ("<![CDATA[a < b]]>", InlineTag("text", "", "a < b", "", block=False, hidden=False)),
+        ("<![CDATA[a < b]]>", InlineTag("comment", "", "", "", block=False, hidden=False)),
         ('<span class="x">', InlineTag("open", "span", "", "", block=False, hidden=False)),
         ('<a href="u?a=1&amp;b=2">', InlineTag("open", "a", "", "u?a=1&b=2", False, False)),
         ("<div>", InlineTag("open", "div", "", "", block=True, hidden=False)),
