@@ -79,11 +79,17 @@ def _footnote_definition(state: StateBlock, start: int, end: int, silent: bool) 
     The plugin marks a defined label unnumbered again; a section parsed in chunks shares
     one environment, so a note referenced in an earlier chunk would be numbered twice.
     """
+    at = state.bMarks[start] + state.tShift[start]
+    if not state.src.startswith("[^", at):  # tried at every block: the cheap test first
+        return False
+    if silent:
+        return footnote_def(state, start, end, silent)
     refs: dict[str, int] = state.env.get("footnotes", {}).get("refs", {})
-    numbered = {label: number for label, number in refs.items() if number >= 0}
+    label_end = state.src.find("]", at, state.eMarks[start])
+    number = refs.get(":" + state.src[at + 2 : label_end]) if label_end > 0 else None
     found = footnote_def(state, start, end, silent)
-    if numbered:
-        state.env["footnotes"]["refs"].update(numbered)
+    if number is not None and number >= 0:
+        state.env["footnotes"]["refs"][":" + state.src[at + 2 : label_end]] = number
     return found
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "DETAILS_CLOSE",
     "DETAILS_ELEMENT",
     "DETAILS_OPEN",
+    "DETAILS_TAG",
     "HTML_BLOCK_KINDS",
     "HTML_ID",
     "SETEXT_UNDERLINE",
@@ -74,6 +75,8 @@ _DETAILS_END = r"/details\s*+>"  # `</details>`, after its `<`
 _SUMMARY_END = r"/summary\s*+>"  # `</summary>`, after its `<`
 _SUMMARY_START = r"<summary(?:[^<>]++|<(?!summary))*+>"  # its attributes included
 
+#: A whole `<details …>` or `</details>` tag.
+DETAILS_TAG = LazyPattern(rf"</?{_DETAILS_NAME}[^<>]{{0,400}}+>", re.IGNORECASE)
 #: Where an opening `<details` tag starts (its attributes are not read).
 DETAILS_OPEN = LazyPattern(rf"<{_DETAILS_NAME}", re.IGNORECASE)
 DETAILS_CLOSE = LazyPattern(rf"<{_DETAILS_END}", re.IGNORECASE)

@@ -9,16 +9,17 @@ them on screen after wrapping, highlight the focused one and follow clicks.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from markdown_it.token import Token
 from rich.style import Style
 from rich.text import Text
 
-from reader.html_text import html_block_text, inline_tag, subscript, superscript
 from reader.lazy_pattern import LazyPattern
 from reader.markdown import NO_DEFINITIONS, Definitions, image_alt, parse
 from reader.markdown_syntax import DETAILS_CLOSE as _DETAILS_CLOSE
 from reader.markdown_syntax import DETAILS_OPEN as _DETAILS_OPEN
+from reader.markdown_syntax import DETAILS_TAG as _DETAILS_TAG
 from reader.markdown_syntax import SUMMARY as _SUMMARY
 from reader.sanitize import sanitize
 
@@ -75,7 +76,7 @@ class ParagraphBlock(Block):
     def __init__(self, line: int = 0, text: Text | None = None, role: str = "paragraph") -> None:
         super().__init__(line)
         self.text = Text() if text is None else text
-        self.role = role  # "paragraph" or "html" (tags stripped, shown dim)
+        self.role = role  # "paragraph", or "html": raw HTML read as text (reader.html_text)
         self.raw: str | None = None  # an HTML block's source, kept for <details> folding
 
 
@@ -125,8 +126,9 @@ class ListBlock(Block):
         self.start = start
         self.items = [] if items is None else items
         self.tight = tight
-        #: Per item: None, or whether a task list item is done (`- [x]`).
-        self.checks: list[bool | None] = []
+        #: Per item: None, or whether a task list item is done (`- [x]`); empty in a list
+        #: without tasks (most: a list object each would cost a big section ~100 KB).
+        self.checks: Sequence[bool | None] = ()
 
 
 class AlertBlock(Block):
@@ -267,7 +269,13 @@ def _build(
             blocks.append(RuleBlock(line))
             position += 1
         elif kind == "html_block":
-            blocks.append(_html_block(token, line))
+            html = _html_block(token, line)
+            if (
+                html.text.plain
+                or _DETAILS_OPEN.search(token.content)
+                or (_DETAILS_CLOSE.search(token.content))
+            ):  # not a block of comments alone, which shows nothing
+                blocks.append(html)
             position += 1
         elif kind == "blockquote_open":
             children, position = _build(tokens, position + 1, "blockquote_close", context)
@@ -302,6 +310,7 @@ def _list(tokens: list[Token], position: int, context: BuildContext) -> tuple[Li
     start = opening.attrGet("start") if ordered else None
     start = int(start) if start is not None else 1  # a list may start at 0
     block = ListBlock(opening.map[0] if opening.map else 0, ordered, start)
+    checks: list[bool | None] = []
     position += 1
     while position < len(tokens) and tokens[position].type != closing:
         if tokens[position].type == "list_item_open":
@@ -315,9 +324,11 @@ def _list(tokens: list[Token], position: int, context: BuildContext) -> tuple[Li
             checked = (tokens[position].meta or {}).get("checked")
             children, position = _build(tokens, position + 1, "list_item_close", context)
             block.items.append(children)
-            block.checks.append(checked if isinstance(checked, bool) else None)
+            checks.append(checked if isinstance(checked, bool) else None)
         else:
             position += 1
+    if any(check is not None for check in checks):
+        block.checks = checks
     return block, position + 1
 
 
@@ -413,12 +424,27 @@ def _table(tokens: list[Token], position: int, context: BuildContext) -> tuple[T
     return block, position + 1
 
 
-def _html_block(token: Token, line: int) -> Block:
+def _html_block(token: Token, line: int) -> ParagraphBlock:
     """Raw HTML as the text a browser shows (reader.html_text); the source is kept for
-    folding `<details>`. A block of comments alone shows nothing (and is dropped)."""
-    block = ParagraphBlock(line, Text(html_block_text(token.content)), role="html")
-    block.raw = token.content
+    folding `<details>`, which reads it again (so a block with a details tag has no text
+    of its own here)."""
+    source = token.content
+    folded = _DETAILS_OPEN.search(source) or _DETAILS_CLOSE.search(source)
+    block = ParagraphBlock(line, Text("" if folded else _html_text(source)), role="html")
+    block.raw = source
     return block
+
+
+def _html_text(source: str) -> str:
+    """The text a browser shows for raw HTML (reader.html_text). Plain text between a
+    collapsible block's own tags, what a `<details>` line usually holds, is read without
+    loading that module (~0.1 MB, which a big section's peak memory would carry)."""
+    bare = _DETAILS_TAG.sub(" ", source) if "<details" in source.lower() else source
+    if "<" not in bare and "&" not in bare:
+        return sanitize(" ".join(bare.split()))
+    from reader.html_text import html_block_text
+
+    return html_block_text(source)
 
 
 def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
@@ -428,7 +454,7 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
     for block in blocks:
         raw = block.raw if isinstance(block, ParagraphBlock) else None
         target = stack[-1].children if stack else result
-        if raw is None:
+        if raw is None or not isinstance(block, ParagraphBlock):
             if isinstance(block, QuoteBlock | AlertBlock):
                 block.children = _fold_details(block.children, context)
             target.append(block)
@@ -439,32 +465,41 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
             closes and closes.start() > opens.start() and not stack and _is_whole_details(raw)
         ):
             summary = _SUMMARY.search(raw)
-            label = html_block_text(summary[1]) if summary else "Details"
+            label = _html_text(summary[1]) if summary else "Details"
             details = DetailsBlock(
                 block.line, Text(label or "Details"), number=context.details, open=_opened(raw)
             )
             context.details += 1
             target.append(details)
             stack.append(details)
-            rest = html_block_text(_SUMMARY.sub("", raw))
+            rest = _html_text(_SUMMARY.sub("", raw))
             if rest:
                 details.children.append(ParagraphBlock(block.line, Text(rest)))
-        elif closes and stack:
+        elif closes and stack:  # what comes before the tag is the block's, after is not
+            inside = _html_text(raw[: closes.start()])
+            if inside:
+                stack[-1].children.append(ParagraphBlock(block.line, Text(inside)))
             stack.pop()
+            after = _html_text(raw[closes.end() :])
+            if after:
+                parent = stack[-1].children if stack else result
+                parent.append(ParagraphBlock(block.line, Text(after)))
         elif opens:  # a whole <details> in one html block
             summary = _SUMMARY.search(raw)
-            body = html_block_text(_SUMMARY.sub("", raw))
+            body = _html_text(_SUMMARY.sub("", raw))
             details = DetailsBlock(
                 block.line,
-                Text((html_block_text(summary[1]) if summary else "") or "Details"),
+                Text((_html_text(summary[1]) if summary else "") or "Details"),
                 [ParagraphBlock(block.line, Text(body))] if body else [],
                 number=context.details,
                 open=_opened(raw),
             )
             context.details += 1
             target.append(details)
-        elif isinstance(block, ParagraphBlock) and not block.text.plain:
-            continue  # a lone closing tag such as </div>
+        elif not block.text.plain:  # a lone closing tag such as </div> or </details>
+            stray = _html_text(raw) if closes else ""
+            if stray:
+                target.append(ParagraphBlock(block.line, Text(stray)))
         else:
             target.append(block)
     return result
@@ -493,10 +528,12 @@ def _inline(token: Token, context: BuildContext) -> Text:
     for child in token.children or []:
         kind = child.type
         if hidden is not None:
-            if kind == "html_inline" and inline_tag(child.content)[:2] == ("close", hidden):
+            if kind == "html_inline" and _closes(child.content, hidden):
                 hidden = None
             continue
         if kind == "html_inline":
+            from reader.html_text import inline_tag  # loaded with a section's first HTML
+
             tag = inline_tag(child.content)
             if tag.hidden and tag.kind == "open":
                 hidden = tag.name
@@ -516,7 +553,7 @@ def _inline(token: Token, context: BuildContext) -> Text:
                 link_number = None
                 if "link" in styles:
                     styles.remove("link")
-            elif tag.text:  # a break, an image's label, a task box, CDATA
+            elif tag.text:  # a break, an image's label, a task box, a quotation mark
                 role = [*styles, "image"] if tag.kind == "image" else styles
                 text.append(tag.text, context.style(role, link_number))
             elif tag.kind == "other":
@@ -556,8 +593,17 @@ def _inline(token: Token, context: BuildContext) -> Text:
     return text
 
 
+def _closes(source: str, name: str) -> bool:
+    """Whether an inline tag is the closing tag of element `name`."""
+    from reader.html_text import inline_tag
+
+    return inline_tag(source)[:2] == ("close", name)
+
+
 def _shift(text: Text, name: str, start: int) -> None:
     """Make the text since `start` superscript (`name` "sup") or subscript, in place."""
+    from reader.html_text import subscript, superscript
+
     written = text.plain[start:]
     shown = superscript(written) if name == "sup" else subscript(written)
     if shown != written:

@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.glyphs import Glyphs, current
-from reader.render.wrap import Line, cells
+from reader.render.wrap import Line, cells, wrap
 
 __all__ = ["column_widths", "draw_table", "words_fit"]
 
@@ -165,8 +165,17 @@ def _cell(
     """A cell's lines, padded on both sides to `width`; `style` under all of it."""
     inner = width - 2 * PADDING
     pad = Segment(" " * PADDING)
+    plain = text.plain
     if inner < 1:
         lines: list[list[Segment]] = [[Segment(" " * width)]]
+    elif justify == "left" and not text.style and plain.isascii() and plain.isprintable():
+        # What Rich's `wrap(justify="left")` draws (each line padded to the cell's width),
+        # one cell a character: Rich would measure (and cache) every word and line.
+        lines = []
+        for line in wrap(text, console, inner):
+            short = inner - len(line.plain)
+            lines.append([pad, *line.render(console), Segment(" " * (short + PADDING))])
+        lines = lines or [[Segment(" " * width)]]
     else:
         wrapped = text.wrap(console, inner, justify=justify, overflow="fold")
         lines = [[pad, *line.render(console), pad] for line in wrapped] or [[Segment(" " * width)]]

@@ -199,11 +199,13 @@ def test_footnotes_show_as_numbered_markers_and_their_texts_at_the_section_end()
 
 def test_a_footnote_referenced_in_the_first_chunk_of_a_long_section_is_drawn_at_its_end():
     filler = "\n\n".join(f"Paragraph {n} " + "word " * 40 for n in range(3 * CHUNK_CHARS // 200))
-    markdown = f"# Long\n\nClaim.[^n]\n\n{filler}\n\n[^n]: The evidence.\n\nLast words.\n"
+    markdown = f"# Long\n\nClaim.[^n]\n\n{filler}\n\n[^n]: The evidence.\n\nLast words.[^n]\n"
     document = render(markdown, BuildContext(definitions=definitions_of(markdown)))
     lines = [line.rstrip() for line in document.plain_lines()]
     assert lines[3] == "Claim.[1]"
-    assert lines.index("1. The evidence. ↩") > lines.index("Last words.")
+    assert "Last words.[1]" in lines  # the definition between did not number it again
+    assert sum(line.endswith(" ↩") for line in lines) == 1
+    assert lines.index("1. The evidence. ↩") > lines.index("Last words.[1]")
     assert lines.index("1. The evidence. ↩") < lines.index("Next: x")  # before the footer
 
 
