@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
+    "FS_ACCESS_HISTORY",
     "Comment",
     "Definition",
     "Footnote",
@@ -56,6 +57,19 @@ __all__ = [
     "normalize_label",
     "write_nodelike_pack",
 ]
+
+#: One API heading and its history as doc/api/fs.md writes them: a YAML block in an HTML
+#: comment, whose descriptions hold `<`, `>` and backticks (one html_block for markdown-it).
+FS_ACCESS_HISTORY = """## `fs.access(path[, mode], callback)`
+<!-- YAML
+added: v0.11.15
+changes:
+  - version: v7.6.0
+    pr-url: https://github.com/nodejs/node/pull/10739
+    description: The `path` parameter can be a WHATWG `URL` object using `file:`
+                 protocol. (`a < b` and `=> x`)
+-->
+"""
 
 INDEX = "index.md"
 DEPRECATIONS = "deprecations.md"

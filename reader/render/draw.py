@@ -9,7 +9,7 @@ the pane can locate all three on screen after wrapping.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.console import Console
 from rich.segment import Segment
@@ -142,32 +142,22 @@ class BlockRenderer:
         return BlockRenderer(self.console, self.styles, self.highlighter, plain_code=True)
 
     def render(self, block: Block, width: int) -> list[Line]:
-        width = max(width, 4)
-        if isinstance(block, ParagraphBlock):
-            return self._text(block.text, width)
-        if isinstance(block, HeadingBlock):
-            return self._heading(block, width)
-        if isinstance(block, ListBlock):
-            return self._list(block, width, depth=0)
-        if isinstance(block, QuoteBlock):
-            inner = self._blocks(block.children, width - 2)
-            bar = Segment(self.glyphs.quote_bar, self.styles.quote_bar)
-            return [Line([bar, *line.apply_style(self.styles.quote)]) for line in inner]
-        if isinstance(block, CodeBlock):
-            return self._code(block, width)
-        if isinstance(block, TableBlock):
-            return self._table(block, width)
-        if isinstance(block, DetailsBlock):
-            return self._details(block, width)
-        if isinstance(block, AlertBlock):
-            return self._alert(block, width)
-        if isinstance(block, DefinitionListBlock):
-            return self._definition_list(block, width)
-        if isinstance(block, FootnotesBlock):
-            return self._footnotes(block, width)
-        if isinstance(block, RuleBlock):
-            return [Line([Segment(self.glyphs.rule * width, self.styles.rule)], width)]
-        return []
+        draw = _DRAW.get(type(block))
+        return draw(self, block, max(width, 4)) if draw is not None else []
+
+    def _paragraph(self, block: ParagraphBlock, width: int) -> list[Line]:
+        return self._text(block.text, width)
+
+    def _quote(self, block: QuoteBlock, width: int) -> list[Line]:
+        inner = self._blocks(block.children, width - 2)
+        bar = Segment(self.glyphs.quote_bar, self.styles.quote_bar)
+        return [Line([bar, *line.apply_style(self.styles.quote)]) for line in inner]
+
+    def _rule(self, block: RuleBlock, width: int) -> list[Line]:
+        return [Line([Segment(self.glyphs.rule * width, self.styles.rule)], width)]
+
+    def _top_list(self, block: ListBlock, width: int) -> list[Line]:
+        return self._list(block, width, depth=0)
 
     def _wrapped(self, text: Text, width: int, style: Style | None = None) -> list[Line]:
         """Wrap text directly: several times faster than Console.render_lines for prose."""
@@ -373,6 +363,21 @@ class BlockRenderer:
             lines.append(Line([Segment(self.glyphs.guide_end, self.styles.rule)]))
         return lines
 
+
+#: How each kind of block is drawn (by its exact type: blocks are never subclassed).
+_DRAW: dict[type[Block], Callable[[BlockRenderer, Any, int], list[Line]]] = {
+    ParagraphBlock: BlockRenderer._paragraph,
+    HeadingBlock: BlockRenderer._heading,
+    ListBlock: BlockRenderer._top_list,
+    QuoteBlock: BlockRenderer._quote,
+    CodeBlock: BlockRenderer._code,
+    TableBlock: BlockRenderer._table,
+    DetailsBlock: BlockRenderer._details,
+    AlertBlock: BlockRenderer._alert,
+    DefinitionListBlock: BlockRenderer._definition_list,
+    FootnotesBlock: BlockRenderer._footnotes,
+    RuleBlock: BlockRenderer._rule,
+}
 
 #: Columns a tab takes in code, highlighted or not (Rich's Syntax uses 4).
 CODE_TAB_SIZE = 4

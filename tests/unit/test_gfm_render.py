@@ -21,25 +21,17 @@ from reader.pack import load_pack
 from reader.render.blocks import BuildContext
 from reader.render.document import CHUNK_CHARS, Navigator, RenderedDocument
 from reader.render.draw import BlockRenderer, RenderStyles
+from tests.nodelike import FS_ACCESS_HISTORY
 from tests.pipeline_text import markdown_text, section_lines
 
-NODE_LIKE = """\
+NODE_LIKE = f"""\
 # File system
 
 <!--introduced_in=v0.10.0-->
 
 > Stability: 2 - Stable
 
-## `fs.access(path[, mode], callback)`
-<!-- YAML
-added: v0.11.15
-changes:
-  - version: v7.6.0
-    pr-url: https://github.com/nodejs/node/pull/10739
-    description: The `path` parameter can be a WHATWG `URL` object using `file:`
-                 protocol. (`a < b` and `=> x`)
--->
-
+{FS_ACCESS_HISTORY}
 Check [File access constants][] for the modes, see [`fs.open()`][] and
 [the stat call][stat]. Tests a shortcut: [Buffer].
 

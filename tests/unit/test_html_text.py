@@ -18,6 +18,7 @@ from test_redos import ENTRY_CAP, MAX_GROWTH, growth
 from reader import glyphs, html_text
 from reader.html_text import InlineTag, html_block_text, inline_tag, subscript, superscript
 from reader.markdown import markdown_parser
+from tests.nodelike import FS_ACCESS_HISTORY
 
 
 @pytest.fixture(autouse=True)
@@ -48,18 +49,12 @@ def html_inlines(markdown: str) -> list[str]:
 
 # --- comments, declarations, processing instructions, CDATA ------------------------------
 
-NODE_DOCS = """## fs.access(path[, mode], callback)
-<!-- YAML
-added: v0.11.15
-changes:
-  - version: v7.6.0
-    pr-url: https://github.com/nodejs/node/pull/10739
-    description: The `path` parameter can be a WHATWG `URL` object using `file:`
-                 protocol. (`a < b` and `=> x`)
--->
-
+NODE_DOCS = (
+    FS_ACCESS_HISTORY
+    + """
 Tests a user's permissions for the file or directory specified by `path`.
 """
+)
 
 
 def test_the_nodejs_yaml_comment_after_a_heading_shows_nothing():
