@@ -12,6 +12,8 @@ emphasis, which takes them out of the text these rules look back over).
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.gfm_autolink._match import (
@@ -25,7 +27,8 @@ __all__ = ["URL_WINDOW", "autolink_plugin"]
 
 #: The longest bare link found, in characters.
 URL_WINDOW = 2048
-_PROTOCOLS = ("https", "http", "mailto", "xmpp")
+#: The schemes of bare links: the letters before a `:`, whole (`xhttp:` is none of them).
+_SCHEME = re.compile(r"(?<![A-Za-z])(?:https?|ftp|mailto|xmpp)\Z", re.IGNORECASE)
 _EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_")
 
 
@@ -52,25 +55,34 @@ def _www(state: StateInline, silent: bool) -> bool:
 
 
 def _protocol(state: StateInline, silent: bool) -> bool:
+    """`scheme:` links. As cmark-gfm reads them, the scheme is the run of letters before
+    the colon, in any case, whatever comes before it (`"https://a.org"`, `see:http://…`);
+    `mailto:` and `xmpp:` only after a space or `*_~(`, as the GFM spec says."""
     pos = state.pos
     if silent or state.linkLevel > 0 or state.src[pos] != ":":
         return False
-    tail = state.pending[-6:]
-    protocol = next((name for name in _PROTOCOLS if tail.endswith(name)), None)
-    if protocol is None:
+    scheme = _SCHEME.search(state.pending[-8:])
+    if scheme is None:
         return False
-    start = pos - len(protocol)
-    if start > 0 and not check_prev(state.src[start - 1]):
-        return False
-    window = state.src[start : min(state.posMax, pos + URL_WINDOW)]
+    written = scheme[0]
+    protocol = written.lower()
+    start = pos - len(written)
+    end = min(state.posMax, pos + URL_WINDOW)
     if protocol in ("mailto", "xmpp"):
+        if start > 0 and not check_prev(state.src[start - 1]):
+            return False
+        window = protocol + state.src[pos:end]
         found = match_any_email(window, len(protocol) + 1, protocol)
-    else:
-        found = match_http(window)
+    else:  # the matcher knows `http://` and `https://`: `ftp://` is matched as `http://`
+        as_http = "http" if protocol == "ftp" else protocol
+        found = match_http(as_http + state.src[pos:end])
+        if found is not None:
+            found = (found[0], found[1] - len(as_http) + len(written))
     if found is None:
         return False
-    url, length = found
-    return _link(state, url, window[:length], len(protocol), length)
+    length = found[1]
+    label = state.src[start : start + length]
+    return _link(state, protocol + label[len(written) :], label, len(written), length)
 
 
 def _email(state: StateInline, silent: bool) -> bool:
@@ -86,7 +98,7 @@ def _email(state: StateInline, silent: bool) -> bool:
     start = pos - local
     # The local part must all be pending text: after `_` or `*` (taken as emphasis marks,
     # which end the pending text) part of it is gone, and no address beats half of one.
-    if start > 0 and (state.src[start - 1] in _EMAIL_LOCAL or not check_prev(state.src[start - 1])):
+    if start > 0 and state.src[start - 1] in _EMAIL_LOCAL:
         return False
     window = state.src[start : min(state.posMax, pos + URL_WINDOW)]
     found = match_any_email(window, 0, None)
@@ -109,7 +121,7 @@ def _link(state: StateInline, url: str, label: str, behind: int, length: int) ->
     token.markup = "autolink"
     token.info = "auto"
     token = state.push("text", "", 0)
-    token.content = state.md.normalizeLinkText(label)
+    token.content = label  # as written (`%20` stays `%20`), as GitHub shows it
     token = state.push("link_close", "a", -1)
     token.markup = "autolink"
     token.info = "auto"

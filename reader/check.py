@@ -53,6 +53,8 @@ def _unresolved_references(section: Section) -> list[Problem]:
                 line += 1
             elif child.type == "text":
                 for match in _UNRESOLVED.finditer(child.content):
+                    if not _written_unescaped(match[0], section.markdown):
+                        continue  # `\[a\]\[b\]`: brackets the author escaped
                     if match[3] is not None:
                         what = f"footnote '[^{match[3]}]'"
                     else:
@@ -68,6 +70,15 @@ def _unresolved_references(section: Section) -> list[Problem]:
             elif child.type == "html_inline":
                 line += child.content.count("\n")
     return problems
+
+
+def _written_unescaped(text: str, source: str) -> bool:
+    """Whether `text` stands in the Markdown source as written, not after a backslash (an
+    escaped bracket) or a word (`x[a][b]` in a code span is not where it came from)."""
+    at = source.find(text)
+    while at > 0 and (source[at - 1] in "\\])" or source[at - 1].isalnum()):
+        at = source.find(text, at + 1)
+    return at >= 0
 
 
 def _unused_definitions(pack_file: PackFile) -> list[Problem]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -26,9 +27,11 @@ from reader.sanitize import sanitize_line
 __all__ = [
     "NO_DEFINITIONS",
     "Definitions",
+    "FootnoteLabels",
     "Link",
     "collect_definitions",
     "definitions_of",
+    "footnote_label",
     "github_slug",
     "github_slugs",
     "heading_titles",
@@ -50,6 +53,7 @@ _INLINE_MARKUP = LazyPattern(r"[*_`\[\]<>!\\&~]")
 _PLAIN_HEADING = bytes(byte for byte in range(0x20, 0x7F) if not _INLINE_MARKUP.match(chr(byte)))
 _PLAIN_HEADING += b"\n"
 _BLANK_RUNS = LazyPattern(r"\n{3,}")
+_FOOTNOTE_MARK = LazyPattern(r"\[\^[^\[\]\s]++\]")
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +97,36 @@ def _footnote_definition(state: StateBlock, start: int, end: int, silent: bool) 
     return found
 
 
+def footnote_label(label: str) -> str:
+    """A footnote label as GitHub matches it: case folded, as link labels are."""
+    return normalizeReference(label)
+
+
+class FootnoteLabels(dict[str, int]):
+    """The footnote plugin's map of labels (`":" + label` -> number, -1 before the first
+    reference), matching labels without regard to case as GitHub does (`[^Note]` cites
+    `[^note]:`): the plugin looks labels up exactly, so the map folds every key."""
+
+    @classmethod
+    def unnumbered(cls, labels: Iterable[str]) -> FootnoteLabels:
+        folded = cls()
+        for label in labels:
+            folded[":" + label] = -1
+        return folded
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(footnote_label(key))
+
+    def __getitem__(self, key: str) -> int:
+        return super().__getitem__(footnote_label(key))
+
+    def __setitem__(self, key: str, value: int) -> None:
+        super().__setitem__(footnote_label(key), value)
+
+    def get(self, key: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        return super().get(footnote_label(key), default)
+
+
 class Definitions(NamedTuple):
     """A file's link reference definitions and footnote texts, for parsing any part of it.
 
@@ -102,7 +136,8 @@ class Definitions(NamedTuple):
 
     #: markdown-it's `env["references"]`: normalized label -> {"href", "title", "map"}.
     references: dict[str, dict[str, object]]
-    #: Footnote label -> the Markdown of its text (continuation lines unindented).
+    #: Footnote label (folded: `footnote_label`) -> the Markdown of its text (continuation
+    #: lines unindented).
     footnotes: dict[str, str]
     #: Footnote label -> its number: GitHub numbers a file's notes in the order they are
     #: first referenced, and a section shows the same numbers as the whole file would.
@@ -113,13 +148,12 @@ class Definitions(NamedTuple):
         shared by its chunks (the footnote numbers run on across them)."""
         return {
             "references": dict(self.references),
-            "footnotes": {"refs": {f":{label}": -1 for label in self.footnotes}, "list": {}},
+            "footnotes": {"refs": FootnoteLabels.unnumbered(self.footnotes), "list": {}},
         }
 
 
 NO_DEFINITIONS = Definitions({}, {}, {})
 _FOOTNOTE_DEFINITION = LazyPattern(r" {0,3}\[\^[^\]\s]++\]:")
-_FOOTNOTE_REFERENCE = LazyPattern(r"\[\^([^\[\]\s]++)\](?!:)")
 
 
 def collect_definitions(text: str, starts: Iterable[int]) -> Definitions:
@@ -132,6 +166,8 @@ def collect_definitions(text: str, starts: Iterable[int]) -> Definitions:
     """
     pieces: list[str] = []
     starts = list(starts)
+    if not starts:
+        return NO_DEFINITIONS
     for start, following in zip(starts, [*starts[1:], len(text)], strict=True):
         footnote = bool(_FOOTNOTE_DEFINITION.match(text, start))
         end = _definition_end(text, start, following, footnote)
@@ -146,16 +182,49 @@ def collect_definitions(text: str, starts: Iterable[int]) -> Definitions:
     for token in tokens or []:
         if token.type == "footnote_reference_open" and token.level == 0 and token.map:
             label = str((token.meta or {}).get("label", ""))
+            label = footnote_label(label)
             if label and label not in footnotes:  # the first definition wins
                 footnotes[label] = _footnote_text(lines[token.map[0] : token.map[1]])
     references = env.get("references", {})
-    numbers: dict[str, int] = {}
-    if footnotes:
-        for match in _FOOTNOTE_REFERENCE.finditer(text):
-            label = match[1]
-            if label in footnotes and label not in numbers:
-                numbers[label] = len(numbers) + 1
+    numbers = _footnote_numbers(text, set(starts), footnotes) if footnotes else {}
     return Definitions(references if isinstance(references, dict) else {}, footnotes, numbers)
+
+
+def _footnote_numbers(
+    text: str, definitions: set[int], footnotes: dict[str, str]
+) -> dict[str, int]:
+    """Each footnote's number as GitHub gives it: the order of first reference in the file.
+
+    Only lines holding `[^` are parsed, one at a time and inline only, in one environment:
+    the footnote plugin numbers references as it meets them, and a code span, a fenced
+    block or an HTML comment holds none (a definition's own label is not one either).
+    """
+    env: dict[str, object] = {
+        "footnotes": {"refs": FootnoteLabels.unnumbered(footnotes), "list": {}}
+    }
+    parser = markdown_parser()
+    fence = ""
+    position = 0
+    for line in _blank_comments(text).split("\n"):
+        start, position = position, position + len(line) + 1
+        stripped = line.lstrip(" ")
+        if fence:
+            fence = "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
+            continue
+        if len(line) - len(stripped) < 4 and stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        if "[^" not in line:
+            continue
+        if start in definitions:  # `[^a]: …`: what follows the label may cite another
+            line = line[line.find("]:") + 2 :]
+        parser.parseInline(line, env)
+    listed = env["footnotes"]["list"]  # type: ignore[index]
+    return {
+        footnote_label(str(note["label"])): number + 1
+        for number, note in listed.items()
+        if "label" in note
+    }
 
 
 def definitions_of(markdown: str) -> Definitions:
@@ -256,9 +325,12 @@ def heading_titles(texts: list[str]) -> list[str]:
 
 
 def strip_inline_markup(text: str) -> str:
-    """Plain text of one line of inline Markdown (a heading), fast when there is none."""
+    """Plain text of one line of inline Markdown (a heading), fast when there is none. A
+    footnote mark (`Install[^1]`) is left out: a title has no note to lead to."""
     if not _INLINE_MARKUP.search(text):
         return text.strip()
+    if "[^" in text:
+        text = _FOOTNOTE_MARK.sub("", text)
     tokens = markdown_parser().parseInline(text)
     return "".join(_inline_text(tokens[0].children or [])).strip() if tokens else text.strip()
 
@@ -365,6 +437,23 @@ _MARKUP_CHARACTERS = str.maketrans({"*": None, "~": None, "`": None, "|": " "})
 _HEADING_LINES = LazyPattern(
     rf"\A(?:{ATX_MARKS_SOURCE}(?:[ \t][^\n]*+)?\n| *+\S[^\n]*+\n{SETEXT_UNDERLINE_SOURCE}\n)"
 )
+
+
+def _blank_comments(text: str) -> str:
+    """The text with each HTML comment's characters spaces (its line ends kept), so what is
+    left stays at the same offsets and lines."""
+    if "<!--" not in text:
+        return text
+    kept: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        end = len(text) if end < 0 else end + 3
+        kept.append(text[position:start])
+        kept.append("\n".join(" " * len(part) for part in text[start:end].split("\n")))
+        position = end
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def without_comments(text: str) -> str:

@@ -222,10 +222,18 @@ def scan_lines(
         if _starts_table(line, lines, number):
             paragraph_start, continues = None, True
             continue
+        # A link reference definition cannot interrupt a paragraph; a footnote's can (the
+        # footnote plugin's rule, as cmark-gfm reads it).
+        if (
+            mark == "["
+            and not continues
+            and (paragraph_start is None or text.startswith("[^"))
+            and _REFERENCE.match(line)
+        ):
+            definition_lines.append(number)
+            paragraph_start = None
+            continue
         if paragraph_start is None and not continues:
-            if mark == "[" and _REFERENCE.match(line):
-                definition_lines.append(number)
-                continue  # a link reference definition is not a paragraph
             paragraph_start = number
     return headings, start, title, break_lines, definition_lines
 

@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.lazy_pattern import LazyPattern
-from reader.markdown import NO_DEFINITIONS, Definitions, image_alt, parse
+from reader.markdown import NO_DEFINITIONS, Definitions, footnote_label, image_alt, parse
 from reader.markdown_syntax import DETAILS_CLOSE as _DETAILS_CLOSE
 from reader.markdown_syntax import DETAILS_OPEN as _DETAILS_OPEN
 from reader.markdown_syntax import DETAILS_TAG as _DETAILS_TAG
@@ -220,7 +220,7 @@ class BuildContext:
     def style(self, roles: list[str], link_number: int | None) -> Style | None:
         if not roles and link_number is None:
             return None
-        style = Style.combine(self.styles.get(role, _PLAIN) for role in roles)
+        style = Style.combine([self.styles.get(role, _PLAIN) for role in roles] or [_PLAIN])
         if link_number is not None:
             style += Style.from_meta({"link": link_number})
         return style
@@ -378,7 +378,7 @@ def build_footnotes(context: BuildContext) -> list[Block]:
     note = 0
     while note in listed:  # a note's text may reference a note not listed yet
         label = str(listed[note].get("label", ""))
-        source = context.definitions.footnotes.get(label, "")
+        source = context.definitions.footnotes.get(footnote_label(label), "")
         blocks, _ = _build(context.parse(source), 0, None, context) if source else ([], 0)
         number = _note_number({"id": note, "label": label}, context)
         notes.append((number, _fold_details(blocks, context)))
@@ -390,7 +390,8 @@ def build_footnotes(context: BuildContext) -> list[Block]:
 def _note_number(meta: dict, context: BuildContext) -> int:
     """A footnote's number in its file (see `Definitions.footnote_numbers`); one defined
     in the section's own Markdown alone is numbered as markdown-it counted it."""
-    number = context.definitions.footnote_numbers.get(str(meta.get("label", "")))
+    label = footnote_label(str(meta.get("label", "")))
+    number = context.definitions.footnote_numbers.get(label)
     return number if number is not None else int(meta.get("id", 0)) + 1
 
 
@@ -461,9 +462,9 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
             continue
         opens = _DETAILS_OPEN.search(raw)
         closes = _DETAILS_CLOSE.search(raw)
-        if opens and not (
-            closes and closes.start() > opens.start() and not stack and _is_whole_details(raw)
-        ):
+        # A whole `<details>` in one block (as many closing as opening tags, in order).
+        whole = bool(opens and closes and closes.start() > opens.start() and _is_whole_details(raw))
+        if opens and not whole:
             summary = _SUMMARY.search(raw)
             label = _html_text(summary[1]) if summary else "Details"
             details = DetailsBlock(
@@ -472,21 +473,14 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
             context.details += 1
             target.append(details)
             stack.append(details)
-            rest = _html_text(_SUMMARY.sub("", raw))
+            rest = _html_text(_SUMMARY.sub("", raw, count=1))
             if rest:
                 details.children.append(ParagraphBlock(block.line, Text(rest)))
-        elif closes and stack:  # what comes before the tag is the block's, after is not
-            inside = _html_text(raw[: closes.start()])
-            if inside:
-                stack[-1].children.append(ParagraphBlock(block.line, Text(inside)))
-            stack.pop()
-            after = _html_text(raw[closes.end() :])
-            if after:
-                parent = stack[-1].children if stack else result
-                parent.append(ParagraphBlock(block.line, Text(after)))
-        elif opens:  # a whole <details> in one html block
-            summary = _SUMMARY.search(raw)
-            body = _html_text(_SUMMARY.sub("", raw))
+        elif opens:  # a whole <details> in one html block, and what follows its end
+            last_close = list(_DETAILS_CLOSE.finditer(raw))[-1]
+            inside, after = raw[: last_close.end()], _html_text(raw[last_close.end() :])
+            summary = _SUMMARY.search(inside)
+            body = _html_text(_SUMMARY.sub("", inside, count=1))
             details = DetailsBlock(
                 block.line,
                 Text((_html_text(summary[1]) if summary else "") or "Details"),
@@ -496,6 +490,17 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
             )
             context.details += 1
             target.append(details)
+            if after:
+                target.append(ParagraphBlock(block.line, Text(after)))
+        elif closes and stack:  # what comes before the tag is the block's, after is not
+            inside = _html_text(raw[: closes.start()])
+            if inside:
+                stack[-1].children.append(ParagraphBlock(block.line, Text(inside)))
+            stack.pop()
+            after = _html_text(raw[closes.end() :])
+            if after:
+                parent = stack[-1].children if stack else result
+                parent.append(ParagraphBlock(block.line, Text(after)))
         elif not block.text.plain:  # a lone closing tag such as </div> or </details>
             stray = _html_text(raw) if closes else ""
             if stray:
@@ -523,11 +528,12 @@ def _inline(token: Token, context: BuildContext) -> Text:
     text = Text()
     styles: list[str] = []
     link_number: int | None = None
+    html_link = False  # the link is an HTML `<a href>`, which `</a>` ends
     hidden: str | None = None  # inside <script> or the like until its closing tag
     shifted: list[tuple[str, int]] = []  # open <sup>/<sub> and where their text starts
     for child in token.children or []:
         kind = child.type
-        if hidden is not None:
+        if hidden is not None and kind not in _STRUCTURE:  # emphasis and links still pair up
             if kind == "html_inline" and _closes(child.content, hidden):
                 hidden = None
             continue
@@ -543,16 +549,15 @@ def _inline(token: Token, context: BuildContext) -> Text:
                 _shift(text, *shifted.pop())
             elif tag.kind == "open" and tag.name == "kbd":
                 styles.append("code")
-            elif tag.kind == "close" and tag.name == "kbd" and "code" in styles:
-                styles.remove("code")
+            elif tag.kind == "close" and tag.name == "kbd":
+                _drop(styles, "code")
             elif tag.kind == "open" and tag.name == "a" and tag.href and link_number is None:
-                link_number = len(context.links)
+                link_number, html_link = len(context.links), True
                 context.links.append(tag.href)
                 styles.append("link")
-            elif tag.kind == "close" and tag.name == "a" and link_number is not None:
-                link_number = None
-                if "link" in styles:
-                    styles.remove("link")
+            elif tag.kind == "close" and tag.name == "a" and html_link:
+                link_number, html_link = None, False
+                _drop(styles, "link")
             elif tag.text:  # a break, an image's label, a task box, a quotation mark
                 role = [*styles, "image"] if tag.kind == "image" else styles
                 text.append(tag.text, context.style(role, link_number))
@@ -570,16 +575,17 @@ def _inline(token: Token, context: BuildContext) -> Text:
         elif kind in ("strong_open", "em_open", "s_open"):
             styles.append(kind.removesuffix("_open"))
         elif kind in ("strong_close", "em_close", "s_close"):
-            if styles:
-                styles.pop()
+            _drop(styles, kind.removesuffix("_close"))
         elif kind == "link_open":
+            if html_link:  # a link inside `<a href>` ends it, as a browser's parser does
+                _drop(styles, "link")
+                html_link = False
             link_number = len(context.links)
             context.links.append(str(child.attrGet("href") or ""))
             styles.append("link")
         elif kind == "link_close":
             link_number = None
-            if "link" in styles:
-                styles.remove("link")
+            _drop(styles, "link")
         elif kind == "image":
             alt = image_alt(child)
             label = f"[image: {alt}]" if alt else "[image]"
@@ -591,6 +597,20 @@ def _inline(token: Token, context: BuildContext) -> Text:
             context.notes.append(note)
             text.append(f"[{note}]", marker if style is None else style + marker)
     return text
+
+
+#: Inline tokens that open or close a style or a link: kept in step even inside hidden HTML.
+_STRUCTURE = frozenset(
+    f"{kind}_{end}" for kind in ("strong", "em", "s", "link") for end in ("open", "close")
+)
+
+
+def _drop(styles: list[str], role: str) -> None:
+    """End the innermost `role` (a close ends its own kind, whatever opened since)."""
+    for index in range(len(styles) - 1, -1, -1):
+        if styles[index] == role:
+            del styles[index]
+            return
 
 
 def _closes(source: str, name: str) -> bool:
@@ -606,10 +626,16 @@ def _shift(text: Text, name: str, start: int) -> None:
 
     written = text.plain[start:]
     shown = superscript(written) if name == "sup" else subscript(written)
-    if shown != written:
-        covering = [span.style for span in text.spans if span.start <= start < span.end]
-        text.right_crop(len(written))
-        text.append(shown, covering[-1] if covering else None)
+    if shown == written:
+        return
+    if len(shown) == len(written):  # character for character: links and marks stay put
+        text.plain = text.plain[:start] + shown
+        return
+    spans = [span for span in text.spans if span.end > start]
+    if any(isinstance(span.style, Style) and span.style.meta for span in spans):
+        return  # `^(…)` would move a link or a footnote mark: left as written
+    text.right_crop(len(written))
+    text.append(shown, spans[0].style if spans and spans[0].start <= start else None)
 
 
 def _append(text: Text, content: str, style: Style | None) -> None:

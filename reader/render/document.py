@@ -343,7 +343,10 @@ class RenderedDocument:
 
 
 def chunks(markdown: str) -> list[str]:
-    """Cut Markdown at blank lines outside code and details into pieces of ~CHUNK_CHARS."""
+    """Cut Markdown at blank lines outside code and details into pieces of ~CHUNK_CHARS,
+    not before an indented line: it may go on a list item or a footnote (a paragraph of
+    its own there, and indented code if parsed apart). A piece four times that size is
+    cut anyway (a whole section of indented lines would otherwise be parsed at once)."""
     if len(markdown) <= CHUNK_CHARS:
         return [markdown]
     lines = markdown.split("\n")
@@ -351,7 +354,11 @@ def chunks(markdown: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for number in scan_markdown(lines).break_lines:
-        if offsets[number] - offsets[start] >= CHUNK_CHARS:
+        size = offsets[number] - offsets[start]
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if following[:1] in (" ", "\t") and size < 4 * CHUNK_CHARS:
+            continue
+        if size >= CHUNK_CHARS:
             pieces.append("\n".join(lines[start:number]))
             start = number
     pieces.append("\n".join(lines[start:]))

@@ -40,8 +40,12 @@ def hrefs(markdown: str) -> list[str]:
         ("a.b-c_d@a.b", []),
         ("mailto:foo@bar.baz", ["mailto:foo@bar.baz"]),
         ("xmpp:foo@bar.baz/txt", ["xmpp:foo@bar.baz/txt"]),
-        # Only after a space, a line start or `*_~(`; never in code or inside a link.
-        ("xwww.example.com and ahttp://example.com", []),
+        # As cmark-gfm reads them: a scheme is the whole run of letters before its colon, in
+        # any case and after anything; `www.` only after a space, a line start or `*_~(`.
+        ('"http://a.org" a/http://b.org', ["http://a.org", "http://b.org"]),
+        ("HTTPS://a.org/x and ftp://a.org/f", ["https://a.org/x", "ftp://a.org/f"]),
+        ('x"www.a.org" xwww.example.com ahttp://example.com', []),
+        ('"foo@bar.com"', ["mailto:foo@bar.com"]),
         ("`www.example.com` [www.a.org](/b)", ["/b"]),
     ],
 )  # fmt: skip
@@ -52,6 +56,8 @@ def test_bare_links_are_found_as_github_finds_them(markdown: str, expected: list
 def test_the_link_text_is_the_url_as_written() -> None:
     (link,) = iter_links(parse("see www.example.com/x, then"))
     assert link.text == "www.example.com/x"
+    (link,) = iter_links(parse("HTTP://a.org/%20b"))
+    assert (link.href, link.text) == ("http://a.org/%20b", "HTTP://a.org/%20b")
 
 
 def test_a_link_longer_than_the_window_is_cut_at_it_not_read_to_its_end() -> None:

@@ -18,7 +18,7 @@ from reader import glyphs
 from reader.check import check_pack
 from reader.markdown import definitions_of, parse
 from reader.pack import load_pack
-from reader.render.blocks import BuildContext
+from reader.render.blocks import BASE_STYLES, BuildContext
 from reader.render.document import CHUNK_CHARS, Navigator, RenderedDocument
 from reader.render.draw import BlockRenderer, RenderStyles
 from tests.nodelike import FS_ACCESS_HISTORY
@@ -329,3 +329,104 @@ def test_a_link_to_an_html_id_reaches_the_heading_it_marks(tmp_path: Path) -> No
         pack.find("DEP0001: old").id,  # an id inside a section leads to that section
     ]
     assert check_pack(pack) == []
+
+
+# --- what a review found (each reproduced first) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "See [<style>~~</style>~~ the docs](http://x).",
+        '<a href="http://x"><style>*</style>* text</a>',
+        "Hidden <script>**never closed",
+    ],
+)
+def test_hidden_html_across_emphasis_and_links_draws_without_an_error(markdown: str) -> None:
+    assert lines_of(markdown)  # drew: no StopIteration from an empty style stack
+
+
+def test_a_closing_mark_ends_its_own_style_not_the_last_one_opened() -> None:
+    from reader.render.blocks import build_blocks
+
+    (block,) = build_blocks(parse("*<kbd>x*</kbd> rest"), BuildContext(BASE_STYLES))
+    rest = block.text.plain.index("rest")
+    assert all(
+        not (span.style.italic and span.end > rest)
+        for span in block.text.spans
+        if hasattr(span.style, "italic")
+    )
+    (block,) = build_blocks(
+        parse('<a href="http://x">[md](http://y) after</a> tail'), BuildContext(BASE_STYLES)
+    )
+    tail = block.text.plain.index("after")
+    assert not any(span.end > tail for span in block.text.spans), block.text.spans
+
+
+def test_footnotes_are_numbered_by_references_the_parser_sees() -> None:
+    markdown = (
+        "`text[^b]`\n\n```\nHere[^b].\n```\n\n<!-- old[^b] -->\n\n"
+        "Two reasons[^b]: then[^a].\n\n[^a]: A\n[^b]: B\n"
+    )
+    lines = lines_of(markdown)
+    assert "Two reasons[1]: then[2]." in lines
+    assert lines[-2:] == ["1. B ↩", "2. A ↩"]
+
+
+def test_footnote_labels_match_without_regard_to_case() -> None:
+    lines = lines_of("A[^Up] and [^STRASSE].\n\n[^up]: up note\n[^straße]: street\n")
+    assert lines[0] == "A[1] and [2]."
+    assert lines[-2:] == ["1. up note ↩", "2. street ↩"]
+
+
+def test_a_footnote_defined_right_under_a_paragraph_line_keeps_its_text() -> None:
+    lines = lines_of("Para.[^1][^2]\n[^1]: first\ncontinued\n[^2]: second\n")
+    assert lines[-2:] == ["1. first continued ↩", "2. second ↩"]
+
+
+def test_a_long_sections_chunks_never_part_a_footnote_from_its_second_paragraph() -> None:
+    filler = "\n\n".join(f"Filler paragraph number {n} with some words." for n in range(200))
+    markdown = f"# Big\n\nStart[^long].\n\n{filler}\n\n[^long]: First.\n\n    Second.\n\nEnd.\n"
+    document = render(markdown, BuildContext(definitions=definitions_of(markdown)))
+    lines = [line.rstrip() for line in document.plain_lines()]
+    assert [line for line in lines if "Second." in line] == ["   Second. ↩"]
+
+
+def test_details_folding_loses_no_text() -> None:
+    assert lines_of("<details><summary>S</summary>Inside</details>\nAfter text\n") == [
+        "▶ S",
+        "",
+        "After text",
+    ]
+    assert lines_of(
+        "<details open><summary>Outer</summary><details><summary>Inner</summary>in"
+        "</details></details>\n"
+    ) == ["▼ Outer", "│ Inner", "│ in", "╰─"]
+    assert lines_of(
+        "<details open>\n<summary>Outer</summary>\n\nbody\n\n"
+        "<details><summary>Inner</summary>inner body</details>\n\nafter inner\n\n"
+        "</details>\n\nOutside.\n"
+    ) == ["▼ Outer", "│ body", "│", "│ ▶ Inner", "│", "│ after inner", "╰─", "", "Outside."]
+
+
+def test_a_link_or_a_footnote_mark_in_a_superscript_stays_focusable() -> None:
+    markdown = "A <sup>12 [link](http://y)</sup> and y<sup>a[^2]</sup>\n\n[^2]: n\n"
+    document = render(markdown, BuildContext(definitions=definitions_of(markdown)))
+    assert [spot.kind for spot in document.items][:2] == ["link", "note"]
+
+
+def test_check_takes_escaped_brackets_and_code_as_written(tmp_path: Path) -> None:
+    pack = load(
+        tmp_path,
+        {"a.md": "# T\n\nCode `x[a][b]` and \\[a\\]\\[b\\] and \\[^note] here.\n"},
+    )
+    assert check_pack(pack) == []
+
+
+def test_a_heading_with_a_footnote_mark_is_titled_without_it(tmp_path: Path) -> None:
+    pack = load(tmp_path, {"a.md": "# Install[^1]\n\nText.\n\n[^1]: A note.\n"})
+    assert [section.title for section in pack.sections] == ["Install"]
+
+
+def test_text_that_only_looks_like_a_definition_has_none() -> None:
+    assert definitions_of("x]: y") == definitions_of("")
