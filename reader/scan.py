@@ -213,10 +213,18 @@ def scan_lines(
                 spaces = len((item[3] or "").expandtabs(4))
                 list_indent = marker_end + (spaces if 1 <= spaces <= 4 and content else 1)
                 paragraph_start, continues = None, _is_paragraph_text(content)
+                if content[:1] == "[" and _REFERENCE.match(content):  # `- [x]: /url`
+                    definition_lines.append(number)
+                    continues = False
                 continue
         if mark == ">":
             quote = _QUOTE.match(line)
             if quote:
+                quoted = quote[1][1:] if quote[1][:1] == " " else quote[1]
+                if not continues and quoted[:1] == "[" and _REFERENCE.match(quoted):
+                    definition_lines.append(number)  # `> [x]: /url` defines it for the file
+                    paragraph_start, continues, list_indent = None, False, None
+                    continue
                 paragraph_start, continues, list_indent = None, _is_paragraph_text(quote[1]), None
                 continue
         if _starts_table(line, lines, number):

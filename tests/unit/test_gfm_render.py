@@ -430,3 +430,43 @@ def test_a_heading_with_a_footnote_mark_is_titled_without_it(tmp_path: Path) -> 
 
 def test_text_that_only_looks_like_a_definition_has_none() -> None:
     assert definitions_of("x]: y") == definitions_of("")
+
+
+def test_the_parser_without_bare_links_and_definition_lists_is_only_used_where_equal() -> None:
+    """`parser_for` picks the lighter parser only for text neither extension could act
+    on; on every such CommonMark spec example both parsers give the same tokens."""
+    import json
+
+    from reader.markdown import markdown_parser, parser_for
+
+    spec = json.loads((Path(__file__).parents[1] / "fidelity" / "commonmark.json").read_text())
+    light = 0
+    for example in spec:
+        markdown = example["markdown"]
+        parser = parser_for(markdown)
+        if parser is markdown_parser():
+            continue
+        light += 1
+        full = [(t.type, t.content, t.markup) for t in markdown_parser().parse(markdown)]
+        assert [(t.type, t.content, t.markup) for t in parser.parse(markdown)] == full, markdown
+        full_inline = [
+            (c.type, c.content) for t in markdown_parser().parse(markdown) for c in t.children or []
+        ]
+        assert [
+            (c.type, c.content) for t in parser.parse(markdown) for c in t.children or []
+        ] == full_inline
+    assert light > 500  # most examples: the comparison is not vacuous
+    assert parser_for("see https://a.org") is markdown_parser()
+    assert parser_for("Term\n: its definition") is markdown_parser()
+
+
+def test_definitions_in_a_quote_or_a_list_item_serve_the_whole_file(tmp_path: Path) -> None:
+    pack = load(
+        tmp_path,
+        {
+            "a.md": "# A\n\nSee [quoted] and [listed].\n\n## B\n\n> [quoted]: /q\n\n"
+            "- [listed]: /l\n\n> text\n> [not]: /n\n\n[not] stays.\n"
+        },
+    )
+    assert [link.href for link in pack.find("A").links] == ["/q", "/l"]
+    assert "[not] stays." in "\n".join(section_lines(pack.find("B")))
