@@ -64,7 +64,8 @@ class FileScan(NamedTuple):
     front_matter_title: str | None
     break_lines: list[int]  # blank lines outside code, HTML and details: safe places to split
     #: Lines where a link reference or footnote definition (`[label]:`) starts, outside
-    #: code, HTML and paragraphs: a file's definitions serve every section of it.
+    #: code and HTML (also in a quote or a list item): a file's definitions serve every
+    #: section of it.
     definition_lines: list[int]
 
 
