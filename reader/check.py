@@ -44,6 +44,7 @@ def _unresolved_references(section: Section) -> list[Problem]:
     """References in the section's text that nothing in its file defines: a reader sees
     the brackets and cannot follow them."""
     problems: list[Problem] = []
+    written: dict[str, bool] = {}  # each text looked up in the source once
     for token in parse(section.markdown, section.definitions.environment()):
         if token.type != "inline" or not token.children:
             continue
@@ -53,7 +54,9 @@ def _unresolved_references(section: Section) -> list[Problem]:
                 line += 1
             elif child.type == "text":
                 for match in _UNRESOLVED.finditer(child.content):
-                    if not _written_unescaped(match[0], section.markdown):
+                    if match[0] not in written:
+                        written[match[0]] = _written_unescaped(match[0], section.markdown)
+                    if not written[match[0]]:
                         continue  # `\[a\]\[b\]`: brackets the author escaped
                     if match[3] is not None:
                         what = f"footnote '[^{match[3]}]'"

@@ -438,6 +438,7 @@ DOCUMENTS: dict[str, Callable[[int], str]] = {
     "alerts": lambda n: _fill("> [!NOTE]\n> a\n\n", n),
     "definition list": lambda n: _fill("Term\n: def\n", n),
     "<!-- unclosed": lambda n: _fill("<!--", n),
+    "escaped references": lambda n: _fill("\\[a\\]\\[b\\] x[c][d] ", n),
 }
 
 
@@ -517,6 +518,7 @@ _DEFINITIONS = (
     "alerts",
     "definition list",
     "<!-- unclosed",
+    "escaped references",
 )
 _CHEAP = (
     "* run",
