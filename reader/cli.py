@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from reader.pack import Pack, PackError, load_pack
+from reader.pack import Pack, PackError, Section, load_pack
 from reader.sanitize import sanitize, sanitize_line
 
 if TYPE_CHECKING:
@@ -209,31 +209,39 @@ def _print_section(pack: Pack, wanted: str) -> int:
         print(f"reader: no section '{sanitize_line(wanted)}' (see reader --list)", file=sys.stderr)
         return EXIT_PROBLEMS
     if sys.stdout.isatty():
-        _print_formatted(section.markdown)
+        _print_formatted(section)
     else:
         print(sanitize(section.markdown).rstrip("\n"))
     return 0
 
 
-def _print_formatted(markdown: str) -> None:
-    """Markdown formatted for a terminal, with nothing in it that talks to the terminal.
+def _print_formatted(section: Section) -> None:
+    """A section drawn for a terminal as the reading pane draws it (its file's references
+    and footnotes, alerts, task lists, HTML read as text), with nothing in it that talks
+    to the terminal.
 
     Links print as `text (target)`: a terminal hyperlink (OSC 8) would let a pack show
-    one address and open another. Markdown's character references (`&#x1b;`, `&#x202e;`)
-    are decoded by the parser, after the file was sanitized, so every piece of text is
-    sanitized again on its way out.
+    one address and open another. Every piece of text is sanitized again on its way out.
     """
     from rich.console import Console
-    from rich.markdown import Markdown
     from rich.segment import Segment, Segments
 
+    from reader.render.blocks import BASE_STYLES, BuildContext
+    from reader.render.document import RenderedDocument
+    from reader.render.draw import BlockRenderer, RenderStyles
+
     console = Console(highlight=False)
-    pieces = [
-        Segment(sanitize(segment.text), segment.style and segment.style.update_link(None))
-        for segment in console.render(Markdown(markdown, hyperlinks=False))
-        if not segment.control
-    ]
-    console.print(Segments(pieces))
+    context = BuildContext(dict(BASE_STYLES), section.definitions, link_targets=True)
+    renderer = BlockRenderer(console, RenderStyles(dark=True))
+    document = RenderedDocument(section.markdown, renderer, console.width, context)
+    document.fill()
+    pieces: list[Segment] = []
+    for row in range(document.line_count):
+        pieces.extend(
+            Segment(sanitize(segment.text), segment.style) for segment in document.line(row)
+        )
+        pieces.append(Segment.line())
+    console.print(Segments(pieces), end="")
 
 
 def _print_search(pack: Pack, query: str) -> int:

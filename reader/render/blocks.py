@@ -200,11 +200,17 @@ class BuildContext:
     """Styles by role (from the theme), the file's definitions, and what the build
     numbers: links, details, and footnote markers."""
 
-    __slots__ = ("definitions", "details", "env", "links", "notes", "styles")
+    __slots__ = ("definitions", "details", "env", "link_targets", "links", "notes", "styles")
 
     def __init__(
-        self, styles: dict[str, Style] | None = None, definitions: Definitions | None = None
+        self,
+        styles: dict[str, Style] | None = None,
+        definitions: Definitions | None = None,
+        *,
+        link_targets: bool = False,
     ) -> None:
+        """`link_targets`: write where each link leads after its text, `text (target)`,
+        for print, where nothing can be followed (and no hyperlink hides a target)."""
         self.styles: dict[str, Style] = {} if styles is None else styles
         self.links: list[str] = []  # href of link n
         self.details = 0
@@ -212,6 +218,7 @@ class BuildContext:
         #: The markdown-it environment every chunk of the document is parsed in.
         self.env = self.definitions.environment()
         self.notes: list[int] = []  # the footnote (numbered from 1) of marker n
+        self.link_targets = link_targets
 
     def parse(self, markdown: str) -> list[Token]:
         """Parse a piece of the document, knowing its file's definitions."""
@@ -529,6 +536,7 @@ def _inline(token: Token, context: BuildContext) -> Text:
     styles: list[str] = []
     link_number: int | None = None
     html_link = False  # the link is an HTML `<a href>`, which `</a>` ends
+    link_start = 0  # where the open link's text starts
     hidden: str | None = None  # inside <script> or the like until its closing tag
     shifted: list[tuple[str, int]] = []  # open <sup>/<sub> and where their text starts
     for child in token.children or []:
@@ -580,10 +588,12 @@ def _inline(token: Token, context: BuildContext) -> Text:
             if html_link:  # a link inside `<a href>` ends it, as a browser's parser does
                 _drop(styles, "link")
                 html_link = False
-            link_number = len(context.links)
+            link_number, link_start = len(context.links), len(text)
             context.links.append(str(child.attrGet("href") or ""))
             styles.append("link")
         elif kind == "link_close":
+            if context.link_targets and link_number is not None:
+                _write_target(text, link_start, context.links[link_number], context)
             link_number = None
             _drop(styles, "link")
         elif kind == "image":
@@ -603,6 +613,13 @@ def _inline(token: Token, context: BuildContext) -> Text:
 _STRUCTURE = frozenset(
     f"{kind}_{end}" for kind in ("strong", "em", "s", "link") for end in ("open", "close")
 )
+
+
+def _write_target(text: Text, start: int, href: str, context: BuildContext) -> None:
+    """` (target)` after a link's text, unless the text already says it (a bare URL)."""
+    shown = text.plain[start:]
+    if href and href not in (shown, f"mailto:{shown}", f"http://{shown}"):
+        _append(text, f" ({href})", context.style(["footnote"], None))
 
 
 def _drop(styles: list[str], role: str) -> None:

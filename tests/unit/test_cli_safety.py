@@ -80,6 +80,27 @@ def test_print_to_a_terminal_never_makes_hyperlinks_or_escapes(
     assert "Traceback" not in text
 
 
+def test_print_to_a_terminal_draws_the_section_as_the_reading_pane_does(
+    tmp_path: Path, make_pack: MakePack, reader_env: Env
+):
+    """References and footnotes defined at the file's end, alerts, task lists and comments:
+    printed as the reading pane shows them (issue 17), links with their targets."""
+    pack = make_pack(
+        tmp_path / "pack",
+        {
+            "links.md": "# Links\n\n<!-- YAML\nhistory: a => b\n-->\n\nSee [the docs][] "
+            "and a claim.[^1]\n\n> [!WARNING]\n> Careful.\n\n- [x] done\n\n## Later\n\n"
+            "Text.\n\n[the docs]: https://example.org/docs\n[^1]: The source.\n"
+        },
+    )
+    code, output = _print_to_a_terminal(pack, reader_env(TERM="xterm-256color", COLUMNS="100"))
+    assert code == 0, output
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", output.decode("utf-8", "replace"))
+    assert "See the docs (https://example.org/docs) and a claim.[1]" in plain
+    assert "▲ Warning" in plain and "☑ done" in plain and "1. The source. ↩" in plain
+    assert "YAML" not in plain and "history" not in plain and "[^1]" not in plain
+
+
 def test_ctrl_c_while_modules_load_ends_quietly(tmp_path: Path, reader_env: Env):
     """SIGINT arrives while `reader.cli` imports its modules: before `reader.entry` existed,
     Python printed a KeyboardInterrupt traceback with install paths."""
