@@ -29,6 +29,7 @@ __all__ = [
     "Definitions",
     "FootnoteLabels",
     "Link",
+    "cited_notes",
     "collect_definitions",
     "definitions_of",
     "footnote_label",
@@ -43,6 +44,7 @@ __all__ = [
     "plain_text",
     "strip_inline_markup",
     "without_comments",
+    "without_footnote_definitions",
 ]
 
 _NOT_SLUG = LazyPattern(r"[^\w\- ]", re.UNICODE)
@@ -255,6 +257,32 @@ def _footnote_numbers(
         for number, note in listed.items()
         if "label" in note
     }
+
+
+def cited_notes(markdown: str, definitions: Definitions) -> list[str]:
+    """The Markdown of each footnote `markdown` cites (in order, once each), as its
+    file's `definitions` have them: what the reading pane draws at its end."""
+    cited: dict[str, str] = {}
+    for match in _FOOTNOTE_MARK.finditer(markdown):
+        label = footnote_label(match[0][2:-1])
+        note = definitions.footnotes.get(label)
+        if note is not None and label not in cited:
+            cited[label] = note
+    return list(cited.values())
+
+
+def without_footnote_definitions(markdown: str) -> str:
+    """The Markdown without its footnote definitions (`[^x]: …` and the indented lines
+    after it), which the reading pane draws where they are cited, not here."""
+    kept: list[str] = []
+    inside = False
+    for line in markdown.split("\n"):
+        if _FOOTNOTE_DEFINITION.match(line):
+            inside = True
+        elif not (inside and (not line.strip() or line.startswith(("    ", "\t")))):
+            inside = False
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def definitions_of(markdown: str) -> Definitions:
@@ -515,6 +543,8 @@ def search_text(markdown: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
     text = TAG.sub("", without_comments(text))
+    if "[^" in text:  # a footnote's mark: its note is indexed with the section
+        text = _FOOTNOTE_MARK.sub("", text)
     text = _RULE_LINE.sub("", text)
     text = _LINE_MARKERS.sub("", text)
     return text.translate(_MARKUP_CHARACTERS).strip()

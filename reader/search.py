@@ -55,7 +55,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # bump whenever the tables or the tokenizer change: old caches rebuild
+# Bump whenever the tables, the tokenizer or the indexed text change: old caches rebuild.
+# 4: comments left out, footnotes indexed with the sections citing them (issue 17).
+SCHEMA_VERSION = 4
 _MAX_LIMIT = 1000
 _STALE_TEMP_SECONDS = 3600  # a younger temp file may be another process's write
 # bm25 weights by column (title, path, body): a heading hit beats any number of body hits.
@@ -449,8 +451,17 @@ class _PackDocuments:
         self._pack = pack
 
     def __iter__(self) -> Iterator[SearchDocument]:
-        from reader.markdown import search_text
+        from reader.markdown import cited_notes, search_text, without_footnote_definitions
 
         for section in self._pack.sections:
             path = " › ".join(ancestor.title for ancestor in section.ancestors)
-            yield SearchDocument(section.id, section.title, path, search_text(section.markdown))
+            markdown = section.markdown
+            if section.file.definition_starts and "[^" in markdown:
+                # A note is drawn at the end of the sections citing it, not where it is
+                # defined: it is found with them.
+                markdown = without_footnote_definitions(markdown)
+                notes = cited_notes(markdown, section.definitions)
+                body = "\n\n".join(map(search_text, [markdown, *notes]))
+            else:
+                body = search_text(markdown)
+            yield SearchDocument(section.id, section.title, path, body)

@@ -470,3 +470,22 @@ def test_definitions_in_a_quote_or_a_list_item_serve_the_whole_file(tmp_path: Pa
     )
     assert [link.href for link in pack.find("A").links] == ["/q", "/l"]
     assert "[not] stays." in "\n".join(section_lines(pack.find("B")))
+
+
+def test_search_finds_a_note_with_the_section_citing_it_and_never_a_comment(
+    tmp_path: Path,
+) -> None:
+    from reader.search import SearchIndex, pack_documents
+
+    pack = load(
+        tmp_path,
+        {
+            "a.md": "# Claims\n\nA bold claim.[^src]\n\n<!-- YAML\nquux: 1\n-->\n\n## Other\n\n"
+            "Nothing here.\n\n[^src]: Zanzibar proves it.\n    More zanzibar.\n\nAfter it.\n"
+        },
+    )
+    index = SearchIndex.build(pack_documents(pack))
+    assert [hit.id for hit in index.search("zanzibar")] == ["claims"]
+    assert [hit.id for hit in index.search("after")] == ["other"]
+    assert index.search("quux") == []
+    assert "[^" not in index.search("zanzibar")[0].snippet
