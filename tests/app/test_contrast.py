@@ -1,6 +1,6 @@
 """Every text the reader draws is readable, in every built-in theme and colour depth.
 
-The reader runs once per theme (Pilot, 100x40) on a small pack holding every block
+The reader runs once per theme (Pilot, 100x80) on a small pack holding every block
 kind, with a link focused, search matches shown, a section marked read and the
 outline's cursor on a section. The test takes the strips Textual renders for the
 reading pane, the header, the footer's keys and the outline (`Widget.render_lines`,
@@ -71,6 +71,27 @@ MARKDOWN = """\
 
 A paragraph with *emphasis*, **strong**, `inline code`, a [first link](https://example.com/a)
 and a [second link](https://example.com/b); the word zebra and another zebra.[^note]
+
+> [!NOTE]
+> A note.
+
+> [!TIP]
+> A tip.
+
+> [!IMPORTANT]
+> Important.
+
+> [!WARNING]
+> A warning.
+
+> [!CAUTION]
+> A caution.
+
+- [ ] an open task
+- [x] a done task
+
+Term
+: Its definition, <kbd>Ctrl</kbd> and H<sub>2</sub>O.
 
 <details open>
 <summary>A summary</summary>
@@ -171,7 +192,7 @@ def _pack(root: Path):
 
 async def _render(theme: str, root: Path) -> dict[str, list[Run]]:
     app: ReaderApp = create_app(_pack(root), no_state=True)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(100, 80)) as pilot:
         view = app.main.query_one("#document", DocumentView)
         await wait_until(pilot, lambda: app.main.query(Outline), what="the outline")
         await wait_rendered(pilot, view)
@@ -274,6 +295,13 @@ def _filtered(style: Style, depth: str) -> Style:
 
 _AVAILABLE = App().available_themes
 THEMES = sorted(_AVAILABLE)
+
+
+def test_every_block_kind_is_on_the_screen_that_is_checked() -> None:
+    """The checks below see the whole first section: down to its last block."""
+    shown = "".join(run.text for run in rendered(THEMES[0])["document"])
+    for text in ("Note", "Caution", "done task", "Its definition", "plain code block"):
+        assert text in shown, text
 
 
 @pytest.mark.parametrize("depth", DEPTHS)
