@@ -29,6 +29,7 @@ __all__ = ["URL_WINDOW", "autolink_plugin"]
 URL_WINDOW = 2048
 #: The schemes of bare links: the letters before a `:`, whole (`xhttp:` is none of them).
 _SCHEME = re.compile(r"(?<![A-Za-z])(?:https?|ftp|mailto|xmpp)\Z", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"\S*+")
 _EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_")
 
 
@@ -47,7 +48,10 @@ def _www(state: StateInline, silent: bool) -> bool:
     before = state.pending[-1:] or (state.src[pos - 1] if pos > 0 else "")
     if before and not check_prev(before):
         return False
-    found = match_www(state.src[pos : min(state.posMax, pos + URL_WINDOW)])
+    window = state.src[pos : min(state.posMax, pos + URL_WINDOW)]
+    found = match_www(window)
+    if found is None and (shorter := _before_closing_marks(window)) is not None:
+        found = match_www(shorter)
     if found is None:
         return False
     url, length = found
@@ -76,6 +80,8 @@ def _protocol(state: StateInline, silent: bool) -> bool:
     else:  # the matcher knows `http://` and `https://`: `ftp://` is matched as `http://`
         as_http = "http" if protocol == "ftp" else protocol
         found = match_http(as_http + state.src[pos:end])
+        if found is None and (shorter := _before_closing_marks(state.src[pos:end])):
+            found = match_http(as_http + shorter)
         if found is not None:
             found = (found[0], found[1] - len(as_http) + len(written))
     if found is None:
@@ -83,6 +89,14 @@ def _protocol(state: StateInline, silent: bool) -> bool:
     length = found[1]
     label = state.src[start : start + length]
     return _link(state, protocol + label[len(written) :], label, len(written), length)
+
+
+def _before_closing_marks(window: str) -> str | None:
+    """The window up to the emphasis marks that end its first word (`_www.a.org_`: the
+    link is in emphasis, and the matcher would take `org_` for the domain), or None."""
+    word = _FIRST_WORD.match(window)[0]  # type: ignore[index]  # always matches
+    shorter = word.rstrip("_*~")
+    return shorter if len(shorter) < len(word) else None
 
 
 def _email(state: StateInline, silent: bool) -> bool:

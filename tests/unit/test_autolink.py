@@ -46,6 +46,9 @@ def hrefs(markdown: str) -> list[str]:
         ("HTTPS://a.org/x and ftp://a.org/f", ["https://a.org/x", "ftp://a.org/f"]),
         ('x"www.a.org" xwww.example.com ahttp://example.com', []),
         ('"foo@bar.com"', ["mailto:foo@bar.com"]),
+        # In emphasis, as cmark-gfm finds them (the marks are not part of the domain).
+        ("_www.a.org_ and _http://b.org_", ["http://www.a.org", "http://b.org"]),
+        ("www.a_b.org", []),
         ("`www.example.com` [www.a.org](/b)", ["/b"]),
     ],
 )  # fmt: skip
