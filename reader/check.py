@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
 
 from reader.files import PackFile, Problem
-from reader.markdown import parse
+from reader.markdown import markdown_parser
 from reader.pack import Pack, Section
 
 __all__ = ["check_pack"]
@@ -44,8 +46,8 @@ def _unresolved_references(section: Section) -> list[Problem]:
     """References in the section's text that nothing in its file defines: a reader sees
     the brackets and cannot follow them."""
     problems: list[Problem] = []
-    written: dict[str, bool] = {}  # each text looked up in the source once
-    for token in parse(section.markdown, section.definitions.environment()):
+    environment = section.definitions.environment()
+    for token in _parser().parse(section.markdown, environment):
         if token.type != "inline" or not token.children:
             continue
         line = section.start_line + (token.map[0] if token.map else 0)
@@ -54,10 +56,6 @@ def _unresolved_references(section: Section) -> list[Problem]:
                 line += 1
             elif child.type == "text":
                 for match in _UNRESOLVED.finditer(child.content):
-                    if match[0] not in written:
-                        written[match[0]] = _written_unescaped(match[0], section.markdown)
-                    if not written[match[0]]:
-                        continue  # `\[a\]\[b\]`: brackets the author escaped
                     if match[3] is not None:
                         what = f"footnote '[^{match[3]}]'"
                     else:
@@ -75,13 +73,14 @@ def _unresolved_references(section: Section) -> list[Problem]:
     return problems
 
 
-def _written_unescaped(text: str, source: str) -> bool:
-    """Whether `text` stands in the Markdown source as written, not after a backslash (an
-    escaped bracket) or a word (`x[a][b]` in a code span is not where it came from)."""
-    at = source.find(text)
-    while at > 0 and (source[at - 1] in "\\])" or source[at - 1].isalnum()):
-        at = source.find(text, at + 1)
-    return at >= 0
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """The reader's parser, but an escaped character (`\\[`) stays a token of its own
+    (markdown-it's `text_join` would merge it into the text around it): brackets the
+    author escaped are never taken for a reference left unresolved."""
+    parser = markdown_parser.__wrapped__()
+    parser.disable("text_join")
+    return parser
 
 
 def _unused_definitions(pack_file: PackFile) -> list[Problem]:

@@ -231,7 +231,7 @@ def _print_formatted(section: Section) -> None:
     from reader.render.draw import BlockRenderer, RenderStyles
 
     console = Console(highlight=False)
-    context = BuildContext(dict(BASE_STYLES), section.definitions, link_targets=True)
+    context = BuildContext(dict(BASE_STYLES), section.definitions, printing=True)
     renderer = BlockRenderer(console, RenderStyles(dark=True))
     document = RenderedDocument(section.markdown, renderer, console.width, context)
     document.fill()

@@ -45,6 +45,7 @@ __all__ = [
     "strip_inline_markup",
     "without_comments",
     "without_footnote_definitions",
+    "without_footnote_marks",
 ]
 
 _NOT_SLUG = LazyPattern(r"[^\w\- ]", re.UNICODE)
@@ -56,8 +57,9 @@ _INLINE_MARKUP = LazyPattern(r"[*_`\[\]<>!\\&~]")
 _PLAIN_HEADING = bytes(byte for byte in range(0x20, 0x7F) if not _INLINE_MARKUP.match(chr(byte)))
 _PLAIN_HEADING += b"\n"
 _BLANK_RUNS = LazyPattern(r"\n{3,}")
-# A line that could hold a definition list's `: definition` (or `~ definition`).
-_DEFINITION_MARK = LazyPattern(r"^[ \t]*+[:~]", re.MULTILINE)
+# A line that could hold a definition list's `: definition` (or `~ definition`), in a
+# quote or a list item too: after nothing but indents, `>` and list markers.
+_DEFINITION_MARK = LazyPattern(r"^[ \t>*+0-9.)-]*+[:~]", re.MULTILINE)
 _FOOTNOTE_MARK = LazyPattern(r"\[\^[^\[\]\s]++\]")
 
 
@@ -82,8 +84,9 @@ def markdown_parser() -> MarkdownIt:
 def parser_for(markdown: str) -> MarkdownIt:
     """`markdown_parser`, or the same parser without bare links and definition lists when
     the text holds nothing either could find (no `://`, `www.`, `@`, nor a line starting
-    `:` or `~`): both give such text the same tokens, and most first screens are drawn
-    without loading or running the two (~4 M instructions of a ~1,150 M first screen)."""
+    `:` or `~` after indents, `>` or list markers): both give such text the same tokens,
+    and most first screens are drawn without loading or running the two (~4 M
+    instructions of a ~1,150 M first screen)."""
     if (
         "://" in markdown
         or "www." in markdown
@@ -271,6 +274,16 @@ def cited_notes(markdown: str, definitions: Definitions) -> list[str]:
     return list(cited.values())
 
 
+def without_footnote_marks(text: str, definitions: Definitions) -> str:
+    """The text without the marks of the footnotes `definitions` has (`[^1]`: their notes
+    are indexed with the section); `[^a-z]` and other brackets stay."""
+
+    def drop(mark: re.Match[str]) -> str:
+        return "" if footnote_label(mark[0][2:-1]) in definitions.footnotes else mark[0]
+
+    return _FOOTNOTE_MARK.sub(drop, text)
+
+
 def without_footnote_definitions(markdown: str) -> str:
     """The Markdown without its footnote definitions (`[^x]: …` and the indented lines
     after it), which the reading pane draws where they are cited, not here."""
@@ -383,12 +396,9 @@ def heading_titles(texts: list[str]) -> list[str]:
 
 
 def strip_inline_markup(text: str) -> str:
-    """Plain text of one line of inline Markdown (a heading), fast when there is none. A
-    footnote mark (`Install[^1]`) is left out: a title has no note to lead to."""
+    """Plain text of one line of inline Markdown (a heading), fast when there is none."""
     if not _INLINE_MARKUP.search(text):
         return text.strip()
-    if "[^" in text:
-        text = _FOOTNOTE_MARK.sub("", text)
     tokens = parser_for(text).parseInline(text)
     return "".join(_inline_text(tokens[0].children or [])).strip() if tokens else text.strip()
 
@@ -543,8 +553,6 @@ def search_text(markdown: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
     text = TAG.sub("", without_comments(text))
-    if "[^" in text:  # a footnote's mark: its note is indexed with the section
-        text = _FOOTNOTE_MARK.sub("", text)
     text = _RULE_LINE.sub("", text)
     text = _LINE_MARKERS.sub("", text)
     return text.translate(_MARKUP_CHARACTERS).strip()

@@ -215,17 +215,18 @@ def scan_lines(
                 list_indent = marker_end + (spaces if 1 <= spaces <= 4 and content else 1)
                 paragraph_start, continues = None, _is_paragraph_text(content)
                 if content[:1] == "[" and _REFERENCE.match(content):  # `- [x]: /url`
-                    definition_lines.append(number)
-                    continues = False
+                    definition_lines.append(number)  # (its title may go on: `continues`)
                 continue
         if mark == ">":
             quote = _QUOTE.match(line)
             if quote:
                 quoted = quote[1][1:] if quote[1][:1] == " " else quote[1]
-                if not continues and quoted[:1] == "[" and _REFERENCE.match(quoted):
+                if (
+                    quoted[:1] == "["
+                    and _REFERENCE.match(quoted)
+                    and (not continues or quoted.startswith("[^"))
+                ):
                     definition_lines.append(number)  # `> [x]: /url` defines it for the file
-                    paragraph_start, continues, list_indent = None, False, None
-                    continue
                 paragraph_start, continues, list_indent = None, _is_paragraph_text(quote[1]), None
                 continue
         if _starts_table(line, lines, number):
@@ -233,15 +234,14 @@ def scan_lines(
             continue
         # A link reference definition cannot interrupt a paragraph; a footnote's can (the
         # footnote plugin's rule, as cmark-gfm reads it).
-        if (
-            mark == "["
-            and not continues
-            and (paragraph_start is None or text.startswith("[^"))
-            and _REFERENCE.match(line)
-        ):
-            definition_lines.append(number)
-            paragraph_start = None
-            continue
+        if mark == "[" and _REFERENCE.match(line):
+            if text.startswith("[^"):  # its text may go on in lazy lines, as a paragraph's
+                definition_lines.append(number)
+                paragraph_start, continues, list_indent = None, True, None
+                continue
+            if paragraph_start is None and not continues:
+                definition_lines.append(number)
+                continue
         if paragraph_start is None and not continues:
             paragraph_start = number
     return headings, start, title, break_lines, definition_lines

@@ -451,7 +451,12 @@ class _PackDocuments:
         self._pack = pack
 
     def __iter__(self) -> Iterator[SearchDocument]:
-        from reader.markdown import cited_notes, search_text, without_footnote_definitions
+        from reader.markdown import (
+            cited_notes,
+            search_text,
+            without_footnote_definitions,
+            without_footnote_marks,
+        )
 
         for section in self._pack.sections:
             path = " › ".join(ancestor.title for ancestor in section.ancestors)
@@ -461,6 +466,7 @@ class _PackDocuments:
                 # defined: it is found with them.
                 markdown = without_footnote_definitions(markdown)
                 notes = cited_notes(markdown, section.definitions)
+                markdown = without_footnote_marks(markdown, section.definitions)
                 body = "\n\n".join(map(search_text, [markdown, *notes]))
             else:
                 body = search_text(markdown)

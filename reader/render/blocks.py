@@ -9,6 +9,7 @@ them on screen after wrapping, highlight the focused one and follow clicks.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 
 from markdown_it.token import Token
@@ -200,17 +201,18 @@ class BuildContext:
     """Styles by role (from the theme), the file's definitions, and what the build
     numbers: links, details, and footnote markers."""
 
-    __slots__ = ("definitions", "details", "env", "link_targets", "links", "notes", "styles")
+    __slots__ = ("definitions", "details", "env", "links", "notes", "printing", "styles")
 
     def __init__(
         self,
         styles: dict[str, Style] | None = None,
         definitions: Definitions | None = None,
         *,
-        link_targets: bool = False,
+        printing: bool = False,
     ) -> None:
-        """`link_targets`: write where each link leads after its text, `text (target)`,
-        for print, where nothing can be followed (and no hyperlink hides a target)."""
+        """`printing`: for print, where nothing can be followed or unfolded: each link's
+        target is written after its text, `text (target)` (no hyperlink hides it), and
+        every `<details>` is open."""
         self.styles: dict[str, Style] = {} if styles is None else styles
         self.links: list[str] = []  # href of link n
         self.details = 0
@@ -218,7 +220,7 @@ class BuildContext:
         #: The markdown-it environment every chunk of the document is parsed in.
         self.env = self.definitions.environment()
         self.notes: list[int] = []  # the footnote (numbered from 1) of marker n
-        self.link_targets = link_targets
+        self.printing = printing
 
     def parse(self, markdown: str) -> list[Token]:
         """Parse a piece of the document, knowing its file's definitions."""
@@ -456,10 +458,16 @@ def _html_text(source: str) -> str:
 
 
 def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
-    """Gather the blocks between `<details>` and `</details>` into a DetailsBlock."""
+    """Gather the blocks between `<details>` and `</details>` into a DetailsBlock.
+
+    An HTML block can hold several of these tags (`</details>` then `<details>`): what
+    follows a closing tag is read again as a block of its own, so no text is lost.
+    """
     result: list[Block] = []
     stack: list[DetailsBlock] = []
-    for block in blocks:
+    pending = deque(blocks)
+    while pending:
+        block = pending.popleft()
         raw = block.raw if isinstance(block, ParagraphBlock) else None
         target = stack[-1].children if stack else result
         if raw is None or not isinstance(block, ParagraphBlock):
@@ -469,13 +477,24 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
             continue
         opens = _DETAILS_OPEN.search(raw)
         closes = _DETAILS_CLOSE.search(raw)
+        if stack and closes and not (opens and opens.start() < closes.start()):
+            # The open block ends here: what comes before the tag is its, after is not.
+            inside = _html_text(raw[: closes.start()])
+            if inside:
+                stack[-1].children.append(ParagraphBlock(block.line, Text(inside)))
+            stack.pop()
+            _read_after(raw[closes.end() :], block.line, pending)
+            continue
         # A whole `<details>` in one block (as many closing as opening tags, in order).
         whole = bool(opens and closes and closes.start() > opens.start() and _is_whole_details(raw))
         if opens and not whole:
             summary = _SUMMARY.search(raw)
             label = _html_text(summary[1]) if summary else "Details"
             details = DetailsBlock(
-                block.line, Text(label or "Details"), number=context.details, open=_opened(raw)
+                block.line,
+                Text(label or "Details"),
+                number=context.details,
+                open=context.printing or _opened(raw),
             )
             context.details += 1
             target.append(details)
@@ -485,7 +504,7 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
                 details.children.append(ParagraphBlock(block.line, Text(rest)))
         elif opens:  # a whole <details> in one html block, and what follows its end
             last_close = list(_DETAILS_CLOSE.finditer(raw))[-1]
-            inside, after = raw[: last_close.end()], _html_text(raw[last_close.end() :])
+            inside = raw[: last_close.end()]
             summary = _SUMMARY.search(inside)
             body = _html_text(_SUMMARY.sub("", inside, count=1))
             details = DetailsBlock(
@@ -493,21 +512,11 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
                 Text((_html_text(summary[1]) if summary else "") or "Details"),
                 [ParagraphBlock(block.line, Text(body))] if body else [],
                 number=context.details,
-                open=_opened(raw),
+                open=context.printing or _opened(raw),
             )
             context.details += 1
             target.append(details)
-            if after:
-                target.append(ParagraphBlock(block.line, Text(after)))
-        elif closes and stack:  # what comes before the tag is the block's, after is not
-            inside = _html_text(raw[: closes.start()])
-            if inside:
-                stack[-1].children.append(ParagraphBlock(block.line, Text(inside)))
-            stack.pop()
-            after = _html_text(raw[closes.end() :])
-            if after:
-                parent = stack[-1].children if stack else result
-                parent.append(ParagraphBlock(block.line, Text(after)))
+            _read_after(raw[last_close.end() :], block.line, pending)
         elif not block.text.plain:  # a lone closing tag such as </div> or </details>
             stray = _html_text(raw) if closes else ""
             if stray:
@@ -515,6 +524,17 @@ def _fold_details(blocks: list[Block], context: BuildContext) -> list[Block]:
         else:
             target.append(block)
     return result
+
+
+def _read_after(raw: str, line: int, pending: deque[Block]) -> None:
+    """What follows a closing `</details>` in its HTML block, read next as a block."""
+    if not raw.strip():
+        return
+    folded = _DETAILS_OPEN.search(raw) or _DETAILS_CLOSE.search(raw)
+    after = ParagraphBlock(line, Text("" if folded else _html_text(raw)), role="html")
+    after.raw = raw
+    if folded or after.text.plain:
+        pending.appendleft(after)
 
 
 def _opened(raw: str) -> bool:
@@ -536,9 +556,10 @@ def _inline(token: Token, context: BuildContext) -> Text:
     styles: list[str] = []
     link_number: int | None = None
     html_link = False  # the link is an HTML `<a href>`, which `</a>` ends
-    link_start = 0  # where the open link's text starts
+    link_words: list[str] = []  # what the open link shows, for its printed target
     hidden: str | None = None  # inside <script> or the like until its closing tag
-    shifted: list[tuple[str, int]] = []  # open <sup>/<sub> and where their text starts
+    # Open <sup>/<sub>: each collects its text apart, then joins the text around it.
+    shifted: list[tuple[str, Text]] = []
     for child in token.children or []:
         kind = child.type
         if hidden is not None and kind not in _STRUCTURE:  # emphasis and links still pair up
@@ -552,18 +573,23 @@ def _inline(token: Token, context: BuildContext) -> Text:
             if tag.hidden and tag.kind == "open":
                 hidden = tag.name
             elif tag.kind == "open" and tag.name in ("sup", "sub"):
-                shifted.append((tag.name, len(text)))
+                shifted.append((tag.name, text))
+                text = Text()
             elif tag.kind == "close" and shifted and shifted[-1][0] == tag.name:
-                _shift(text, *shifted.pop())
+                name, outer = shifted.pop()
+                _shift(outer, name, text)
+                text = outer
             elif tag.kind == "open" and tag.name == "kbd":
                 styles.append("code")
             elif tag.kind == "close" and tag.name == "kbd":
                 _drop(styles, "code")
             elif tag.kind == "open" and tag.name == "a" and tag.href and link_number is None:
-                link_number, html_link = len(context.links), True
+                link_number, html_link, link_words = len(context.links), True, []
                 context.links.append(tag.href)
                 styles.append("link")
             elif tag.kind == "close" and tag.name == "a" and html_link:
+                if context.printing:
+                    _write_target(text, link_words, context.links[link_number or 0], context)
                 link_number, html_link = None, False
                 _drop(styles, "link")
             elif tag.text:  # a break, an image's label, a task box, a quotation mark
@@ -572,10 +598,11 @@ def _inline(token: Token, context: BuildContext) -> Text:
             elif tag.kind == "other":
                 _append(text, child.content, context.style(styles, link_number))
             continue
-        if kind == "text":
-            _append(text, child.content, context.style(styles, link_number))
-        elif kind == "code_inline":
-            _append(text, child.content, context.style([*styles, "code"], link_number))
+        if kind in ("text", "code_inline"):
+            role = [*styles, "code"] if kind == "code_inline" else styles
+            _append(text, child.content, context.style(role, link_number))
+            if link_number is not None:
+                link_words.append(child.content)
         elif kind in ("softbreak",):
             _append(text, " ", context.style(styles, link_number))
         elif kind == "hardbreak":
@@ -588,12 +615,12 @@ def _inline(token: Token, context: BuildContext) -> Text:
             if html_link:  # a link inside `<a href>` ends it, as a browser's parser does
                 _drop(styles, "link")
                 html_link = False
-            link_number, link_start = len(context.links), len(text)
+            link_number, link_words = len(context.links), []
             context.links.append(str(child.attrGet("href") or ""))
             styles.append("link")
         elif kind == "link_close":
-            if context.link_targets and link_number is not None:
-                _write_target(text, link_start, context.links[link_number], context)
+            if context.printing and link_number is not None:
+                _write_target(text, link_words, context.links[link_number], context)
             link_number = None
             _drop(styles, "link")
         elif kind == "image":
@@ -606,6 +633,10 @@ def _inline(token: Token, context: BuildContext) -> Text:
             marker = Style.from_meta({"note": len(context.notes)})
             context.notes.append(note)
             text.append(f"[{note}]", marker if style is None else style + marker)
+    while shifted:  # a <sup> never closed: its text as written
+        name, outer = shifted.pop()
+        outer.append_text(text)
+        text = outer
     return text
 
 
@@ -615,11 +646,21 @@ _STRUCTURE = frozenset(
 )
 
 
-def _write_target(text: Text, start: int, href: str, context: BuildContext) -> None:
-    """` (target)` after a link's text, unless the text already says it (a bare URL)."""
-    shown = text.plain[start:]
-    if href and href not in (shown, f"mailto:{shown}", f"http://{shown}"):
-        _append(text, f" ({href})", context.style(["footnote"], None))
+def _write_target(text: Text, words: list[str], href: str, context: BuildContext) -> None:
+    """` (target)` after a link's text, unless the text already says it (a bare URL,
+    whose target may differ only in its scheme's case or its percent-encoding); nothing
+    for a link that shows no text (inside hidden HTML)."""
+    from urllib.parse import unquote
+
+    shown = "".join(words)
+    if not shown.strip() or not href:
+        return
+    plain = unquote(href)
+    if shown.casefold() in {plain.casefold(), f"mailto:{shown}".casefold()} or (
+        plain.casefold() == f"http://{shown}".casefold()
+    ):
+        return
+    _append(text, f" ({href})", context.style(["footnote"], None))
 
 
 def _drop(styles: list[str], role: str) -> None:
@@ -637,22 +678,20 @@ def _closes(source: str, name: str) -> bool:
     return inline_tag(source)[:2] == ("close", name)
 
 
-def _shift(text: Text, name: str, start: int) -> None:
-    """Make the text since `start` superscript (`name` "sup") or subscript, in place."""
+def _shift(outer: Text, name: str, inner: Text) -> None:
+    """Append a `<sup>` (`name` "sup") or `<sub>` element's text to the text around it,
+    raised or lowered: character for character when every one has a form (its links and
+    footnote marks stay put), else `^(…)`/`_(…)` unless that would move a link or a mark."""
     from reader.html_text import subscript, superscript
 
-    written = text.plain[start:]
+    written = inner.plain
     shown = superscript(written) if name == "sup" else subscript(written)
-    if shown == written:
-        return
-    if len(shown) == len(written):  # character for character: links and marks stay put
-        text.plain = text.plain[:start] + shown
-        return
-    spans = [span for span in text.spans if span.end > start]
-    if any(isinstance(span.style, Style) and span.style.meta for span in spans):
-        return  # `^(…)` would move a link or a footnote mark: left as written
-    text.right_crop(len(written))
-    text.append(shown, spans[0].style if spans and spans[0].start <= start else None)
+    if len(shown) == len(written):
+        inner.plain = shown
+    elif not any(isinstance(span.style, Style) and span.style.meta for span in inner.spans):
+        first = inner.spans[0].style if inner.spans and inner.spans[0].start == 0 else None
+        inner = Text(shown, style=first or "")
+    outer.append_text(inner)
 
 
 def _append(text: Text, content: str, style: Style | None) -> None:

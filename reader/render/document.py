@@ -356,7 +356,8 @@ def chunks(markdown: str) -> list[str]:
     for number in scan_markdown(lines).break_lines:
         size = offsets[number] - offsets[start]
         following = lines[number + 1] if number + 1 < len(lines) else ""
-        if following[:1] in (" ", "\t") and size < 4 * CHUNK_CHARS:
+        # Indented: a list item's or a footnote's; `:`/`~`: a definition list's definition.
+        if following[:1] in (" ", "\t", ":", "~") and size < 4 * CHUNK_CHARS:
             continue
         if size >= CHUNK_CHARS:
             pieces.append("\n".join(lines[start:number]))

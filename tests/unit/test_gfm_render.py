@@ -423,9 +423,11 @@ def test_check_takes_escaped_brackets_and_code_as_written(tmp_path: Path) -> Non
     assert check_pack(pack) == []
 
 
-def test_a_heading_with_a_footnote_mark_is_titled_without_it(tmp_path: Path) -> None:
-    pack = load(tmp_path, {"a.md": "# Install[^1]\n\nText.\n\n[^1]: A note.\n"})
-    assert [section.title for section in pack.sections] == ["Install"]
+def test_a_heading_keeps_brackets_a_regex_class_needs(tmp_path: Path) -> None:
+    pack = load(tmp_path, {"a.md": "# Negated classes `[^a-z]`\n\nText.\n"})
+    assert [(section.title, section.anchor) for section in pack.sections] == [
+        ("Negated classes [^a-z]", "negated-classes-a-z")  # as cmark-gfm slugs it
+    ]
 
 
 def test_text_that_only_looks_like_a_definition_has_none() -> None:
@@ -489,3 +491,49 @@ def test_search_finds_a_note_with_the_section_citing_it_and_never_a_comment(
     assert [hit.id for hit in index.search("after")] == ["other"]
     assert index.search("quux") == []
     assert "[^" not in index.search("zanzibar")[0].snippet
+
+
+def test_a_definition_list_in_a_quote_is_one_whatever_else_the_text_holds() -> None:
+    assert lines_of("> Term\n> : definition\n")[:2] == ["▌ Term", "▌     definition"]
+
+
+def test_a_long_sections_chunks_never_part_a_term_from_its_definition() -> None:
+    for words in (1197, 1198, 1199):
+        markdown = "# T\n\n" + "word " * words + "\n\nTerm\n\n: definition one\n"
+        document = render(markdown)
+        lines = [line.rstrip() for line in document.plain_lines()]
+        assert "    definition one" in lines, words
+
+
+def test_details_closed_and_opened_in_one_html_block_are_siblings() -> None:
+    assert lines_of(
+        "<details><summary>One</summary>\n\nbody one\n</details>\n"
+        "<details><summary>Two</summary>\n\nbody two\n</details>\n\nAfter.\n"
+    ) == ["▶ One", "", "▶ Two", "", "After."]
+
+
+def test_printing_opens_every_details_block_and_writes_each_links_target() -> None:
+    from reader.render.blocks import build_blocks
+
+    markdown = (
+        "<details><summary>Windows</summary>\n\nRun setup.\n\n</details>\n\n"
+        'See <a href="https://evil.example/">https://bank.example/</a>, '
+        "https://de.wikipedia.org/wiki/Straße, [docs](https://d.org) and "
+        "A <template>[hidden](http://h.org)</template> B.\n"
+    )
+    context = BuildContext(BASE_STYLES, printing=True)
+    renderer = BlockRenderer(Console(width=200), RenderStyles())
+    blocks = build_blocks(parse(markdown), context)
+    lines = [line.text.rstrip() for block in blocks for line in renderer.render(block, 160)]
+    assert lines[:2] == ["▼ Windows", "│ Run setup."]
+    assert lines[-1] == (
+        "See https://bank.example/ (https://evil.example/), "
+        "https://de.wikipedia.org/wiki/Straße, docs (https://d.org) and A  B."
+    )
+
+
+def test_check_reports_a_footnote_after_an_escaped_backslash(tmp_path: Path) -> None:
+    pack = load(tmp_path, {"a.md": "# T\n\nA \\\\[^esc] and \\[^not] here.\n"})
+    assert [problem.message for problem in check_pack(pack)] == [
+        "footnote '[^esc]' is not defined in this file"
+    ]

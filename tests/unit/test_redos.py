@@ -439,6 +439,8 @@ DOCUMENTS: dict[str, Callable[[int], str]] = {
     "definition list": lambda n: _fill("Term\n: def\n", n),
     "<!-- unclosed": lambda n: _fill("<!--", n),
     "escaped references": lambda n: _fill("\\[a\\]\\[b\\] x[c][d] ", n),
+    "<sup> run": lambda n: _fill(" a<sup>2</sup>", n),
+    "<sup> links": lambda n: _fill(" a<sup>[a](b)</sup>", n),
 }
 
 
@@ -519,6 +521,8 @@ _DEFINITIONS = (
     "definition list",
     "<!-- unclosed",
     "escaped references",
+    "<sup> run",
+    "<sup> links",
 )
 _CHEAP = (
     "* run",
