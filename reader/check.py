@@ -10,6 +10,7 @@ from markdown_it.common.utils import normalizeReference
 
 from reader.files import PackFile, Problem
 from reader.markdown import markdown_parser
+from reader.markdown_syntax import DEFINITION
 from reader.pack import Pack, Section
 
 __all__ = ["check_pack"]
@@ -18,9 +19,8 @@ __all__ = ["check_pack"]
 # (a lone `[text]` is as often meant literally, and is not reported), and `[^note]`; not
 # after a word or a bracket (`matrix[0][1]` is an index).
 _UNRESOLVED = re.compile(r"(?<![\w\])])(?:\[([^\[\]\n]++)\]\[([^\[\]\n]*+)\]|\[\^([^\[\]\s]++)\])")
-# Every bracketed label in a file, and a definition's own label at its start.
+# Every bracketed label in a file (a definition's own is where `DEFINITION` found it).
 _BRACKETED = re.compile(r"\[([^\[\]]{1,999}+)\]")
-_DEFINED = re.compile(r" {0,3}\[((?:[^\[\]\\]|\\.){1,999}+)\]:")
 
 
 def check_pack(pack: Pack) -> list[Problem]:
@@ -87,7 +87,7 @@ def _unused_definitions(pack_file: PackFile) -> list[Problem]:
     """Definitions that no text of their file uses (often a reference misspelt)."""
     text = pack_file.text
     defined = [
-        match for start in pack_file.definition_starts if (match := _DEFINED.match(text, start))
+        match for start in pack_file.definition_starts if (match := DEFINITION.match(text, start))
     ]
     own = {match.start(1) for match in defined}
     used = {

@@ -48,6 +48,7 @@ from typing import NamedTuple
 
 from reader.glyphs import current
 from reader.lazy_pattern import LazyPattern
+from reader.markdown_syntax import collapse_html_space
 from reader.sanitize import sanitize
 
 __all__ = ["InlineTag", "html_block_text", "inline_tag", "subscript", "superscript"]
@@ -75,7 +76,6 @@ _START_TAG = LazyPattern(
 )
 _ATTRIBUTES = LazyPattern(_ATTRIBUTE)
 _END_TAG_NAME = LazyPattern(r"</([A-Za-z][^ \t\n\f\r/>]*+)")
-_SPACE_RUN = LazyPattern(f"{_SPACE}++")
 #: A character reference; a numeric one's digits (1: hex, 2: decimal) are taken whole,
 #: however many there are, and a name is at most 32 characters, as html.unescape reads.
 _REFERENCE = LazyPattern(r"&(?:#(?:[xX]([0-9A-Fa-f]++)|([0-9]++));?|[A-Za-z][A-Za-z0-9]{0,31}+;?)")
@@ -234,7 +234,7 @@ def html_block_text(source: str, *, plain: bool = False) -> str:
     (a search for "H2O" finds `H<sub>2</sub>O`).
     """
     if "<" not in source and "&" not in source:
-        return _collapse(sanitize(source)).strip(" ")  # nothing to read: no parser
+        return collapse_html_space(sanitize(source)).strip(" ")  # nothing to read: no parser
     if "\r" in source:  # the standard reads every line end as "\n"
         source = source.replace("\r\n", "\n").replace("\r", "\n")
     writer = _Writer(plain)
@@ -419,7 +419,7 @@ class _Writer:
         if self.preformatted:
             self._preformatted(text)
             return
-        text = _collapse(text)
+        text = collapse_html_space(text)
         if not text:
             return
         if self.capture is not None:
@@ -493,7 +493,7 @@ class _Writer:
         if self.preformatted:
             words = text
         else:
-            text = _collapse(text)
+            text = collapse_html_space(text)
             words = text.strip(" ")
             if text[:1] == " ":
                 self.space = True
@@ -662,11 +662,6 @@ class _Writer:
 # --- small readers -------------------------------------------------------------------
 
 
-def _collapse(text: str) -> str:
-    """Runs of HTML white space as one space, as a browser shows text."""
-    return _SPACE_RUN.sub(" ", text)
-
-
 def _decode(text: str) -> str:
     """Character references decoded, as html.unescape decodes them."""
     if "&" not in text:
@@ -687,7 +682,7 @@ def _reference(match: re.Match[str]) -> str:
 
 def _clean(text: str) -> str:
     """An attribute value or CDATA text as it is shown: decoded, sanitized, one line."""
-    return _collapse(sanitize(_decode(text)))
+    return collapse_html_space(sanitize(_decode(text)))
 
 
 def _attributes(source: str) -> dict[str, str]:

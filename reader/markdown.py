@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -21,7 +21,13 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_def
 
 from reader.lazy_pattern import LazyPattern
-from reader.markdown_syntax import ATX_MARKS_SOURCE, SETEXT_UNDERLINE_SOURCE, TAG
+from reader.markdown_syntax import (
+    ATX_MARKS_SOURCE,
+    FOOTNOTE_DEFINITION,
+    FOOTNOTE_MARK,
+    SETEXT_UNDERLINE_SOURCE,
+    TAG,
+)
 from reader.sanitize import sanitize_line
 
 __all__ = [
@@ -60,7 +66,6 @@ _BLANK_RUNS = LazyPattern(r"\n{3,}")
 # A line that could hold a definition list's `: definition` (or `~ definition`), in a
 # quote or a list item too: after nothing but indents, `>` and list markers.
 _DEFINITION_MARK = LazyPattern(r"^[ \t>*+0-9.)-]*+[:~]", re.MULTILINE)
-_FOOTNOTE_MARK = LazyPattern(r"\[\^[^\[\]\s]++\]")
 
 
 @lru_cache(maxsize=1)
@@ -187,7 +192,6 @@ class Definitions(NamedTuple):
 
 
 NO_DEFINITIONS = Definitions({}, {}, {})
-_FOOTNOTE_DEFINITION = LazyPattern(r" {0,3}\[\^[^\]\s]++\]:")
 
 
 def collect_definitions(text: str, starts: Iterable[int]) -> Definitions:
@@ -203,7 +207,7 @@ def collect_definitions(text: str, starts: Iterable[int]) -> Definitions:
     if not starts:
         return NO_DEFINITIONS
     for start, following in zip(starts, [*starts[1:], len(text)], strict=True):
-        footnote = bool(_FOOTNOTE_DEFINITION.match(text, start))
+        footnote = bool(FOOTNOTE_DEFINITION.match(text, start))
         end = _definition_end(text, start, following, footnote)
         pieces.append(text[start:end].rstrip("\n"))
     if not pieces:
@@ -237,17 +241,17 @@ def _footnote_numbers(
     env: dict[str, object] = {
         "footnotes": {"refs": FootnoteLabels.unnumbered(footnotes), "list": {}}
     }
+    from reader.scan import closes_fence, opens_fence
+
     parser = _core_parser()  # footnote marks are all it looks for
-    fence = ""
+    fence: tuple[str, int, int] | None = None  # a fenced block's, as the scanner reads it
     position = 0
     for line in _blank_comments(text).split("\n"):
         start, position = position, position + len(line) + 1
-        stripped = line.lstrip(" ")
-        if fence:
-            fence = "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
+        if fence is not None:
+            fence = None if closes_fence(line, fence) else fence
             continue
-        if len(line) - len(stripped) < 4 and stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
+        if line.lstrip(" \t")[:1] in ("`", "~") and (fence := opens_fence(line, 0)):
             continue
         if "[^" not in line:
             continue
@@ -266,8 +270,8 @@ def cited_notes(markdown: str, definitions: Definitions) -> list[str]:
     """The Markdown of each footnote `markdown` cites (in order, once each), as its
     file's `definitions` have them: what the reading pane draws at its end."""
     cited: dict[str, str] = {}
-    for match in _FOOTNOTE_MARK.finditer(markdown):
-        label = footnote_label(match[0][2:-1])
+    for match in FOOTNOTE_MARK.finditer(markdown):
+        label = footnote_label(match[1])
         note = definitions.footnotes.get(label)
         if note is not None and label not in cited:
             cited[label] = note
@@ -279,9 +283,9 @@ def without_footnote_marks(text: str, definitions: Definitions) -> str:
     are indexed with the section); `[^a-z]` and other brackets stay."""
 
     def drop(mark: re.Match[str]) -> str:
-        return "" if footnote_label(mark[0][2:-1]) in definitions.footnotes else mark[0]
+        return "" if footnote_label(mark[1]) in definitions.footnotes else mark[0]
 
-    return _FOOTNOTE_MARK.sub(drop, text)
+    return FOOTNOTE_MARK.sub(drop, text)
 
 
 def without_footnote_definitions(markdown: str) -> str:
@@ -290,7 +294,7 @@ def without_footnote_definitions(markdown: str) -> str:
     kept: list[str] = []
     inside = False
     for line in markdown.split("\n"):
-        if _FOOTNOTE_DEFINITION.match(line):
+        if FOOTNOTE_DEFINITION.match(line):
             inside = True
         elif not (inside and (not line.strip() or line.startswith(("    ", "\t")))):
             inside = False
@@ -507,38 +511,40 @@ _HEADING_LINES = LazyPattern(
 )
 
 
-def _blank_comments(text: str) -> str:
-    """The text with each HTML comment's characters spaces (its line ends kept), so what is
-    left stays at the same offsets and lines."""
+def _comments(text: str) -> Iterator[tuple[int, int]]:
+    """Where each HTML comment starts and ends, whatever it holds: from `<!--` to the
+    next `-->`; one left open, to the end of the text, as HTML reads it."""
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        position = len(text) if end < 0 else end + 3
+        yield start, position
+
+
+def _replace_comments(text: str, replace: Callable[[str], str]) -> str:
     if "<!--" not in text:
         return text
     kept: list[str] = []
     position = 0
-    while (start := text.find("<!--", position)) >= 0:
-        end = text.find("-->", start + 4)
-        end = len(text) if end < 0 else end + 3
+    for start, end in _comments(text):
         kept.append(text[position:start])
-        kept.append("\n".join(" " * len(part) for part in text[start:end].split("\n")))
+        kept.append(replace(text[start:end]))
         position = end
     kept.append(text[position:])
     return "".join(kept)
 
 
+def _blank_comments(text: str) -> str:
+    """The text with each HTML comment's characters spaces (its line ends kept), so what is
+    left stays at the same offsets and lines."""
+    return _replace_comments(
+        text, lambda comment: "\n".join(" " * len(part) for part in comment.split("\n"))
+    )
+
+
 def without_comments(text: str) -> str:
-    """The text with its HTML comments taken out, whatever they hold (a comment runs
-    from `<!--` to the next `-->`; one left open, to the end, as HTML reads it)."""
-    if "<!--" not in text:
-        return text
-    kept: list[str] = []
-    position = 0
-    while (start := text.find("<!--", position)) >= 0:
-        kept.append(text[position:start])
-        end = text.find("-->", start + 4)
-        if end < 0:
-            return "".join(kept)
-        position = end + 3
-    kept.append(text[position:])
-    return "".join(kept)
+    """The text with its HTML comments taken out, whatever they hold."""
+    return _replace_comments(text, lambda comment: "")
 
 
 def search_text(markdown: str) -> str:

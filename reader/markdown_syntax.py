@@ -22,16 +22,21 @@ __all__ = [
     "ATX_HEADING",
     "ATX_MARKS_SOURCE",
     "ATX_OPENING",
+    "DEFINITION",
     "DETAILS_CLOSE",
     "DETAILS_ELEMENT",
     "DETAILS_OPEN",
     "DETAILS_TAG",
+    "FOOTNOTE_DEFINITION",
+    "FOOTNOTE_MARK",
     "HTML_BLOCK_KINDS",
     "HTML_ID",
+    "HTML_SPACE_RUN",
     "SETEXT_UNDERLINE",
     "SETEXT_UNDERLINE_SOURCE",
     "SUMMARY",
     "TAG",
+    "collapse_html_space",
     "escape_markdown",
     "html_block_kind",
 ]
@@ -74,6 +79,16 @@ _DETAILS_NAME = r"details(?=[\s/>]|$)"
 _DETAILS_END = r"/details\s*+>"  # `</details>`, after its `<`
 _SUMMARY_END = r"/summary\s*+>"  # `</summary>`, after its `<`
 _SUMMARY_START = r"<summary(?:[^<>]++|<(?!summary))*+>"  # its attributes included
+
+#: A run of HTML's white space (not Python's `\s`, which also takes U+00A0 and the
+#: separator controls, which a browser shows).
+HTML_SPACE_RUN = LazyPattern(r"[ \t\n\f\r]++")
+
+
+def collapse_html_space(text: str) -> str:
+    """Runs of HTML white space as one space, as a browser shows text."""
+    return HTML_SPACE_RUN.sub(" ", text)
+
 
 #: A whole `<details …>` or `</details>` tag.
 DETAILS_TAG = LazyPattern(rf"</?{_DETAILS_NAME}[^<>]{{0,400}}+>", re.IGNORECASE)
@@ -181,6 +196,17 @@ def html_block_kind(text: str) -> int | None:
             return 6
     return 7 if HTML_BLOCK_KINDS[6][0].search(text) else None
 
+
+# --- link reference and footnote definitions (CommonMark 4.7; GFM footnotes) ------------
+
+#: A line that starts a link reference definition (`[label]: …`) or a footnote's
+#: (`[^label]: …`); group 1 is the label (a footnote's with its `^`). A label holds no
+#: unescaped bracket and at most 999 characters, as CommonMark's.
+DEFINITION = LazyPattern(r" {0,3}\[((?:[^\[\]\\]|\\.){1,999}+)\]:")
+#: A line that starts a footnote's definition.
+FOOTNOTE_DEFINITION = LazyPattern(r" {0,3}\[\^[^\[\]\s]++\]:")
+#: A footnote's mark in text (`[^label]`); group 1 is the label.
+FOOTNOTE_MARK = LazyPattern(r"\[\^([^\[\]\s]++)\]")
 
 # --- escaping ---------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from reader.lazy_pattern import LazyPattern
 from reader.markdown_syntax import (
     ATX_HEADING,
     ATX_OPENING,
+    DEFINITION,
     DETAILS_CLOSE,
     DETAILS_OPEN,
     HTML_BLOCK_KINDS,
@@ -24,7 +25,15 @@ from reader.markdown_syntax import (
     html_block_kind,
 )
 
-__all__ = ["FileScan", "Heading", "RawHeading", "scan_lines", "scan_markdown"]
+__all__ = [
+    "FileScan",
+    "Heading",
+    "RawHeading",
+    "closes_fence",
+    "opens_fence",
+    "scan_lines",
+    "scan_markdown",
+]
 
 # Headings and HTML come from reader.markdown_syntax, which the renderer shares. Every
 # pattern runs in linear time on any line (tests/unit/test_redos.py): a run the pattern
@@ -34,7 +43,6 @@ _FENCE = LazyPattern(r"^ {0,3}(`{3,}+|~{3,}+)(.*+)$")
 _THEMATIC = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*+\1){2,}+[ \t]*+$")
 _LIST_ITEM = LazyPattern(r"^( {0,3})(?:[-+*]|(\d{1,9})[.)])(?:([ \t]++)(.*+)|$)")
 _QUOTE = LazyPattern(r"^ {0,3}>(.*+)$")
-_REFERENCE = LazyPattern(r"^ {0,3}\[(?:[^\]\\]|\\.)++\]:")
 _TABLE_DELIMITER = LazyPattern(
     r"^ {0,3}\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?[ \t]*+$"
 )
@@ -106,7 +114,7 @@ def scan_lines(
             if fence[2] and line.strip(" \t") and _indent(line) < fence[2]:
                 fence = list_indent = None  # the list item ends, and its code block with it
             else:
-                if _closes_fence(line, fence):
+                if closes_fence(line, fence):
                     fence = None
                 continue
         elif html_end is not None:
@@ -172,7 +180,7 @@ def scan_lines(
             if indent >= list_indent:  # the list item's own content: nested, never a section
                 # The calls below return None and True for a line that cannot open a code
                 # fence or any other block: skip them when the first character says so.
-                fence = _opens_fence(line, list_indent) if mark in "`~" else None
+                fence = opens_fence(line, list_indent) if mark in "`~" else None
                 continues = fence is None and (mark not in "#`~-*_" or _is_paragraph_text(text))
                 continue
             if not continues:
@@ -180,7 +188,7 @@ def scan_lines(
         if indent >= 4 and paragraph_start is None:
             continue  # indented code, or a lazy line of a list item or quote
         if mark in "`~":
-            fence = _opens_fence(line, 0)
+            fence = opens_fence(line, 0)
             if fence is not None:
                 paragraph_start, continues, list_indent = None, False, None
                 continue
@@ -214,7 +222,7 @@ def scan_lines(
                 spaces = len((item[3] or "").expandtabs(4))
                 list_indent = marker_end + (spaces if 1 <= spaces <= 4 and content else 1)
                 paragraph_start, continues = None, _is_paragraph_text(content)
-                if content[:1] == "[" and _REFERENCE.match(content):  # `- [x]: /url`
+                if content[:1] == "[" and DEFINITION.match(content):  # `- [x]: /url`
                     definition_lines.append(number)  # (its title may go on: `continues`)
                 continue
         if mark == ">":
@@ -223,7 +231,7 @@ def scan_lines(
                 quoted = quote[1][1:] if quote[1][:1] == " " else quote[1]
                 if (
                     quoted[:1] == "["
-                    and _REFERENCE.match(quoted)
+                    and DEFINITION.match(quoted)
                     and (not continues or quoted.startswith("[^"))
                 ):
                     definition_lines.append(number)  # `> [x]: /url` defines it for the file
@@ -234,7 +242,7 @@ def scan_lines(
             continue
         # A link reference definition cannot interrupt a paragraph; a footnote's can (the
         # footnote plugin's rule, as cmark-gfm reads it).
-        if mark == "[" and _REFERENCE.match(line):
+        if mark == "[" and DEFINITION.match(line):
             if text.startswith("[^"):  # its text may go on in lazy lines, as a paragraph's
                 definition_lines.append(number)
                 paragraph_start, continues, list_indent = None, True, None
@@ -338,7 +346,7 @@ def _cells(row: str) -> int:
     return len(_CELL_BORDER.split(row))
 
 
-def _opens_fence(line: str, indent: int) -> tuple[str, int, int] | None:
+def opens_fence(line: str, indent: int) -> tuple[str, int, int] | None:
     """A code fence opened on this line, `indent` columns into a list item (0: top level)."""
     text = line.lstrip(" \t")
     if text[:1] not in ("`", "~") or _indent(line) - indent >= 4:
@@ -349,7 +357,7 @@ def _opens_fence(line: str, indent: int) -> tuple[str, int, int] | None:
     return match[1][0], len(match[1]), indent
 
 
-def _closes_fence(line: str, fence: tuple[str, int, int]) -> bool:
+def closes_fence(line: str, fence: tuple[str, int, int]) -> bool:
     stripped = line.strip(" \t")
     marker, length, indent = fence
     return (

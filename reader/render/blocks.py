@@ -22,6 +22,7 @@ from reader.markdown_syntax import DETAILS_CLOSE as _DETAILS_CLOSE
 from reader.markdown_syntax import DETAILS_OPEN as _DETAILS_OPEN
 from reader.markdown_syntax import DETAILS_TAG as _DETAILS_TAG
 from reader.markdown_syntax import SUMMARY as _SUMMARY
+from reader.markdown_syntax import collapse_html_space
 from reader.sanitize import sanitize
 
 __all__ = [
@@ -450,8 +451,8 @@ def _html_text(source: str) -> str:
     collapsible block's own tags, what a `<details>` line usually holds, is read without
     loading that module (~0.1 MB, which a big section's peak memory would carry)."""
     bare = _DETAILS_TAG.sub(" ", source) if "<details" in source.lower() else source
-    if "<" not in bare and "&" not in bare:
-        return sanitize(" ".join(bare.split()))
+    if "<" not in bare and "&" not in bare:  # what html_block_text(bare) gives, unloaded
+        return collapse_html_space(sanitize(bare)).strip(" ")
     from reader.html_text import html_block_text
 
     return html_block_text(source)

@@ -537,3 +537,9 @@ def test_check_reports_a_footnote_after_an_escaped_backslash(tmp_path: Path) -> 
     assert [problem.message for problem in check_pack(pack)] == [
         "footnote '[^esc]' is not defined in this file"
     ]
+
+
+def test_footnote_numbers_skip_a_fence_as_the_scanner_reads_it() -> None:
+    markdown = "````\n```\nIn code[^b].\n```\nStill code[^b].\n````\n\nText[^a] and[^b].\n\n"
+    lines = lines_of(markdown + "[^a]: A\n[^b]: B\n")
+    assert "Text[1] and[2]." in lines
