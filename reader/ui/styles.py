@@ -380,14 +380,10 @@ class PaneStyles:
     def _alert_style(self, kind: str) -> Style:
         """An alert's colour (ALERT_COLOURS), readable over the pane; asked only when a
         section holds an alert, so the first screen of most packs never works it out."""
-        pane = self.pane
-        background = pane.rich_style.bgcolor
+        app = self.pane.app
         variable = ALERT_COLOURS.get(kind, "foreground")
-        color = _theme_colour(pane.app.get_css_variables(), variable, None)
-        if color is None or background is None:
-            return Style(bold=True)
-        dark = pane.app.current_theme.dark
-        return Style(color=readable(color, background, TEXT, dark))
+        background = self.pane.rich_style.bgcolor
+        return _readable_theme_colour(app, app.get_css_variables(), variable, background)
 
     def _syntax_theme(self, code: Style) -> SyntaxTheme:
         """The code colours: the theme's own (SYNTAX_COLOURS), each made readable over
@@ -400,17 +396,24 @@ class PaneStyles:
         key = (app.theme, code.bgcolor)
         if key not in self._syntax_themes:
             background = code.bgcolor or self.pane.rich_style.bgcolor
-            dark = app.current_theme.dark
             variables = app.get_css_variables()
             roles = {}
             for role, (variable, text_style) in SYNTAX_COLOURS.items():
                 style = Style.parse(text_style) if text_style else Style()
-                color = _theme_colour(variables, variable, background)
-                if color is not None and background is not None:
-                    style += Style(color=readable(color, background, TEXT, dark))
-                roles[role] = style
+                roles[role] = style + _readable_theme_colour(app, variables, variable, background)
             self._syntax_themes[key] = syntax_theme(roles)
         return self._syntax_themes[key]
+
+
+def _readable_theme_colour(
+    app: App, variables: dict[str, str], name: str, background: RichColor | None
+) -> Style:
+    """A theme variable's colour made readable over `background` (an empty style when
+    the variable gives no fixed colour, or there is no background to read it over)."""
+    color = _theme_colour(variables, name, background)
+    if color is None or background is None:
+        return Style()
+    return Style(color=readable(color, background, TEXT, app.current_theme.dark))
 
 
 def _theme_colour(
