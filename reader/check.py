@@ -38,6 +38,7 @@ def check_pack(pack: Pack) -> list[Problem]:
         problems.extend(_unresolved_references(section))
     for pack_file in pack.files:
         problems.extend(_unused_definitions(pack_file))
+    problems.extend(_glossary_problems(pack))
     problems.sort(key=lambda problem: (problem.path, problem.line))
     return problems
 
@@ -108,6 +109,28 @@ def _unused_definitions(pack_file: PackFile) -> list[Problem]:
                     pack_file.relative,
                     line,
                     f"{kind} '[{label}]' is defined but never used",
+                    severity="note",
+                )
+            )
+    return problems
+
+
+def _glossary_problems(pack: Pack) -> list[Problem]:
+    """Duplicate names, empty definitions, a glossary file with no definition list; and,
+    as notes, terms no section uses (a misspelt name, or a term the text never needed)."""
+    glossary = pack.glossary
+    if not glossary.files:
+        return []
+    problems = list(glossary.problems)
+    sections = [(s.id, s.markdown) for s in pack.sections if not pack.in_glossary(s)]
+    for names, used in zip(glossary.names, glossary.usage(sections), strict=True):
+        entry = glossary.lookup(names[0])
+        if not used and entry is not None:
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.line,
+                    f"glossary term '{entry.term}' is defined but no section uses it",
                     severity="note",
                 )
             )

@@ -20,6 +20,10 @@ from reader.sanitize import sanitize, sanitize_line
 if TYPE_CHECKING:
     import argparse
 
+    from rich.text import Text
+
+    from reader.render.draw import RenderStyles
+
 __all__ = ["main"]
 
 RESTRICTED_ENV = "READER_RESTRICTED"
@@ -74,8 +78,8 @@ def _plain_start(args: list[str]) -> SimpleNamespace | None:
     read without argparse: loading it and building the parser cost ~5 ms of the first
     screen. Anything else (another option, `--`, a second path) is None: for argparse,
     which gives the same answer here (tests/unit/test_cli.py compares them)."""
-    options = dict.fromkeys(("path", "print_section", "search", "state_dir"))
-    options.update(list=False, restricted=False, no_state=False)
+    options = dict.fromkeys(("path", "print_section", "search", "state_dir", "define"))
+    options.update(list=False, restricted=False, no_state=False, glossary=False)
     for arg in args:
         if arg in _START_FLAGS:
             options[_START_FLAGS[arg]] = True
@@ -92,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
         description="Read and study a folder of Markdown in the terminal.",
-        epilog="Also: 'reader check [PATH]' validates a pack (links, files, headings).",
+        epilog="Also: 'reader check [PATH]' validates a pack (links, files, headings, glossary).",
     )
     parser.add_argument("path", nargs="?", help="pack folder or Markdown file (default: bundled)")
     mode = parser.add_mutually_exclusive_group()
@@ -104,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="print one section (id or title) and exit",
     )
     mode.add_argument("--search", metavar="QUERY", help="print ranked search results and exit")
+    mode.add_argument(
+        "--define", metavar="TERM", help="print a glossary term's definition and exit"
+    )
+    mode.add_argument(
+        "--glossary", action="store_true", help="print every glossary term and definition"
+    )
     parser.add_argument(
         "--restricted",
         action="store_true",
@@ -164,8 +174,10 @@ def _check(args: list[str]) -> int:
         print(sanitize_line(str(problem)))
     failures = sum(1 for problem in problems if is_failure(problem))
     links = sum(len(section.links) for section in pack.sections)
+    terms = len(pack.glossary)
+    glossary = f", {terms} glossary term{'s' if terms != 1 else ''}" if terms else ""
     summary = (
-        f"{len(pack.files)} files, {len(pack.sections)} sections, {links} links: "
+        f"{len(pack.files)} files, {len(pack.sections)} sections, {links} links{glossary}: "
         f"{failures} problem{'s' if failures != 1 else ''}"
     )
     print(summary, file=sys.stderr if failures else sys.stdout)
@@ -177,6 +189,9 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     pack = load_pack(args.path)
     if args.list or args.print_section is not None or args.search is not None:
         gc.enable()
+    if args.define is not None or args.glossary:
+        gc.enable()
+        return _print_glossary(pack, args.define)
     if args.list:
         print_outline(pack)
         return 0
@@ -242,6 +257,83 @@ def _print_formatted(section: Section) -> None:
         )
         pieces.append(Segment.line())
     console.print(Segments(pieces), end="")
+
+
+def _print_glossary(pack: Pack, wanted: str | None) -> int:
+    """`--define TERM` (None: `--glossary`, every term): each term unindented, its
+    definition under it indented by four spaces; wrapped to a terminal, one line a
+    paragraph when piped, never an escape sequence but a terminal's styles."""
+    glossary = pack.glossary
+    if not glossary:
+        print(
+            "reader: this pack has no glossary (a glossary.md of definition lists)", file=sys.stderr
+        )
+        return EXIT_PROBLEMS
+    if wanted is None:
+        entries = glossary.entries
+    else:
+        entry = glossary.lookup(wanted)
+        if entry is None:
+            close = glossary.suggestions(wanted)
+            hint = f"did you mean: {', '.join(close)}?" if close else "reader --glossary lists them"
+            message = f"reader: no term '{wanted}' in the glossary; {hint}"
+            print(sanitize_line(message), file=sys.stderr)
+            return EXIT_PROBLEMS
+        entries = [entry]
+    from rich.console import Console
+    from rich.text import Text
+
+    terminal = sys.stdout.isatty()
+    console = Console(highlight=False, soft_wrap=not terminal)
+    width = max(20, console.width - 4) if terminal else 100_000
+    for entry in entries:
+        console.print(Text(sanitize_line(entry.term), style="bold" if terminal else ""))
+        others = [name for name in entry.aliases if name not in entry.term]
+        if others:
+            console.print(
+                "    also: " + sanitize_line(", ".join(others)), style="italic" if terminal else ""
+            )
+        for line in _drawn(entry.definition, width, styled=terminal):
+            console.print(Text("    ") + line if line.plain else Text(""))
+    return 0
+
+
+def _drawn(markdown: str, width: int, *, styled: bool) -> list[Text]:
+    """Markdown drawn as the reading pane draws it (links as `text (target)`), as lines of
+    sanitized text; without styles for a pipe."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from reader.render.blocks import BASE_STYLES, BuildContext
+    from reader.render.document import RenderedDocument
+    from reader.render.draw import BlockRenderer, RenderStyles
+
+    console = Console(width=width, color_system="standard" if styled else None)
+    context = BuildContext(dict(BASE_STYLES) if styled else {}, printing=True)
+    styles = RenderStyles(dark=True) if styled else _plain_styles()
+    document = RenderedDocument(markdown, BlockRenderer(console, styles), width, context)
+    document.fill()
+    lines: list[Text] = []
+    for row in range(document.line_count):
+        line = Text()
+        for segment in document.line(row):
+            line.append(sanitize(segment.text), segment.style if styled else None)
+        line.rstrip()
+        lines.append(line)
+    return lines
+
+
+def _plain_styles() -> RenderStyles:
+    from rich.style import Style
+
+    from reader.render.draw import RenderStyles
+
+    plain = Style()
+    return RenderStyles(
+        heading=[plain] * 6, rule=plain, bullet=plain, quote=plain, quote_bar=plain,
+        code=plain, match=plain, summary=plain, table_header=plain, table_border=plain,
+        dim=plain,
+    )  # fmt: skip
 
 
 def _print_search(pack: Pack, query: str) -> int:

@@ -43,6 +43,7 @@ __all__ = [
     "github_slugs",
     "heading_titles",
     "image_alt",
+    "inline_token_text",
     "iter_links",
     "markdown_parser",
     "parse",
@@ -405,6 +406,12 @@ def strip_inline_markup(text: str) -> str:
         return text.strip()
     tokens = parser_for(text).parseInline(text)
     return "".join(_inline_text(tokens[0].children or [])).strip() if tokens else text.strip()
+
+
+def inline_token_text(token: Token) -> str:
+    """The plain text of one inline token (a definition list's term): its words, code
+    and image descriptions, without markup or tags."""
+    return "".join(_inline_text(token.children or []))
 
 
 def _inline_text(children: Iterable[Token]) -> Iterator[str]:

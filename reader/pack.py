@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
+from reader.glossary import Glossary, build_glossary
 from reader.lazy_pattern import LazyPattern
 from reader.links import LinkTarget, resolve_href
 from reader.markdown import (
@@ -183,7 +184,8 @@ class Pack:
 
     __slots__ = (
         "_anchors", "_by_id", "_comparison_id", "_cut_ahead", "_file_starts", "_files_by_real",
-        "_files_indexed", "_folder_chain", "_lock", "_problems", "_sections", "_slugs",
+        "_files_indexed", "_folder_chain", "_glossary", "_lock", "_problems", "_sections",
+        "_slugs",
         "_wanted_comparison",
         "files", "root", "title",
     )  # fmt: skip
@@ -213,6 +215,7 @@ class Pack:
         self._files_indexed = 0  # files[:_files_indexed] are in `_sections`
         self._cut_ahead: dict[int, list[Section]] = {}  # for the title
         self._folder_chain: list[tuple[str, Section]] = []  # the last file's folder entries
+        self._glossary: Glossary | None = None
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -247,6 +250,29 @@ class Pack:
     def comparison_id(self) -> str | None:
         self.load_all()
         return self._comparison_id
+
+    @property
+    def glossary(self) -> Glossary:
+        """The terms the pack's glossary files define (none: an empty glossary), read the
+        first time they are asked for; every file is in memory already."""
+        with self._lock:
+            if self._glossary is None:
+                self._glossary = build_glossary(self.files)
+            return self._glossary
+
+    def section_at(self, path: str, line: int) -> Section | None:
+        """The section of file `path` (relative) that holds its line `line` (1-based)."""
+        found: Section | None = None
+        for section in self.sections:
+            if section.path == path and section.start_line <= line:
+                found = section
+            elif found is not None and section.path != path:
+                break
+        return found
+
+    def in_glossary(self, section: Section) -> bool:
+        """Whether the section is part of a glossary file (its terms are not marked)."""
+        return section.path in self.glossary.files
 
     @property
     def top_level(self) -> list[Section]:

@@ -30,6 +30,8 @@ __all__ = [
     "Heading",
     "RawHeading",
     "closes_fence",
+    "front_matter_end",
+    "front_matter_flag",
     "opens_fence",
     "scan_lines",
     "scan_markdown",
@@ -378,3 +380,28 @@ def _front_matter(lines: list[str]) -> tuple[int, str | None]:
             title = match[1].strip("'\"") if match else None
             return number + 1, title
     return 0, None
+
+
+def front_matter_end(lines: list[str]) -> int:
+    """The first line after a YAML front matter block (0: there is none)."""
+    return _front_matter(lines[:400])[0]
+
+
+def front_matter_flag(text: str, key: str) -> bool:
+    """Whether the file's YAML front matter turns `key` on (`glossary: true`; also `yes`
+    and `on`, which YAML 1.1 reads as true): a file opts into a feature by saying so."""
+    if not text.startswith("---"):
+        return False
+    lines = text[: 64 * 1024].split("\n", 400)
+    start, _ = _front_matter(lines[:400])
+    if not start:
+        return False
+    wanted = key.casefold()
+    for line in lines[1 : start - 1]:
+        name, colon, value = line.partition(":")
+        if colon and name.strip().casefold() == wanted:
+            return value.split("#", 1)[0].strip().strip("'\"").casefold() in _YAML_TRUE
+    return False
+
+
+_YAML_TRUE = frozenset({"true", "yes", "on"})

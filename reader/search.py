@@ -47,6 +47,7 @@ __all__ = [
     "SearchHit",
     "SearchIndex",
     "match_spans",
+    "one_line",
     "pack_documents",
 ]
 
@@ -101,7 +102,7 @@ _WHITE_SPACE = str.maketrans(
         " ",
     )
 )
-#: `_UNPRINTABLE` but lone surrogates, and white space: each to a space (see `_one_line`).
+#: `_UNPRINTABLE` but lone surrogates, and white space: each to a space (see `one_line`).
 _TO_SPACE = {
     **_WHITE_SPACE,
     **dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029], " "),
@@ -138,7 +139,7 @@ class SearchHit:
     score: float
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Single-spaced, control-free text: snippets are cut from it with no offset mapping.
 
     As `" ".join(_UNPRINTABLE.sub(" ", text).split())`, without the list of every word
@@ -284,7 +285,7 @@ def _fill(conn: sqlite3.Connection, documents: Iterable[SearchDocument], cache_k
     conn.execute("BEGIN")
     path_rows: dict[str, int] = {}
     for rowid, doc in enumerate(documents, start=1):
-        title, path, body = _one_line(doc.title), _one_line(doc.path), _one_line(doc.text)
+        title, path, body = one_line(doc.title), one_line(doc.path), one_line(doc.text)
         path_row = path_rows.get(path)
         if path_row is None:
             path_row = path_rows[path] = len(path_rows) + 1

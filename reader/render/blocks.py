@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 from rich.style import Style
@@ -24,6 +25,9 @@ from reader.markdown_syntax import DETAILS_TAG as _DETAILS_TAG
 from reader.markdown_syntax import SUMMARY as _SUMMARY
 from reader.markdown_syntax import collapse_html_space
 from reader.sanitize import sanitize
+
+if TYPE_CHECKING:
+    from reader.glossary import Glossary
 
 __all__ = [
     "ALERT_KINDS",
@@ -199,10 +203,13 @@ class DetailsBlock(Block):
 
 
 class BuildContext:
-    """Styles by role (from the theme), the file's definitions, and what the build
-    numbers: links, details, and footnote markers."""
+    """Styles by role (from the theme), the file's definitions, the pack's glossary, and
+    what the build numbers: links, details, footnote markers and glossary terms."""
 
-    __slots__ = ("definitions", "details", "env", "links", "notes", "printing", "styles")
+    __slots__ = (
+        "definitions", "details", "env", "glossary", "links", "notes", "printing", "styles",
+        "terms", "terms_seen",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -210,10 +217,12 @@ class BuildContext:
         definitions: Definitions | None = None,
         *,
         printing: bool = False,
+        glossary: Glossary | None = None,
     ) -> None:
         """`printing`: for print, where nothing can be followed or unfolded: each link's
         target is written after its text, `text (target)` (no hyperlink hides it), and
-        every `<details>` is open."""
+        every `<details>` is open. `glossary`: its terms are marked where running text
+        first uses them (None: nothing is marked, as in the glossary itself)."""
         self.styles: dict[str, Style] = {} if styles is None else styles
         self.links: list[str] = []  # href of link n
         self.details = 0
@@ -222,6 +231,10 @@ class BuildContext:
         self.env = self.definitions.environment()
         self.notes: list[int] = []  # the footnote (numbered from 1) of marker n
         self.printing = printing
+        self.glossary = glossary if glossary else None
+        self.terms: list[int] = []  # the glossary entry of term mark n
+        #: Entries marked already: only a term's first use in the document is marked.
+        self.terms_seen: set[int] = set()
 
     def parse(self, markdown: str) -> list[Token]:
         """Parse a piece of the document, knowing its file's definitions."""
@@ -243,6 +256,8 @@ BASE_STYLES = {
     "s": Style(strike=True),
     "code": Style(bold=True),
     "link": Style(underline=True),
+    # Told from a link without colour: a link is underlined alone.
+    "term": Style(underline=True, italic=True),
     "image": Style(italic=True, dim=True),
     "footnote": Style(dim=True),
 }
@@ -265,7 +280,7 @@ def _build(
         if closing is not None and kind == closing:
             return blocks, position + 1
         if kind == "heading_open":
-            text = _inline(tokens[position + 1], context)
+            text = _inline(tokens[position + 1], context, terms=False)
             blocks.append(HeadingBlock(line, text, int(token.tag[1:])))
             position += 3
         elif kind == "paragraph_open":
@@ -362,7 +377,7 @@ def _definition_list(
     while position < len(tokens) and tokens[position].type != "dl_close":
         kind = tokens[position].type
         if kind == "dt_open":
-            block.items.append((_inline(tokens[position + 1], context), []))
+            block.items.append((_inline(tokens[position + 1], context, terms=False), []))
             position += 3
         elif kind == "dd_open":
             children, position = _build(tokens, position + 1, "dd_close", context)
@@ -424,7 +439,7 @@ def _table(tokens: list[Token], position: int, context: BuildContext) -> tuple[T
                 style = str(token.attrGet("style") or "")
                 block.aligns.append(style.removeprefix("text-align:") or "left")
         elif token.type == "inline" and row is not None:
-            row.append(_inline(token, context))
+            row.append(_inline(token, context, terms=not in_head))
         elif token.type == "tr_close" and row is not None:
             if in_head:
                 block.header = row
@@ -551,16 +566,19 @@ def _is_whole_details(raw: str) -> bool:
     return len(_DETAILS_OPEN.findall(raw)) == len(_DETAILS_CLOSE.findall(raw))
 
 
-def _inline(token: Token, context: BuildContext) -> Text:
-    """Rich text of an inline token; links get `link` meta numbering them."""
+def _inline(token: Token, context: BuildContext, *, terms: bool = True) -> Text:
+    """Rich text of an inline token; links get `link` meta numbering them, and the first
+    use of each glossary term a `term` mark (`terms=False`: none, as in a heading)."""
     text = Text()
+    # Where no term may be marked: code, links, images, footnote marks (in `text`).
+    excluded: list[tuple[int, int]] = []
     styles: list[str] = []
     link_number: int | None = None
     html_link = False  # the link is an HTML `<a href>`, which `</a>` ends
     link_words: list[str] = []  # what the open link shows, for its printed target
     hidden: str | None = None  # inside <script> or the like until its closing tag
     # Open <sup>/<sub>: each collects its text apart, then joins the text around it.
-    shifted: list[tuple[str, Text]] = []
+    shifted: list[tuple[str, Text, list[tuple[int, int]]]] = []
     for child in token.children or []:
         kind = child.type
         if hidden is not None and kind not in _STRUCTURE:  # emphasis and links still pair up
@@ -574,12 +592,14 @@ def _inline(token: Token, context: BuildContext) -> Text:
             if tag.hidden and tag.kind == "open":
                 hidden = tag.name
             elif tag.kind == "open" and tag.name in ("sup", "sub"):
-                shifted.append((tag.name, text))
-                text = Text()
+                shifted.append((tag.name, text, excluded))
+                text, excluded = Text(), []
             elif tag.kind == "close" and shifted and shifted[-1][0] == tag.name:
-                name, outer = shifted.pop()
+                name, outer, excluded = shifted.pop()
+                start = len(outer)
                 _shift(outer, name, text)
                 text = outer
+                excluded.append((start, len(text)))
             elif tag.kind == "open" and tag.name == "kbd":
                 styles.append("code")
             elif tag.kind == "close" and tag.name == "kbd":
@@ -595,15 +615,20 @@ def _inline(token: Token, context: BuildContext) -> Text:
                 _drop(styles, "link")
             elif tag.text:  # a break, an image's label, a task box, a quotation mark
                 role = [*styles, "image"] if tag.kind == "image" else styles
+                start = len(text)
                 text.append(tag.text, context.style(role, link_number))
+                excluded.append((start, len(text)))
             elif tag.kind == "other":
                 _append(text, child.content, context.style(styles, link_number))
             continue
         if kind in ("text", "code_inline"):
             role = [*styles, "code"] if kind == "code_inline" else styles
+            start = len(text)
             _append(text, child.content, context.style(role, link_number))
             if link_number is not None:
                 link_words.append(child.content)
+            if link_number is not None or kind == "code_inline":
+                excluded.append((start, len(text)))
         elif kind in ("softbreak",):
             _append(text, " ", context.style(styles, link_number))
         elif kind == "hardbreak":
@@ -621,24 +646,49 @@ def _inline(token: Token, context: BuildContext) -> Text:
             styles.append("link")
         elif kind == "link_close":
             if context.printing and link_number is not None:
+                start = len(text)
                 _write_target(text, link_words, context.links[link_number], context)
+                excluded.append((start, len(text)))
             link_number = None
             _drop(styles, "link")
         elif kind == "image":
             alt = image_alt(child)
             label = f"[image: {alt}]" if alt else "[image]"
+            start = len(text)
             _append(text, label, context.style([*styles, "image"], link_number))
+            excluded.append((start, len(text)))
         elif kind == "footnote_ref":
             note = _note_number(child.meta or {}, context)
             style = context.style([*styles, "footnote"], link_number)
             marker = Style.from_meta({"note": len(context.notes)})
             context.notes.append(note)
+            start = len(text)
             text.append(f"[{note}]", marker if style is None else style + marker)
+            excluded.append((start, len(text)))
     while shifted:  # a <sup> never closed: its text as written
-        name, outer = shifted.pop()
+        name, outer, outer_excluded = shifted.pop()
+        start = len(outer)
         outer.append_text(text)
         text = outer
+        excluded = [*outer_excluded, *((a + start, b + start) for a, b in excluded)]
+    if terms and context.glossary is not None:
+        _mark_terms(text, excluded, context)
     return text
+
+
+def _mark_terms(text: Text, excluded: list[tuple[int, int]], context: BuildContext) -> None:
+    """Mark the first use in the document of each glossary term in `text` (not in code,
+    a link or an image), with a `term` meta numbering the marks."""
+    glossary, seen = context.glossary, context.terms_seen
+    if glossary is None or len(seen) == len(glossary.entries):
+        return
+    style = context.styles.get("term", BASE_STYLES["term"])
+    for start, end, entry in glossary.matcher.find(text.plain):
+        if entry in seen or any(a < end and start < b for a, b in excluded):
+            continue
+        seen.add(entry)
+        text.stylize(style + Style.from_meta({"term": len(context.terms)}), start, end)
+        context.terms.append(entry)
 
 
 #: Inline tokens that open or close a style or a link: kept in step even inside hidden HTML.

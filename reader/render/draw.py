@@ -100,8 +100,8 @@ class Spot(NamedTuple):
     """Where a link, a details summary, a footnote mark or a search match ended up: line
     and columns."""
 
-    #: "link", "details", "note" (a footnote marker), "noteback" (a footnote's way back)
-    #: or "match".
+    #: "link", "details", "note" (a footnote marker), "noteback" (a footnote's way back),
+    #: "term" (a glossary term's first use) or "match".
     kind: str
     #: Link or details number, the marker's order in the document, the footnote's
     #: number; a match's order within the block.
@@ -499,6 +499,8 @@ def locate_spots(lines: list[Line]) -> list[Spot]:
                     _extend(spots, Spot("note", meta["note"], row, x, x + length))
                 if "noteback" in meta:
                     _extend(spots, Spot("noteback", meta["noteback"], row, x, x + length))
+                if "term" in meta:
+                    _extend(spots, Spot("term", meta["term"], row, x, x + length))
                 if meta.get("match") and _extend(spots, Spot("match", matches, row, x, x + length)):
                     matches += 1
             x += length

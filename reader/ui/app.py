@@ -48,6 +48,7 @@ from reader.ui.widgets.document_view import NO_LINKS, DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
 if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
+    from textual.geometry import Region
     from textual.widgets import Input
 
     from reader.ui.commands import CommandHost
@@ -59,6 +60,8 @@ if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
     from reader.ui.widgets.search_results import SearchResults
 
 __all__ = ["RESTRICTED_ACTIONS", "ReaderApp", "create_app", "run_app"]
+
+NO_GLOSSARY = "This pack has no glossary (a glossary.md of definition lists)"
 
 
 def _reader_commands() -> type[Provider]:
@@ -91,6 +94,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             priority=True,
         ),
         Binding("c", "toggle_comparison", "Compare", id="app.comparison"),
+        Binding("t", "glossary", "Glossary", show=False, id="app.glossary"),
         Binding("s", "toggle_sidebar", "Sidebar", id="app.sidebar"),
         Binding("right_square_bracket", "next_section", "Next section", id="app.next-section"),
         Binding(
@@ -220,6 +224,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         """Why `action` does nothing now (its key is hidden from the footer), or None."""
         if action == "toggle_comparison" and not self.pack.comparison_id:
             return "This pack has no comparison table"
+        if action == "glossary" and not self.pack.glossary:
+            return NO_GLOSSARY
         if action == "next_section" and self.navigation.at_edge(1):
             return LAST_SECTION
         if action == "next_item" and isinstance(node, DocumentView) and not node.has_links:
@@ -332,6 +338,58 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.panes.toggle_comparison()
         self.navigation.follow(event.href)
 
+    # ------------------------------------------------------------------ glossary
+    @on(DocumentView.TermActivated)
+    def _define_term(self, event: DocumentView.TermActivated) -> None:
+        """A term's definition in a box beside it; a link followed there is followed
+        from the glossary's own section, where the definition is written."""
+        from_comparison = event.view.id == "comparison-document"
+        self.define(event.name, event.region, from_comparison=from_comparison)
+
+    def define(
+        self, name: str, region: Region | None = None, *, from_comparison: bool = False
+    ) -> None:
+        """Show the definition of the term `name` finds: beside the term (`region`, on
+        screen), or in the middle (the palette's "Define:")."""
+        from reader.ui.screens.term_popover import TermPopover
+
+        entry = self.pack.glossary.lookup(name)
+        if entry is None:
+            self.notify(f"No definition of {sanitize_line(name)}", markup=False, timeout=3)
+            return
+        popover = TermPopover(entry, region)
+
+        def closed(href: str | None) -> None:
+            if href is not None:
+                if from_comparison:
+                    self.panes.toggle_comparison()
+                self.navigation.follow(href, base=self.pack.section_at(entry.path, entry.line))
+            elif popover.wants_glossary:
+                self.action_glossary(entry.names[0])
+
+        self.push_screen(popover, closed)
+
+    def action_glossary(self, start: str | None = None) -> None:
+        """Every term of the pack's glossary, filtered as you type (`t`)."""
+        from reader.ui.screens.glossary import GlossaryChoice, GlossaryScreen
+
+        if not self.pack.glossary:
+            self.notify(NO_GLOSSARY, markup=False, timeout=3)
+            return
+
+        def chosen(choice: GlossaryChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.kind == "section":
+                self.open_section(choice.target)
+            else:
+                entry = choice.entry
+                base = self.pack.section_at(entry.path, entry.line)
+                self.navigation.follow(choice.target, base=base)
+            self.panes.focus_document()
+
+        self.push_screen(GlossaryScreen(self.pack, start), chosen)
+
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never start a browser on this host (over SSH it would be the server's)."""
         from reader.ui.screens.external_link import ExternalLinkScreen
@@ -438,6 +496,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         if self.refuses(action):
             return False
         if action == "toggle_comparison" and not self.pack.comparison_id:
+            return None
+        if action == "glossary" and not self.pack.glossary:
             return None
         return True
 

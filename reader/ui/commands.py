@@ -27,6 +27,7 @@ ACTIONS = (
     ("Search the pack", "focus_search", "Put the cursor in the search box"),
     ("Toggle sidebar", "toggle_sidebar", "Show or hide the outline and search"),
     ("Toggle comparison", "toggle_comparison", "Show or hide the comparison table"),
+    ("Glossary", "glossary", "Every term the pack defines, filtered as you type"),
     ("Bookmark this place", "bookmark", "Add a bookmark at the current position"),
     ("Bookmarks", "bookmarks", "List, jump to, rename or delete bookmarks"),
     ("Mark section read or unread", "toggle_read", "Toggle the tick in the outline"),
@@ -37,6 +38,7 @@ ACTIONS = (
 DESTRUCTIVE = frozenset({"reset_progress"})
 DESTRUCTIVE_WEIGHT = 1e-6
 MAX_SECTION_HITS = 200
+MAX_TERM_HITS = 50
 
 
 if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at run time
@@ -52,6 +54,9 @@ if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at r
 
         async def run_action(self, action: str) -> Any: ...
         def open_section(self, section_id: str) -> None: ...
+        def define(self, name: str) -> None:
+            """Show the definition of the glossary term `name` finds."""
+            ...
 
 
 class ReaderCommands(Provider):
@@ -95,6 +100,22 @@ class ReaderCommands(Provider):
                     text=title,
                     help=_help(help_text),
                 )
+        glossary = self.reader.pack.glossary
+        if glossary and self.reader.allowed_on_reading_screen("glossary"):
+            defined = 0
+            for names in glossary.names:
+                score = max(matcher.match(name) for name in names)
+                if score > 0:
+                    defined += 1
+                    yield Hit(
+                        score,
+                        Content("Define: ") + _highlight(matcher, names[0]),
+                        partial(self.reader.define, names[0]),
+                        text=f"Define: {names[0]}",
+                        help=_help(", ".join(names[1:]) or "Its definition, from the glossary"),
+                    )
+                    if defined >= MAX_TERM_HITS:
+                        break
         found = 0
         for section in self.reader.pack.sections:
             score = matcher.match(section.title)

@@ -80,6 +80,7 @@ class Navigation:
             section.markdown,  # what `y` copies: the section, not its footer
             footer=section_footer(host.pack, section, read=host.reading.read),
             definitions=section.definitions,
+            glossary=None if host.pack.in_glossary(section) else host.pack.glossary,
             highlighter=host.search.highlighter(highlight_query),
             scroll_to=scroll or None,
             to_match=to_match,
@@ -146,17 +147,19 @@ class Navigation:
         host.update_state(lambda state: state.take_history(moved))
         self.open(position.section, scroll=round(position.scroll), record=False)
 
-    def follow(self, href: str) -> None:
-        """A link in the text: a section of the pack opens, an external address is
-        shown (never opened on this host), anything else says why not."""
+    def follow(self, href: str, base: Section | None = None) -> None:
+        """A link in the text (of `base`, else of the section on show): a section of the
+        pack opens, an external address is shown (never opened on this host), anything
+        else says why not."""
         host = self._host
         internal = internal_target(href)  # the footer's own links; content cannot forge one
-        if internal is not None:
+        if internal is not None and base is None:
             self.open(internal)
             return
-        if self.current is None:
+        base = base or self.current
+        if base is None:
             return
-        target = host.pack.resolve(self.current, href)
+        target = host.pack.resolve(base, href)
         if target.followable and target.section_id:
             self.open(target.section_id)
         elif target.kind == "external":

@@ -24,6 +24,7 @@ MAIN_SCREEN_ACTIONS = frozenset({
     "history_back", "history_forward", "back_out", "clear_search", "focus_results",
     "open_first_result", "open_result", "cycle_focus",
     "bookmark", "bookmarks", "toggle_read", "next_unread", "sidebar_narrower", "sidebar_wider",
+    "glossary",
 })  # fmt: skip
 #: Actions an SSH user of `--restricted` may trigger; everything else is refused.
 RESTRICTED_ACTIONS = frozenset({
@@ -33,7 +34,7 @@ RESTRICTED_ACTIONS = frozenset({
     "focus_next", "focus_previous", "history_back", "history_forward", "bookmark",
     "bookmarks", "toggle_read", "reset_progress", "change_theme", "help_quit", "bell",
     "show_help_panel", "hide_help_panel", "notify", "toggle_dark", "open_section",
-    "next_unread", "sidebar_narrower", "sidebar_wider",
+    "next_unread", "sidebar_narrower", "sidebar_wider", "glossary",
 })  # fmt: skip
 
 

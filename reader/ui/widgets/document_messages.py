@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from textual.geometry import Region
+
     from reader.ui.widgets.document_view import DocumentView
 
-__all__ = ["EndSeen", "LinkActivated", "MatchesChanged", "ReachedEdge"]
+__all__ = ["EndSeen", "LinkActivated", "MatchesChanged", "ReachedEdge", "TermActivated"]
 
 
 class _ViewMessage(Message):
@@ -30,6 +32,16 @@ class LinkActivated(_ViewMessage, namespace="document_view"):
     def __init__(self, view: DocumentView, href: str) -> None:
         super().__init__(view)
         self.href = href
+
+
+class TermActivated(_ViewMessage, namespace="document_view"):
+    """The reader asked for a glossary term's definition (Enter on a marked term, or a
+    click): `name` is the name the glossary finds it by, `region` where it is on screen."""
+
+    def __init__(self, view: DocumentView, name: str, region: Region) -> None:
+        super().__init__(view)
+        self.name = name
+        self.region = region
 
 
 class MatchesChanged(_ViewMessage, namespace="document_view"):

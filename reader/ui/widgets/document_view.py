@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.selection import Selection
 from textual.strip import Strip
 
@@ -21,16 +22,18 @@ from reader.ui.widgets.line_view import Frame, LineView, restyle, restyle_charac
 from reader.ui.widgets.section_loader import Fill, SectionLoader
 
 if TYPE_CHECKING:
+    from reader.glossary import Glossary
     from reader.markdown import Definitions
 
 __all__ = ["NO_LINKS", "DocumentView", "Fill"]
 
 MAX_TEXT_WIDTH = 100
-NO_LINKS = "No links in this section"  # what `f` says where it has nowhere to go
+NO_LINKS = "No links or terms in this section"  # what `f` says where it has nowhere to go
 
 
 class DocumentView(LineView, can_focus=True):
-    """Shows Markdown; focusable links and summaries; search matches highlighted."""
+    """Shows Markdown; focusable links, summaries and glossary terms; search matches
+    highlighted."""
 
     COMPONENT_CLASSES = ROLES
 
@@ -45,13 +48,16 @@ class DocumentView(LineView, can_focus=True):
         Binding("G", "scroll_end", "Bottom", show=False, id="document.bottom"),
         Binding("f", "next_item(1)", "Next link", id="document.next-link"),
         Binding("F", "next_item(-1)", "Previous link", show=False, id="document.previous-link"),
-        Binding("enter", "activate", "Follow", show=False, id="document.follow"),
+        Binding(
+            "enter", "activate", "Follow a link, define a term", show=False, id="document.follow"
+        ),
         Binding("n", "next_match(1)", "Next match", show=False, id="document.next-match"),
         Binding("N", "next_match(-1)", "Previous match", show=False, id="document.previous-match"),
         Binding("y", "copy_section", "Copy the section's Markdown", show=False, id="document.copy"),
     ]
 
     LinkActivated: TypeAlias = messages.LinkActivated
+    TermActivated: TypeAlias = messages.TermActivated
     MatchesChanged: TypeAlias = messages.MatchesChanged
     ReachedEdge: TypeAlias = messages.ReachedEdge
     EndSeen: TypeAlias = messages.EndSeen
@@ -78,12 +84,14 @@ class DocumentView(LineView, can_focus=True):
         to_match: str | None = None,
         footer: str = "",
         definitions: Definitions | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         """Replace the document (`footer` is drawn after `markdown`, which alone `y` copies;
-        `definitions`: the references and footnotes of the file it comes from);
-        `scroll_to` (a line) wins over `to_match` ("first" or "last" search match)."""
+        `definitions`: the references and footnotes of the file it comes from; `glossary`:
+        whose terms to mark); `scroll_to` (a line) wins over `to_match` ("first" or
+        "last" search match)."""
         self.scroll_to(0, 0, animate=False, immediate=True)
-        self._loader.show(markdown, footer, highlighter, scroll_to, to_match, definitions)
+        self._loader.show(markdown, footer, highlighter, scroll_to, to_match, definitions, glossary)
 
     def set_highlighter(self, highlighter: Highlighter | None, to_first_match: bool) -> None:
         """Change the highlighted search; keeps the place unless asked to jump."""
@@ -223,6 +231,29 @@ class DocumentView(LineView, can_focus=True):
             if kind == "note" and self.document is not None and self.document.unfinished:
                 self.render_everything()  # the notes are drawn at the section's end
             self._scroll_to_spot(self._navigator.follow_note(kind, number))
+        elif kind == "term":
+            self._define(number)
+
+    def _define(self, number: int) -> None:
+        """Ask for term mark `number`'s definition, with where the term is on screen (the
+        definition is shown beside it)."""
+        document = self.document
+        if document is None or number >= len(document.context.terms):
+            return
+        glossary = document.context.glossary
+        names = glossary.names if glossary is not None else []
+        entry = document.context.terms[number]
+        if entry >= len(names):
+            return
+        spot = self._navigator.focus("term", number)
+        if spot is None:
+            return
+        self._scroll_to_spot(spot)
+        content = self.content_region
+        x = content.x + spot.start - round(self.scroll_x)
+        y = content.y + spot.line - round(self.scroll_y)
+        region = Region(x, y, max(1, spot.end - spot.start), 1)
+        self.post_message(self.TermActivated(self, names[entry][0], region))
 
     def toggle_details(self, number: int) -> None:
         if self.document is not None and self.document.toggle_details(number):
@@ -267,6 +298,8 @@ class DocumentView(LineView, can_focus=True):
         elif "note" in meta or "noteback" in meta:
             kind = "note" if "note" in meta else "noteback"
             self._activate(kind, meta[kind])
+        elif "term" in meta:
+            self._define(meta["term"])
 
     @property
     def document(self) -> RenderedDocument | None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from textual.geometry import Offset, Region
 
+    from reader.glossary import Glossary
     from reader.markdown import Definitions
     from reader.ui.styles import PaneStyles
 
@@ -84,6 +85,7 @@ class SectionLoader:
         self.markdown = ""
         self.footer = ""  # drawn after the markdown, parsed apart (no copy of a big section)
         self.definitions: Definitions | None = None  # of the file the markdown comes from
+        self.glossary: Glossary | None = None  # whose terms are marked
         self.highlighter: Highlighter | None = None
         self.target: int | str | None = None  # a line, or the "first"/"last" match
         self.paused = False  # asked to wait; a slice due meanwhile leaves it STALLED
@@ -99,10 +101,11 @@ class SectionLoader:
         scroll_to: int | None,
         to_match: str | None,
         definitions: Definitions | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         """A new section; `scroll_to` (a line) wins over `to_match` ("first"/"last")."""
         self.markdown, self.footer, self.highlighter = markdown, footer, highlighter
-        self.definitions = definitions
+        self.definitions, self.glossary = definitions, glossary
         self.target = scroll_to
         if scroll_to is None and highlighter is not None:
             self.target = to_match
@@ -120,7 +123,7 @@ class SectionLoader:
         highlighted a slice later (see `_highlight_code`)."""
         host = self.host
         renderer = self.styles.renderer(self.highlighter, load_lexers=False)
-        context = self.styles.build_context(self.definitions)
+        context = self.styles.build_context(self.definitions, self.glossary)
         screen = host.size.height or 60
         document = RenderedDocument(
             self.markdown,
