@@ -50,17 +50,40 @@ POLL_S = 0.01
 RESULT_MARK = "BENCH-RESULT "
 
 #: Budgets from issue 7: first screen and RSS as ratios to bare Textual, the rest absolute;
-#: issue 16 added RSS budgets for the 260 KB section and the 20,000-heading file.
-FIRST_SCREEN_BUDGET = {"default": 1.3, "pack_3_5mb": 1.6, "many_headings": 2.5}
+#: issue 16 added RSS budgets for the 260 KB section and the 20,000-heading file; issue
+#: 18's glossary pack (the 3.5 MB pack plus 500 terms) has the 3.5 MB pack's budgets.
+FIRST_SCREEN_BUDGET = {
+    "default": 1.3,
+    "pack_3_5mb": 1.6,
+    "pack_3_5mb_glossary": 1.6,
+    "many_headings": 2.5,
+}
 #: The search box's placeholder: on screen once the sidebar and footer have arrived.
 WHOLE_SCREEN_TEXT = ("Search the pack",)
-RSS_BUDGET = {"default": 1.5, "pack_3_5mb": 2.5, "big_section": 1.5, "many_headings": 2.0}
+RSS_BUDGET = {
+    "default": 1.5,
+    "pack_3_5mb": 2.5,
+    "pack_3_5mb_glossary": 2.5,
+    "big_section": 1.5,
+    "many_headings": 2.0,
+}
+#: Section-open cases: a normal section and the 260 KB one (issue 7); issue 18 opens the
+#: same 260 KB section with a 500-term glossary, and a normal section of the glossary
+#: pack beside the same section of the 3.5 MB pack without it.
 OPEN_BUDGET = {
     ("normal", "first"): 0.1,
     ("normal", "full"): 0.1,
     ("big", "first"): 0.3,
     ("big", "full"): 1.5,
+    ("big_glossary", "first"): 0.3,
+    ("big_glossary", "full"): 1.5,
+    ("normal_glossary", "first"): 0.1,
+    ("normal_glossary", "full"): 0.1,
+    ("normal_no_glossary", "first"): 0.1,
+    ("normal_no_glossary", "full"): 0.1,
 }
+#: Which open case is which other one plus a glossary: their ratio is the glossary's cost.
+OPEN_WITHOUT_GLOSSARY = {"big_glossary": "big", "normal_glossary": "normal_no_glossary"}
 SEARCH_P95_BUDGET = 0.030
 KEYSTROKE_BUDGET = 0.100
 
@@ -74,10 +97,11 @@ class Sizes:
     big_kb: int
     headings: int
     queries_per_kind: int
+    glossary_terms: int
 
 
-FULL = Sizes((400, 20, 840_000), (2000, 60, 3_500_000), 260, 20_000, 30)
-QUICK = Sizes(None, (40, 4, 80_000), 26, 500, 5)
+FULL = Sizes((400, 20, 840_000), (2000, 60, 3_500_000), 260, 20_000, 30, 500)
+QUICK = Sizes(None, (40, 4, 80_000), 26, 500, 5, 100)
 
 
 @dataclass
@@ -89,13 +113,15 @@ class PackSpec:
     path: Path
     expect: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    without_glossary: str = ""  # the key of the same pack without its generated glossary
 
 
 # --------------------------------------------------------------------------- packs
 
 
-def make_packs(root: Path, sizes: Sizes) -> tuple[list[PackSpec], Path]:
-    """Generate the packs (seeded); also a pack for opening the big section from elsewhere."""
+def make_packs(root: Path, sizes: Sizes) -> tuple[list[PackSpec], dict[str, Path]]:
+    """Generate the packs (seeded); also the packs that section opens are timed in: the
+    big section opened from elsewhere, with and without a glossary (see `open_cases`)."""
     specs = [PackSpec("default", "default pack", REPO / "content")]
     if sizes.pack_840k:
         sections, files, size = sizes.pack_840k
@@ -104,6 +130,9 @@ def make_packs(root: Path, sizes: Sizes) -> tuple[list[PackSpec], Path]:
     sections, files, size = sizes.pack_3_5mb
     path = generate.generate_pack(root / "pack-3.5mb", sections, files, size, seed=2)
     specs.append(PackSpec("pack_3_5mb", "", path))
+    # The same files plus a glossary of terms their text uses, measured right after them.
+    with_glossary = add_glossary(path, root / "pack-3.5mb-glossary", sizes.glossary_terms)
+    specs.append(PackSpec("pack_3_5mb_glossary", "", with_glossary, without_glossary="pack_3_5mb"))
     big = generate.generate_big_section(root / "big-section", kb=sizes.big_kb)
     specs.append(PackSpec("big_section", f"file with one {sizes.big_kb} KB section", big))
     many = generate.generate_many_headings(root / "many-headings", count=sizes.headings)
@@ -116,7 +145,21 @@ def make_packs(root: Path, sizes: Sizes) -> tuple[list[PackSpec], Path]:
         encoding="utf-8",
     )
     generate.generate_big_section(open_pack, kb=sizes.big_kb, name="01-big-section.md")
-    return specs, open_pack
+    open_packs = {
+        "big": open_pack,
+        "big_glossary": add_glossary(open_pack, root / "open-big-glossary", sizes.glossary_terms),
+        "normal_glossary": with_glossary,
+        "normal_no_glossary": path,
+    }
+    return specs, open_packs
+
+
+def add_glossary(pack: Path, dest: Path, terms: int) -> Path:
+    """A copy of the pack folder with a `glossary.md` of `terms` terms its text uses."""
+    shutil.copytree(pack, dest)
+    text = "\n\n".join(file.read_text(encoding="utf-8") for file in sorted(pack.glob("*.md")))
+    generate.generate_glossary(dest, text, terms)
+    return dest
 
 
 def describe(spec: PackSpec) -> None:
@@ -129,9 +172,14 @@ def describe(spec: PackSpec) -> None:
         "bytes": size,
         "files": len(pack.files),
         "sections": len(pack.sections),
+        "glossary_terms": len(pack.glossary),
         "path": str(spec.path),
     }
-    if not spec.label:
+    if not spec.label and spec.without_glossary:
+        spec.label = f"{_size_label(size)} pack with a {len(pack.glossary):,}-term glossary (" + (
+            f"{len(pack.sections):,} sections, {len(pack.files)} files)"
+        )
+    elif not spec.label:
         spec.label = f"{_size_label(size)} pack ({len(pack.sections):,} sections, " + (
             f"{len(pack.files)} files)"
         )
@@ -875,6 +923,18 @@ def terminal_rows(
             )
         )
     for spec in specs:
+        if spec.without_glossary:
+            entry, without = packs.get(spec.key), packs.get(spec.without_glossary)
+            rows.append(
+                glossary_cost_row(
+                    f"first screen, the glossary's own cost: {spec.label} ÷ the same "
+                    "pack without it",
+                    entry["reader"]["median_s"] if entry else None,
+                    without["reader"]["median_s"] if without else None,
+                    reason or f"n/a ({spec.without_glossary} not measured)",
+                )
+            )
+    for spec in specs:
         entry = packs.get(spec.key)
         whole = entry["reader"].get("whole_median_s") if entry else None
         paired = entry["bare"].get("median_s") if entry else None
@@ -913,6 +973,17 @@ def terminal_rows(
             )
         )
     return rows
+
+
+def glossary_cost_row(
+    what: str, with_glossary: float | None, without: float | None, otherwise: str
+) -> Row:
+    """With a glossary ÷ the same without it, and the seconds between: the glossary's own
+    cost, which a ratio against the bare app hides in the pack's."""
+    if not with_glossary or not without:
+        return Row(what, otherwise, unit="×")
+    ratio = with_glossary / without
+    return Row(what, f"{ratio:.2f}× ({with_glossary - without:+.3f} s)", ratio, unit="×")
 
 
 def search_rows(result: dict[str, Any], label: str, judge: bool) -> list[Row]:
@@ -978,6 +1049,19 @@ def open_rows(result: dict[str, Any], labels: dict[str, str], judge: bool) -> li
             ok = False if status in ("timeout", "error") else _judge(value, budget, judge)
             shown = _seconds(value) if value is not None else status
             rows.append(Row(f"open {label}: {name}", shown, value, budget=budget, ok=ok))
+    cases = result.get("cases") or {}
+    for case, without in OPEN_WITHOUT_GLOSSARY.items():
+        if case not in labels:
+            continue
+        for key, name in [("first_screen_s", "first screen"), ("fully_rendered_s", "to the end")]:
+            rows.append(
+                glossary_cost_row(
+                    f"open, the glossary's own cost: {labels[case]} ÷ without it: {name}",
+                    (cases.get(case) or {}).get(key),
+                    (cases.get(without) or {}).get(key),
+                    "n/a",
+                )
+            )
     return rows
 
 
@@ -1104,8 +1188,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--packs",
-        help="comma-separated subset of: default, pack_840k, pack_3_5mb, big_section, "
-        "many_headings (default: all)",
+        help="comma-separated subset of: default, pack_840k, pack_3_5mb, pack_3_5mb_glossary, "
+        "big_section, many_headings (default: all)",
     )
     parser.add_argument(
         "--expect",
@@ -1147,19 +1231,42 @@ def _raise_exit(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)  # so every `finally` runs and tmux is cleaned up
 
 
-def open_cases(open_pack: Path, big_kb: int) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """A typical section of the default pack (median size), and the big generated one."""
-    from reader.pack import load_pack
+def open_cases(
+    open_packs: dict[str, Path], big_kb: int, glossary_terms: int
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """A typical section of the default pack (median size), and the big generated one;
+    the big one again with a glossary, and a typical section of the 3.5 MB pack with its
+    glossary and without."""
+    from reader.pack import Pack, load_pack
 
-    sections = load_pack(REPO / "content").sections[1:]  # not the one the app starts on
-    normal = sorted(sections, key=lambda section: len(section.markdown))[len(sections) // 2]
-    big = max(load_pack(open_pack).sections, key=lambda section: len(section.markdown))
+    def median_section(pack: Pack) -> Any:
+        sections = [s for s in pack.sections[1:] if not pack.in_glossary(s)]  # not the start
+        return sorted(sections, key=lambda section: len(section.markdown))[len(sections) // 2]
+
+    def kb(section: Any) -> int:
+        return max(1, len(section.markdown) // 1024)
+
+    normal = median_section(load_pack(REPO / "content"))
+    big = max(load_pack(open_packs["big"]).sections, key=lambda section: len(section.markdown))
+    typical = median_section(load_pack(open_packs["normal_glossary"]))
     cases = [
         {"label": "normal", "pack": str(REPO / "content"), "section": normal.id},
-        {"label": "big", "pack": str(open_pack), "section": big.id},
+        {"label": "big", "pack": str(open_packs["big"]), "section": big.id},
+        {"label": "big_glossary", "pack": str(open_packs["big_glossary"]), "section": big.id},
+        {"label": "normal_no_glossary", "pack": str(open_packs["normal_no_glossary"])},
+        {"label": "normal_glossary", "pack": str(open_packs["normal_glossary"])},
     ]
-    size = max(1, len(normal.markdown) // 1024)
-    labels = {"normal": f"normal section ({normal.id}, {size} KB)", "big": f"{big_kb} KB section"}
+    for case in cases[3:]:
+        case["section"] = typical.id
+    terms = f"{glossary_terms}-term glossary"
+    pack_size = _size_label(generate.markdown_bytes(open_packs["normal_no_glossary"]))
+    labels = {
+        "normal": f"normal section ({normal.id}, {kb(normal)} KB)",
+        "big": f"{big_kb} KB section",
+        "big_glossary": f"{big_kb} KB section with a {terms}",
+        "normal_no_glossary": f"section of the {pack_size} pack ({typical.id}, {kb(typical)} KB)",
+        "normal_glossary": f"the same section with a {terms}",
+    }
     return cases, labels
 
 
@@ -1183,7 +1290,7 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
     machine = machine_info(command)
     started = time.perf_counter()
     compile_bytecode()
-    specs, open_pack = make_packs(root, sizes)
+    specs, open_packs = make_packs(root, sizes)
     log(f"generated packs in {root} ({time.perf_counter() - started:.1f} s)")
     if args.packs:
         wanted = set(args.packs.split(","))
@@ -1219,7 +1326,7 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
         log("search: keystroke to results on screen, reader in tmux")
         keystroke = measure_typing(search_spec.path, args, env, root)
     log("section open: in-process app")
-    cases, labels = open_cases(open_pack, sizes.big_kb)
+    cases, labels = open_cases(open_packs, sizes.big_kb, sizes.glossary_terms)
     params = {"cases": cases, "runs": args.runs, "timeout": args.timeout}
     limit = 60 + len(cases) * args.runs * (args.timeout * 2 + 10)
     opened = run_worker("open", params, env, timeout=limit)

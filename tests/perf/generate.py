@@ -16,9 +16,12 @@ from pathlib import Path
 
 __all__ = [
     "generate_big_section",
+    "generate_glossary",
     "generate_many_headings",
     "generate_pack",
+    "glossary_markdown",
     "markdown_bytes",
+    "pick_glossary_terms",
     "slug",
 ]
 
@@ -319,4 +322,98 @@ def generate_many_headings(
         parts.append(writer.sentence())
     path = dest / name
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    return path
+
+
+#: Words a glossary term neither starts nor ends with: the generator's function words,
+#: prepositions, adverbs and verbs.
+_NOT_TERM_EDGES = frozenset(
+    [*_FUNCTION, *_PREPOSITIONS, *_ADVERBS, *_VERBS, *_words("with see notes an")]
+)
+#: The one word a three-word term may have in its middle (`layer of lipid`).
+_TERM_MIDDLES = frozenset(_words("of and in on for to"))
+_WORD_RUN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
+def _term_candidates(text: str) -> dict[int, list[str]]:
+    """The prose's runs of one, two and three words that could be glossary terms: first
+    and last a content word of four letters or more, the last not an adjective; code and
+    link targets left out."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    found: dict[int, set[str]] = {1: set(), 2: set(), 3: set()}
+    for run in _WORD_RUN.finditer(text):
+        words = run[0].lower().split(" ")
+        for size in found:
+            for at in range(len(words) - size + 1):
+                first, last = words[at], words[at + size - 1]
+                if any(len(word) < 4 or word in _NOT_TERM_EDGES for word in (first, last)):
+                    continue
+                if last in _ADJECTIVES:  # a term names a thing
+                    continue
+                if size == 3 and words[at + 1] not in _TERM_MIDDLES:
+                    continue
+                found[size].add(" ".join(words[at : at + size]))
+    return {size: sorted(grams) for size, grams in found.items()}
+
+
+def _abbreviation(term: str) -> str:
+    """`barrier lipid layer` → `BLL`; one word → its first letter and next consonants."""
+    words = term.split()
+    if len(words) > 1:
+        return "".join(word[0] for word in words).upper()
+    word = words[0].upper()
+    return (word[0] + "".join(letter for letter in word[1:] if letter not in "AEIOU"))[:3]
+
+
+def pick_glossary_terms(text: str, count: int = 500, seed: int = 11) -> list[tuple[str, ...]]:
+    """`count` glossary entries, each as its names, made of words `text` uses, so the
+    terms occur in it: one word (45%), two (35%) or three (`layer of lipid`, 20%); a
+    fifth written capitalised, as glossaries head their entries; 15% with an abbreviation
+    in capitals (`Barrier lipid (BL)`), which the generated prose never writes.
+
+    Seeded; the first `n` of a longer list are the list of `n`, so sizes compare.
+    """
+    rng = random.Random(seed)
+    pools = _term_candidates(text)
+    for pool in pools.values():
+        rng.shuffle(pool)
+    entries: list[tuple[str, ...]] = []
+    taken: set[str] = set()
+    while len(entries) < count:
+        sizes = [size for size in (1, 2, 3) if pools[size]]
+        if not sizes:
+            raise ValueError(f"the text holds only {len(entries)} distinct terms, not {count}")
+        weights = [{1: 45, 2: 35, 3: 20}[size] for size in sizes]
+        term = pools[rng.choices(sizes, weights)[0]].pop()
+        if rng.random() < 0.2:
+            term = term[0].upper() + term[1:]
+        names = [term]
+        abbreviation = _abbreviation(term)
+        if rng.random() < 0.15 and len(abbreviation) >= 2 and abbreviation.lower() not in taken:
+            names.append(abbreviation)
+        taken.update(name.lower() for name in names)
+        entries.append(tuple(names))
+    return entries
+
+
+def glossary_markdown(entries: list[tuple[str, ...]], seed: int = 12) -> str:
+    """A glossary file of definition lists: `Term (ABBR)` on a line, then `: ` and one or
+    two generated sentences."""
+    writer = _Writer(seed)
+    parts = ["# Glossary", "Every term these notes use, with a short definition."]
+    for names in entries:
+        term = names[0] + (f" ({', '.join(names[1:])})" if len(names) > 1 else "")
+        sentences = " ".join(writer.sentence() for _ in range(writer.rng.randint(1, 2)))
+        parts.append(f"{term}\n: {sentences}")
+    return "\n\n".join(parts) + "\n"
+
+
+def generate_glossary(
+    dest: Path | str, text: str, count: int = 500, seed: int = 11, name: str = "glossary.md"
+) -> Path:
+    """Write a glossary file of `count` terms taken from `text` (a pack's Markdown) into
+    the folder `dest`. Returns the file."""
+    path = Path(dest) / name
+    path.write_text(glossary_markdown(pick_glossary_terms(text, count, seed)), encoding="utf-8")
     return path

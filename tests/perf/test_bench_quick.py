@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from reader.glossary import TermMatcher, parse_glossary
 from tests.perf.generate import (
     generate_big_section,
     generate_many_headings,
     generate_pack,
+    glossary_markdown,
     markdown_bytes,
+    pick_glossary_terms,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,7 +60,16 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path: Path) -> None:
     assert {"machine", "settings", "packs", "rows", "search", "section_open"} <= set(report)
     assert {"nproc", "python", "textual", "date"} <= set(report["machine"])
     assert report["settings"]["quick"] is True
-    assert set(report["packs"]) >= {"default", "pack_3_5mb", "big_section", "many_headings"}
+    assert set(report["packs"]) >= {
+        "default",
+        "pack_3_5mb",
+        "pack_3_5mb_glossary",
+        "big_section",
+        "many_headings",
+    }
+    glossary_pack, base_pack = report["packs"]["pack_3_5mb_glossary"], report["packs"]["pack_3_5mb"]
+    assert glossary_pack["glossary_terms"] == 100 and base_pack["glossary_terms"] == 0
+    assert glossary_pack["files"] == base_pack["files"] + 1
     assert report["rows"], "no rows"
     for row in report["rows"]:
         assert set(row) == ROW_KEYS, row
@@ -65,6 +77,19 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path: Path) -> None:
         assert f"| {row['what']} | {row['shown']} |" in run.stdout
     for result in (report["search"], report["section_open"]):
         assert result["status"] in ("ok", "n/a", "error", "timeout")
+    opened = report["section_open"]
+    assert opened["status"] == "ok", opened
+    assert set(opened["cases"]) == {
+        "normal",
+        "big",
+        "big_glossary",
+        "normal_no_glossary",
+        "normal_glossary",
+    }
+    assert all(case["status"] == "ok" for case in opened["cases"].values()), opened
+    costs = [row for row in report["rows"] if "the glossary's own cost" in row["what"]]
+    assert len(costs) == 5, costs  # the first screen, and two open cases × two flags
+    assert all(row["value"] and row["value"] > 0 for row in costs[1:]), costs
 
     if has_tmux:
         bare = report["first_screen"]["bare"]
@@ -100,3 +125,24 @@ def test_generators_are_deterministic_and_sized(tmp_path: Path) -> None:
     ]
     many = generate_many_headings(tmp_path / "many", count=300)
     assert sum(line.startswith("#") for line in many.read_text().splitlines()) == 300
+
+
+def test_generated_glossary_terms_occur_in_the_text_and_parse_as_written(tmp_path: Path) -> None:
+    text = generate_big_section(tmp_path, kb=30).read_text(encoding="utf-8")
+    entries = pick_glossary_terms(text, 200, seed=4)
+    assert entries == pick_glossary_terms(text, 200, seed=4)
+    assert entries[:50] == pick_glossary_terms(text, 50, seed=4)  # sizes share their terms
+    assert len({entry[0].casefold() for entry in entries}) == 200
+    assert {len(entry[0].split()) for entry in entries} == {1, 2, 3}
+    abbreviations = [entry[1] for entry in entries if len(entry) > 1]
+    assert abbreviations and all(name.isupper() for name in abbreviations)
+    assert any(entry[0][0].isupper() for entry in entries)
+    # Every term (not its abbreviation: the prose never writes one) is used in the text;
+    # a few only where a longer term overlaps them, so those are looked for alone.
+    found = {entry for _, _, entry in TermMatcher([entry[:1] for entry in entries]).find(text)}
+    alone = {i for i in set(range(200)) - found if TermMatcher([entries[i][:1]]).find(text)}
+    assert len(found) > 150 and found | alone == set(range(200))
+
+    parsed, problems = parse_glossary(glossary_markdown(entries), "glossary.md")
+    assert problems == []
+    assert [entry.names for entry in parsed] == entries
