@@ -8,12 +8,16 @@ stays an ordinary section of the pack. `Immunoglobulin E (IgE)` names one entry 
 `: Aliases: a, b` adds spellings a parenthesis would make awkward: both live beside the
 term the author edits, and work in a folder with no manifest.
 
+A glossary file is parsed by markdown-it's block rules alone (`deflist` decides what a
+term is; no inline parse): 30 KB in ~2 ms, so the first screen can mark terms. A
+definition is kept as the Markdown its lines hold and drawn like any section.
+
 `TermMatcher` finds the terms in running text: whole words, case-insensitive except the
 words an author capitalised inside (`IgE`, `HLA`, `IL-13` match only as written), simple
-plurals, accents composed or not. It is a table from a term's first word to the names
-that start with it, looked up once per word of the text: one pass, and building it costs
-no more than reading the names (measured against one compiled alternation, a trie-shaped
-one and pyahocorasick in docs/performance.md). No Textual here.
+plurals, accents composed or not. It is a trie of words, walked once per word of the
+text: one pass, and building it costs no more than reading the names (measured against
+one compiled alternation, a trie-shaped one and pyahocorasick in docs/performance.md).
+No Textual here.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reader.files import PackFile, Problem
@@ -29,6 +34,7 @@ from reader.lazy_pattern import LazyPattern
 from reader.scan import closes_fence, front_matter_end, front_matter_flag, opens_fence
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 __all__ = [
@@ -51,12 +57,14 @@ MAX_NAME_CHARS = 120
 MAX_NAME_WORDS = 12
 #: `Aliases: a, b` (also `*Aliases:*`, `Also:`), a definition that lists other names.
 _ALIASES = LazyPattern(
-    r"^[*_]{0,2}(?:aliases|also(?: called| known as)?)\s*:[*_]{0,2}\s*(.*)$", re.I | re.S
+    r"^[*_]{0,2}(?:aliases|also called|also known as)[ \t]*+:[*_]{0,2}[ \t]*+(.*)$", re.I
 )
 #: A trailing parenthesis on a term's line: its other names (`Immunoglobulin E (IgE)`).
 _PARENTHESIS = LazyPattern(r"^(.*?\S)\s*\(([^()]{1,200})\)$", re.S)
 #: A word of running text; combining accents belong to their letter (text not in NFC).
 _WORD = LazyPattern(r"(?:\w|[\u0300-\u036f])+")
+#: A footnote mark (`[^1]`) on a term's line: drawn after the term, never part of a name.
+_FOOTNOTE_MARK = LazyPattern(r"\[\^[^\]\s]{1,100}\]")
 _EMPTY_DEFINITION = LazyPattern(r"^ {0,3}[:~][ \t]*$")
 _DEFINITION_LINE = LazyPattern(r"^ {0,3}[:~][ \t]+")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
@@ -121,11 +129,9 @@ def parse_glossary(text: str, path: str) -> tuple[list[GlossaryEntry], list[Prob
     """The entries of a glossary file's definition lists, and what is wrong with them
     (an empty definition; no definition list at all). Duplicates are the pack's to judge
     (`build_glossary`): a name may be defined in another glossary file."""
-    from reader.markdown import markdown_parser
-
     lines = text.split("\n")
     body = _without_front_matter(lines)
-    tokens = markdown_parser().parse("\n".join(body))
+    tokens = _block_parser().parse("\n".join(body))
     entries: list[GlossaryEntry] = []
     problems: list[Problem] = []
     found_list = False
@@ -167,7 +173,20 @@ def _empty_definitions(paragraph: Token, path: str) -> Iterator[Problem]:
     for number, line in enumerate(lines[1:], start=1):
         if _EMPTY_DEFINITION.match(line) and lines[number - 1].strip():
             term = lines[number - 1].strip()
-            yield Problem(path, first + number, f"glossary term '{term}' has an empty definition")
+            problem = f"glossary term '{_short(term)}' has an empty definition"
+            yield Problem(path, first + number, problem)
+
+
+@lru_cache(maxsize=1)
+def _block_parser() -> MarkdownIt:
+    """The reader's parser with block rules only: a glossary needs to know which lines
+    are terms and which definitions, not the inline structure of every definition (the
+    full parse takes three times as long)."""
+    from reader.markdown import markdown_parser
+
+    parser = markdown_parser.__wrapped__()
+    parser.disable(["inline", "text_join"])
+    return parser
 
 
 def _without_front_matter(lines: list[str]) -> list[str]:
@@ -178,9 +197,10 @@ def _without_front_matter(lines: list[str]) -> list[str]:
 
 
 def _inline_plain(token: Token) -> str:
-    from reader.markdown import inline_token_text
+    """A term's words: its inline Markdown (left unparsed by the block parser) as text."""
+    from reader.markdown import strip_inline_markup
 
-    return inline_token_text(token)
+    return strip_inline_markup(token.content)
 
 
 def _definitions(
@@ -225,75 +245,71 @@ def _dedent(line: str, width: int) -> str:
 def _entry(
     term: str, definitions: list[str], path: str, line: int
 ) -> tuple[GlossaryEntry | None, Problem | None]:
-    names = [name for name in names_of(term) if len(name) <= MAX_NAME_CHARS]
-    aliases: list[str] = []
+    term = _SPACE_RUN.sub(" ", _FOOTNOTE_MARK.sub("", term)).strip()
+    names = [name for name in names_of(term) if _findable(name)]
+    if not names:  # a term nothing in running text could ever be
+        if len(term) > MAX_NAME_CHARS:
+            why = f"a glossary term longer than {MAX_NAME_CHARS} characters"
+        else:
+            why = f"glossary term '{term}' has no letter or digit to find it by"
+        return None, Problem(path, line, why)
     kept: list[str] = []
     for definition in definitions:
-        match = _ALIASES.match(definition)
-        if match is not None and "\n\n" not in definition:
-            aliases.extend(name.strip() for name in re.split(r"[,;]", match[1]))
-        else:
+        first, _, rest = definition.partition("\n")
+        match = _ALIASES.match(first)
+        if match is None:
             kept.append(definition)
-    names.extend(name for name in aliases if name and len(name) <= MAX_NAME_CHARS)
-    if not names:
-        return None, Problem(path, line, "a glossary term with no name")
+            continue
+        # A line of names; lines after it (no blank between) are definition text.
+        aliases = (name.strip() for name in re.split(r"[,;]", match[1]))
+        names.extend(name for name in aliases if _findable(name))
+        if rest.strip():
+            kept.append(rest.strip())
     definition = "\n\n".join(part for part in kept if part.strip())
-    entry = GlossaryEntry(_SPACE_RUN.sub(" ", term).strip(), names, definition, path, line)
+    entry = GlossaryEntry(term, names, definition, path, line)
     if not definition:
-        return entry, Problem(path, line, f"glossary term '{entry.term}' has an empty definition")
+        return entry, Problem(path, line, f"glossary term '{_short(term)}' has an empty definition")
     return entry, None
+
+
+def _findable(name: str) -> bool:
+    """A name the matcher can find: a letter or digit in it (`.*` has none), and short
+    enough to be a name, not a sentence on a term's line."""
+    return 0 < len(name) <= MAX_NAME_CHARS and _WORD.search(name) is not None
+
+
+def _short(term: str) -> str:
+    return term if len(term) <= 60 else term[:59] + "…"
 
 
 class Glossary:
     """Every entry of a pack's glossary files, looked up by any name, ignoring case.
 
-    Two readings of the same files: `names` (each term's names) come from a line scan,
-    so the first screen marks terms without waiting for markdown-it to parse a glossary
-    (30 KB: 14 ms); `entries` (names, definitions, problems) come from the parse, done
-    the first time a definition is asked for. A test holds the two to the same names.
+    The files are parsed the first time anything is asked (see the module docstring).
     """
 
     def __init__(self, files: Sequence[PackFile] = ()) -> None:
         self._files = list(files)
         self.files = frozenset(pack_file.relative for pack_file in files)
-        self._names: list[tuple[str, ...]] | None = None
         self._entries: list[GlossaryEntry] | None = None
         self._problems: list[Problem] = []
         self._by_name: dict[str, int] = {}
         self._matcher: TermMatcher | None = None
-        self._usage: list[list[str]] | None = None
-        self._folded_names: set[str] | None = None
+        self._usage: tuple[tuple[str, ...], list[list[str]]] | None = None
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self.entries)
 
     def __bool__(self) -> bool:
-        return bool(self._files) and bool(self.names)
+        return bool(self._files) and bool(self.entries)
 
     def __repr__(self) -> str:
         return f"Glossary({len(self)} terms)"
 
     @property
-    def names(self) -> list[tuple[str, ...]]:
-        """Each term's names, in file order, as the line scan finds them (a name defined
-        twice only the first time)."""
-        with self._lock:
-            if self._names is None:
-                seen: set[str] = set()
-                names: list[tuple[str, ...]] = []
-                for pack_file in self._files:
-                    for term_names, _ in scan_terms(pack_file.text):
-                        fresh = tuple(name for name in term_names if fold(name) not in seen)
-                        seen.update(fold(name) for name in fresh)
-                        if fresh:
-                            names.append(fresh)
-                self._names = names
-            return self._names
-
-    @property
     def entries(self) -> list[GlossaryEntry]:
-        """Every entry with its definition, parsed on first use."""
+        """Every entry with its definition, in file order."""
         with self._lock:
             if self._entries is None:
                 self._entries, self._problems = _parse_files(self._files)
@@ -303,6 +319,11 @@ class Glossary:
             return self._entries
 
     @property
+    def names(self) -> list[tuple[str, ...]]:
+        """Each entry's names (a name defined twice only the first time), by entry."""
+        return [entry.names for entry in self.entries]
+
+    @property
     def problems(self) -> list[Problem]:
         """What is wrong with the glossary files: duplicate names, empty definitions, a
         glossary file with no definition list."""
@@ -310,12 +331,8 @@ class Glossary:
         return self._problems
 
     def defines(self, name: str) -> bool:
-        """Whether `name` is one of the terms' names (any case): asked of every search
-        query, so answered from the line scan, without parsing a definition."""
-        with self._lock:
-            if self._folded_names is None:
-                self._folded_names = {fold(known) for names in self.names for known in names}
-            return fold(name) in self._folded_names
+        """Whether `name` is one of the terms' names (any case)."""
+        return self.index_of(name) is not None
 
     def index_of(self, name: str) -> int | None:
         """The entry a name (any of its names, any case) finds, by its index."""
@@ -331,30 +348,32 @@ class Glossary:
         import difflib
 
         folded = fold(name)
-        names = {fold(known): known for entry_names in self.names for known in entry_names}
+        names = {fold(known): known for entry in self.entries for known in entry.names}
         starting = [names[key] for key in names if key.startswith(folded) and folded]
         close = difflib.get_close_matches(folded, list(names), n=limit, cutoff=0.6)
         chosen = list(dict.fromkeys([*(names[key] for key in close), *starting]))
         return chosen[:limit]
 
     def usage(self, sections: Iterable[tuple[str, str]]) -> list[list[str]]:
-        """For each term (by its index in `names`), the ids of the sections, of those
-        given as `(id, markdown)`, whose words use it outside code; counted once and
-        kept (a 3.5 MB pack takes a fraction of a second, off the UI thread)."""
+        """For each entry (by index), the ids of the sections, of those given as
+        `(id, markdown)`, whose words use it outside code. Kept for the same sections
+        (a 3.5 MB pack takes a fraction of a second: off the UI thread)."""
+        given = list(sections)
+        ids = tuple(section_id for section_id, _ in given)
         with self._lock:
-            if self._usage is None:
+            if self._usage is None or self._usage[0] != ids:
                 matcher = self.matcher
-                used: list[list[str]] = [[] for _ in self.names]
-                for section_id, markdown in sections:
+                used: list[list[str]] = [[] for _ in self.entries]
+                for section_id, markdown in given:
                     for entry in sorted({found[2] for found in matcher.find(prose_text(markdown))}):
                         used[entry].append(section_id)
-                self._usage = used
-            return self._usage
+                self._usage = (ids, used)
+            return self._usage[1]
 
     @property
     def matcher(self) -> TermMatcher:
         """The matcher of every name, built on first use (a pack without a glossary never
-        builds one). It finds `names` by their index."""
+        builds one). It finds entries by their index."""
         with self._lock:
             if self._matcher is None:
                 self._matcher = TermMatcher(self.names)
@@ -398,81 +417,6 @@ def _parse_files(files: Iterable[PackFile]) -> tuple[list[GlossaryEntry], list[P
     return entries, problems
 
 
-def scan_terms(text: str) -> list[tuple[list[str], int]]:
-    """Each term of a glossary file's definition lists, its names and its line (1-based),
-    found line by line as markdown-it's `deflist` would: a line after a blank one, with
-    `: definition` on the next line (or the one after a blank line), outside code; a
-    definition line `: Aliases: a, b` adds names."""
-    from reader.markdown import strip_inline_markup
-
-    lines = text.split("\n")
-    found: list[tuple[list[str], int]] = []
-    fence: tuple[str, int, int] | None = None
-    number = front_matter_end(lines)
-    after_blank = True
-    while number < len(lines):
-        line = lines[number]
-        if fence is not None:
-            if closes_fence(line, fence):
-                fence = None
-            number += 1
-            continue
-        fence = opens_fence(line, 0)
-        blank = not line.strip()
-        if fence is None and not blank and after_blank and _could_be_term(line):
-            following = number + 1
-            if following < len(lines) and not lines[following].strip():
-                following += 1
-            if following < len(lines) and _DEFINITION_LINE.match(lines[following]):
-                names = names_of(strip_inline_markup(line))
-                names = [name for name in names if len(name) <= MAX_NAME_CHARS]
-                end = _entry_end(lines, following)
-                for definition in lines[following:end]:
-                    marker = _DEFINITION_LINE.match(definition)
-                    aliases = _ALIASES.match(definition[marker.end() :]) if marker else None
-                    if aliases is not None:
-                        names.extend(
-                            name.strip()
-                            for name in re.split(r"[,;]", aliases[1])
-                            if name.strip() and len(name.strip()) <= MAX_NAME_CHARS
-                        )
-                if names:
-                    found.append((names, number + 1))
-                number, after_blank = end, not lines[end - 1].strip()
-                continue
-        after_blank = blank
-        number += 1
-    return found
-
-
-_NOT_A_TERM = LazyPattern(r"^ {0,3}(?:#|>|[-+*][ \t]|\d{1,9}[.)][ \t]|[:~][ \t]|<|\|)|^(?: {4}|\t)")
-
-
-def _could_be_term(line: str) -> bool:
-    """Whether a line may be a definition list's term: not a heading, quote, list item,
-    definition, HTML, table row or indented code."""
-    return not _NOT_A_TERM.match(line)
-
-
-def _entry_end(lines: list[str], start: int) -> int:
-    """The line after a term's definitions: the first line after a blank one that is
-    neither indented (a definition's next paragraph) nor another definition."""
-    number = start + 1
-    while number < len(lines):
-        if not lines[number].strip():
-            following = number + 1
-            while following < len(lines) and not lines[following].strip():
-                following += 1
-            if following >= len(lines):
-                return following
-            next_line = lines[following]
-            if not (_DEFINITION_LINE.match(next_line) or next_line.startswith(("  ", "\t"))):
-                return following
-            number = following
-        number += 1
-    return number
-
-
 # ---------------------------------------------------------------------------- matching
 
 
@@ -500,45 +444,86 @@ class _Pattern:
         self.suffix = suffix
 
 
+class _Node:
+    """A word of the trie: the names that end here, and the words that may follow."""
+
+    __slots__ = ("following", "patterns")
+
+    def __init__(self) -> None:
+        self.following: dict[str, _Node] = {}
+        self.patterns: list[_Pattern] = []
+
+
 class TermMatcher:
     """Finds the names of glossary entries in running text, in one pass over its words.
 
-    `find` gives `(start, end, entry)` for each name found, longest first where names
-    overlap, never two overlapping.
+    `find` gives `(start, end, entry)` for each name found, the longest where names
+    start at the same word, never two overlapping. The names are a trie of words (case
+    folded), so 10,000 names that share a first word cost a lookup a word, not a try each.
     """
 
     def __init__(self, names_by_entry: Sequence[Sequence[str]]) -> None:
-        self._by_first: dict[str, list[_Pattern]] = {}
+        self._root = _Node()
         for entry, names in enumerate(names_by_entry):
             for name in names:
                 for pattern in _patterns(entry, name):
-                    self._by_first.setdefault(pattern.folded[0], []).append(pattern)
-        for patterns in self._by_first.values():
-            patterns.sort(key=lambda pattern: -len(pattern.words))
+                    node = self._root
+                    for word in pattern.folded:
+                        node = node.following.setdefault(word, _Node())
+                    node.patterns.append(pattern)
 
     def __bool__(self) -> bool:
-        return bool(self._by_first)
+        return bool(self._root.following)
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         found: list[tuple[int, int, int]] = []
-        by_first = self._by_first
-        if not by_first:
+        top = self._root.following
+        if not top:
             return found
         word_at = _WORD.search
         covered = 0  # where the last name found ends: names never overlap
         for match in _WORD.finditer(text):
             if match.start() < covered:
                 continue
-            candidates = by_first.get(_fold_word(match[0]))
-            if candidates is None:
+            node = top.get(_fold_word(match[0]))
+            if node is None:
                 continue
-            for pattern in candidates:
-                end = _match_at(pattern, text, match, word_at)
-                if end is not None:
-                    found.append((match.start() - len(pattern.prefix), end, pattern.entry))
-                    covered = end
+            reached = [node]  # the trie nodes the words from here reach
+            end = match.end()
+            while node.following and len(reached) < MAX_NAME_WORDS:
+                following = word_at(text, end)
+                if following is None:
                     break
+                node = node.following.get(_fold_word(following[0]))
+                if node is None:
+                    break
+                reached.append(node)
+                end = following.end()
+            hit = _longest(reached, text, match, word_at, covered)
+            if hit is not None:
+                found.append(hit)
+                covered = hit[1]
         return found
+
+
+def _longest(
+    reached: list[_Node],
+    text: str,
+    first: re.Match[str],
+    word_at: Callable[[str, int], re.Match[str] | None],
+    covered: int,
+) -> tuple[int, int, int] | None:
+    """The longest name among those the words reached that really matches there (case,
+    separators, punctuation around it), starting after `covered`."""
+    for node in reversed(reached):
+        for pattern in node.patterns:
+            start = first.start() - len(pattern.prefix)
+            if start < covered:
+                continue
+            end = _match_at(pattern, text, first, word_at)
+            if end is not None:
+                return start, end, pattern.entry
+    return None
 
 
 def _fold_word(word: str) -> str:

@@ -127,7 +127,8 @@ class SearchHit:
     """One result; spans are [start, end) offsets into `snippet` and `title`.
 
     Title, path and snippet are single-line, control-free text (spans refer to these
-    forms); `score` is higher for better hits (bm25, sign flipped).
+    forms); `score` is higher for better hits (bm25, sign flipped). `kind` is "section",
+    or "definition" for a glossary entry the query names (its snippet the definition).
     """
 
     id: str
@@ -137,6 +138,7 @@ class SearchHit:
     snippet_spans: tuple[tuple[int, int], ...]
     title_spans: tuple[tuple[int, int], ...]
     score: float
+    kind: str = "section"
 
 
 def one_line(text: str) -> str:

@@ -600,9 +600,9 @@ def _inline(token: Token, context: BuildContext, *, terms: bool = True) -> Text:
                 _shift(outer, name, text)
                 text = outer
                 excluded.append((start, len(text)))
-            elif tag.kind == "open" and tag.name == "kbd":
+            elif tag.kind == "open" and tag.name in ("kbd", "code"):
                 styles.append("code")
-            elif tag.kind == "close" and tag.name == "kbd":
+            elif tag.kind == "close" and tag.name in ("kbd", "code"):
                 _drop(styles, "code")
             elif tag.kind == "open" and tag.name == "a" and tag.href and link_number is None:
                 link_number, html_link, link_words = len(context.links), True, []
@@ -627,7 +627,7 @@ def _inline(token: Token, context: BuildContext, *, terms: bool = True) -> Text:
             _append(text, child.content, context.style(role, link_number))
             if link_number is not None:
                 link_words.append(child.content)
-            if link_number is not None or kind == "code_inline":
+            if link_number is not None or kind == "code_inline" or "code" in styles:
                 excluded.append((start, len(text)))
         elif kind in ("softbreak",):
             _append(text, " ", context.style(styles, link_number))

@@ -30,6 +30,7 @@ from textual.command import Provider
 from textual.dom import DOMNode
 
 from reader.crash import crash_log_path, report_internal_error
+from reader.glossary import Glossary
 from reader.pack import Pack, Section
 from reader.sanitize import sanitize_line
 from reader.state import Bookmark, ReadingState
@@ -150,6 +151,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.handle_signals = False  # run_app turns it on; tests keep their own loop clean
         self.keys = KeyOrder(self, self.main, why_not=self._why_not)
         self.progress = ReadingProgress(self)
+        #: Terms are marked once the glossary is read, right after the first screen.
+        self.glossary_ready = False
         # ASCII chrome on the Linux console and non-UTF-8 locales (cheap env checks), and
         # under NO_COLOR a filter that keeps ANSI themes readable.
         from reader.glyphs import select as select_glyphs
@@ -195,6 +198,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         the reading pane render the rest of its section."""
         document = self.main.query_one("#document", DocumentView)
         self.pack.load_all()  # the outline lists every section: cut the files not cut yet
+        self._read_glossary(document)
         # Focus restyles the pane and its sixteen component styles: after the first frame.
         document.focus()
         try:
@@ -207,6 +211,21 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             self.main.outline.reveal(self.current.id)
         self.keys.release()
         resume_after_start()
+
+    def _read_glossary(self, document: DocumentView) -> None:
+        """Read the glossary (98 terms: ~10 ms, too long for the first screen, which is
+        drawn without marks) and mark its terms in the section on show, in place."""
+        self.glossary_ready = True
+        current = self.current
+        if current is not None and self.glossary_for(current) is not None:
+            document.mark_terms(self.pack.glossary)
+
+    def glossary_for(self, section: Section) -> Glossary | None:
+        """The glossary whose terms a section marks: none in the glossary itself, none
+        before the first screen is out (see `_read_glossary`), none if there is none."""
+        if not self.glossary_ready or self.pack.in_glossary(section):
+            return None
+        return self.pack.glossary or None
 
     @property
     def held_key_count(self) -> int:

@@ -104,12 +104,12 @@ class ReaderCommands(Provider):
         if glossary and self.reader.allowed_on_reading_screen("glossary"):
             defined = 0
             for names in glossary.names:
-                score = max(matcher.match(name) for name in names)
+                score = max(matcher.match(f"Define: {name}") for name in names)
                 if score > 0:
                     defined += 1
                     yield Hit(
                         score,
-                        Content("Define: ") + _highlight(matcher, names[0]),
+                        _highlight(matcher, f"Define: {names[0]}"),
                         partial(self.reader.define, names[0]),
                         text=f"Define: {names[0]}",
                         help=_help(", ".join(names[1:]) or "Its definition, from the glossary"),

@@ -15,6 +15,7 @@ from reader.ui.widgets.header_bar import HeaderBar
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
+    from reader.glossary import Glossary
     from reader.pack import Pack, Section
     from reader.state import ReadingState
     from reader.ui.screens.main import MainScreen
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at r
         def update_state(self, change: Callable[[ReadingState], object]) -> None: ...
         def refresh_status(self) -> None: ...
         def open_url(self, url: str) -> None: ...
+        def glossary_for(self, section: Section) -> Glossary | None: ...
         def notify(
             self,
             message: str,
@@ -80,7 +82,7 @@ class Navigation:
             section.markdown,  # what `y` copies: the section, not its footer
             footer=section_footer(host.pack, section, read=host.reading.read),
             definitions=section.definitions,
-            glossary=None if host.pack.in_glossary(section) else host.pack.glossary,
+            glossary=host.glossary_for(section),
             highlighter=host.search.highlighter(highlight_query),
             scroll_to=scroll or None,
             to_match=to_match,

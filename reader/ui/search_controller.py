@@ -208,11 +208,16 @@ class SearchController:
             snippet_spans=(),
             title_spans=((len("Definition: "), len("Definition: ") + len(one_line(entry.term))),),
             score=float("inf"),
+            kind="definition",
         )
 
     def open_first(self) -> None:
-        """Enter in the search box: the best result."""
-        if self.hits:
+        """Enter in the search box: the best section (a definition listed first is
+        there to read; choosing it in the results shows it in full)."""
+        sections = [hit for hit in self.hits if hit.kind == "section"]
+        if sections:
+            self.open_result(sections[0].id)
+        elif self.hits:
             self.open_result(self.hits[0].id)
         elif self.active:
             self.app.notify("No results to open", markup=False, timeout=2)
@@ -244,9 +249,7 @@ class SearchController:
             return
         position = self.result_position if self.result_position is not None else -1
         following = position + direction
-        if 0 <= following < len(self.hits) and self.hits[following].id.startswith(
-            DEFINITION_PREFIX
-        ):
+        while 0 <= following < len(self.hits) and self.hits[following].kind != "section":
             following += direction  # a definition has no matches to step through
         if not 0 <= following < len(self.hits):
             self.app.notify("No more results", markup=False, timeout=2)

@@ -102,6 +102,19 @@ async def wait_past_dwell(pilot: Pilot, app: ReaderApp) -> None:
     await pilot.pause()
 
 
+async def focus_first_link(pilot: Pilot, view: DocumentView, limit: int = 40) -> None:
+    """f until a link has the focus, past the glossary terms marked before it (terms are
+    focused with f too, in reading order)."""
+    await pilot.press("f")
+    for _ in range(limit):
+        if view.focused_href is not None:
+            return
+        spot = view._navigator.focused_spot
+        assert spot is not None and spot.kind == "term", f"f stopped on {spot}"
+        await pilot.press("f")
+    pytest.fail("f never reached a link")
+
+
 def document(app: ReaderApp) -> DocumentView:
     return app.main.query_one("#document", DocumentView)
 

@@ -76,17 +76,20 @@ async def test_typing_replaces_the_outline_with_ranked_results(app: ReaderApp) -
         assert app.focused is app.main.query_one("#search"), "typing goes on in the box"
         ids = [entry.id for entry in results(app).entries]
         assert ids == [hit.id for hit in app.search.hits]
-        assert ids[0] == "the-skin-barrier-and-filaggrin"
+        # "filaggrin" is a glossary term: its definition comes first (issue 18).
+        assert ids[:2] == ["define:Filaggrin", "the-skin-barrier-and-filaggrin"]
+        assert result_texts(app)[0].startswith("Definition: Filaggrin")
         assert results(app).highlighted == 0
-        titled = ["filaggrin" in hit.title.lower() for hit in app.search.hits]
+        sections = [hit for hit in app.search.hits if hit.kind == "section"]
+        titled = ["filaggrin" in hit.title.lower() for hit in sections]
         assert titled[:2] == [True, True]
         assert titled == sorted(titled, reverse=True), "a title hit outranks a body hit"
-        first = result_texts(app)[0]
+        first = result_texts(app)[1]
         assert first.startswith("The skin barrier and filaggrin")
         snippet = first.split("\n", 1)[1]
         assert snippet.strip(), "a snippet of the body follows the title"
         assert not snippet.startswith("The skin barrier"), "the heading is not repeated"
-        second = result_texts(app)[1]
+        second = result_texts(app)[2]
         assert "filaggrin" in second.split("\n", 1)[1].lower(), "a body hit shows its match"
         assert app.current is not None and app.current.id == "start-here", "nothing opened yet"
 
@@ -173,7 +176,8 @@ async def test_n_and_shift_n_step_through_matches(app: ReaderApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await search_for(pilot, "filaggrin")
-        await pilot.press("down", "down", "enter")  # "What filaggrin does": several matches
+        # Past the term's definition to "What filaggrin does": several matches.
+        await pilot.press("down", "down", "down", "enter")
         await pilot.pause()
         view = document(app)
         assert app.current is not None and app.current.id == "what-filaggrin-does"
@@ -195,7 +199,7 @@ async def test_n_past_the_last_match_continues_in_the_next_result(app: ReaderApp
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await search_for(pilot, "filaggrin")
-        hits = [hit.id for hit in app.search.hits]
+        hits = [hit.id for hit in app.search.hits if hit.kind == "section"]
         await pilot.press("enter")
         await pilot.pause()
         view = document(app)
@@ -216,8 +220,9 @@ async def test_shift_n_before_the_first_match_goes_to_the_previous_result_last_m
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await search_for(pilot, "filaggrin")
-        hits = [hit.id for hit in app.search.hits]
-        await pilot.press("down", "down", "down", "enter")  # the third result
+        hits = [hit.id for hit in app.search.hits if hit.kind == "section"]
+        # Into the results, past the term's definition, to the third section.
+        await pilot.press("down", "down", "down", "down", "enter")
         await pilot.pause()
         assert app.current is not None and app.current.id == hits[2]
         await pilot.press("N")
@@ -312,7 +317,7 @@ async def test_query_before_the_index_is_ready_shows_indexing(
             await wait_for_index(pilot, app)
             await wait_until(pilot, lambda: app.search.hits, what="results after indexing")
             await pilot.pause()
-            assert results(app).entries[0].id == "the-skin-barrier-and-filaggrin"
+            assert results(app).entries[1].id == "the-skin-barrier-and-filaggrin"
     finally:
         gate.set()
 
@@ -453,4 +458,4 @@ async def test_results_rewrap_when_the_sidebar_width_changes(app: ReaderApp) -> 
         assert listing.virtual_size.height < narrow_rows
         lines = [listing.render_line(y) for y in range(listing.size.height)]
         assert all(line.cell_length == wide_width for line in lines)
-        assert lines[0].text.startswith("The skin barrier and")
+        assert lines[0].text.startswith("Definition: Filaggrin")

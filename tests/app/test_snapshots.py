@@ -85,6 +85,37 @@ async def search_filaggrin(pilot: Pilot) -> None:
     )
 
 
+async def define_first_term(pilot: Pilot) -> None:
+    """f to the first glossary term of the start page, Enter: its definition beside it."""
+    from reader.ui.screens.term_popover import TermPopover
+
+    app: ReaderApp = pilot.app  # type: ignore[assignment]
+    view = app.main.query_one("#document", DocumentView)
+    await pilot.press("f")
+    spot = view._navigator.focused_spot
+    assert spot is not None and spot.kind == "term", spot
+    await pilot.press("enter")
+    await wait_until(
+        pilot,
+        lambda: isinstance(app.screen, TermPopover) and bool(app.screen.query(DocumentView)),
+        what="the popover",
+    )
+    await wait_rendered(pilot, app.screen.query_one(DocumentView))
+
+
+async def filter_glossary(pilot: Pilot) -> None:
+    """t, then "ige": the glossary filtered, IgE's definition and where it is used."""
+    from reader.ui.screens.glossary import GlossaryScreen
+
+    app: ReaderApp = pilot.app  # type: ignore[assignment]
+    await pilot.press("t")
+    await wait_until(pilot, lambda: isinstance(app.screen, GlossaryScreen), what="glossary")
+    screen = app.screen
+    await pilot.press(*"ige")
+    await wait_until(pilot, lambda: screen.usage is not None, what="the usage count")
+    await wait_rendered(pilot, screen.query_one(DocumentView))
+
+
 def test_main_view_80x24(snap_compare: SnapCompare) -> None:
     """The first screen at the smallest size the sidebar is meant to fit."""
     assert snap_compare(reader(), terminal_size=(80, 24), run_before=then())
@@ -103,6 +134,16 @@ def test_comparison_open(snap_compare: SnapCompare) -> None:
 def test_comparison_open_120x40(snap_compare: SnapCompare) -> None:
     """The comparison where the whole table should fit."""
     assert snap_compare(reader(), terminal_size=(120, 40), run_before=then(open_comparison))
+
+
+def test_term_popover_80x24(snap_compare: SnapCompare) -> None:
+    """A term's definition in a box under the term, the text left in place around it."""
+    assert snap_compare(reader(), terminal_size=(80, 24), run_before=then(define_first_term))
+
+
+def test_glossary_screen_80x24(snap_compare: SnapCompare) -> None:
+    """The glossary filtered by "ige": terms, the definition, the sections using it."""
+    assert snap_compare(reader(), terminal_size=(80, 24), run_before=then(filter_glossary))
 
 
 def test_help_screen(snap_compare: SnapCompare) -> None:

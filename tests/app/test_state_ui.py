@@ -11,6 +11,7 @@ from conftest import (
     CONTENT,
     SIZE,
     document,
+    focus_first_link,
     header,
     record_notifications,
     wait_past_dwell,
@@ -117,7 +118,8 @@ async def test_history_back_and_forward(app: ReaderApp) -> None:
     """H / Backspace go back through visited sections, L forward again, like a browser."""
     async with app.run_test(size=SHORT) as pilot:
         await pilot.pause()
-        await pilot.press("f", "enter")  # follow the anchor link to "Sections in this pack"
+        await focus_first_link(pilot, document(app))
+        await pilot.press("enter")  # follow the anchor link to "Sections in this pack"
         await pilot.pause()
         assert app.current is not None and app.current.id == "sections-in-this-pack"
         await pilot.press("right_square_bracket")

@@ -222,8 +222,10 @@ def test_a_hostile_glossary_prints_and_checks_cleanly(
     assert code == 0 and out.startswith("Stars\n")
     code, out, _ = run(capsys, "check", root)
     assert code == 1
-    assert "glossary.md:10: a glossary term with no name" in out.split("\n")
-    assert "glossary.md:13: a glossary term with no name" in out.split("\n")
+    lines = out.split("\n")
+    assert "glossary.md:10: a glossary term longer than 120 characters" in lines
+    assert "glossary.md:13: a glossary term longer than 120 characters" in lines
+    assert all(len(line) < 200 for line in lines), "a problem quotes a long term shortened"
 
 
 def test_define_and_glossary_do_not_go_together(run_reader: RunReader) -> None:

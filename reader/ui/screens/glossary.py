@@ -204,6 +204,8 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         elif sections.option_count:
             sections.highlighted = sections.highlighted or 0
             sections.focus()
+        elif self._showing is not None and self.usage is not None:
+            self.notify("No section uses this term", markup=False, timeout=3)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -261,14 +263,14 @@ def _heading(entry: GlossaryEntry) -> Text:
 
 
 def _highlighted(matcher: Matcher, candidate: str, term: str) -> Text:
-    """The term's label, with the letters the query matched marked when the best match
-    was the term itself; a matching alias is named after it."""
+    """The term's label, the letters the query matched marked; a name that matched
+    better and is not already in the label is named after it."""
     label = Text(sanitize_line(term))
-    if candidate == term:
-        score, offsets = fuzzy_offsets(matcher, candidate)
-        for offset in offsets if score else ():
-            if offset < len(label):
-                label.stylize("bold underline", offset, offset + 1)
-    else:
+    shown = candidate if candidate.casefold() not in term.casefold() else term
+    score, offsets = fuzzy_offsets(matcher, term)
+    for offset in offsets if score else ():
+        if offset < len(label) and not term[offset].isspace():
+            label.stylize("bold underline", offset, offset + 1)
+    if shown != term:
         label.append(f"  ({sanitize_line(candidate)})", style="italic")
     return label

@@ -93,6 +93,15 @@ class DocumentView(LineView, can_focus=True):
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._loader.show(markdown, footer, highlighter, scroll_to, to_match, definitions, glossary)
 
+    def mark_terms(self, glossary: Glossary | None) -> None:
+        """Mark `glossary`'s terms in the section on show, keeping the place (the text
+        does not move: a mark only styles words)."""
+        loader = self._loader
+        loader.glossary = glossary
+        if loader.document is not None:
+            loader.target = round(self.scroll_y)
+            loader.restart()
+
     def set_highlighter(self, highlighter: Highlighter | None, to_first_match: bool) -> None:
         """Change the highlighted search; keeps the place unless asked to jump."""
         self._loader.highlighter = highlighter

@@ -29,6 +29,7 @@ from reader.ui.widgets.line_view import LineView
 __all__ = ["ResultEntry", "SearchResults"]
 
 SNIPPET_CHARS = 90
+DEFINITION_CHARS = 240
 RULE = "─"  # the Unicode rule between results (reader.glyphs picks "-" on a console)
 #: Wrapped entries kept (a query shows 20). Each line is a Textual Strip carrying seven
 #: caches of its own, all scanned by every full garbage collection: 400 entries made
@@ -146,10 +147,12 @@ class SearchResults(LineView, can_focus=True):
             text.append("\n" + sanitize_line(hit.path), style=self._style("search-results--path"))
         if hit.snippet:
             plain = sanitize_line(hit.snippet)
-            # Two or three lines of a sidebar, not a paragraph. The string is cut before it
-            # becomes Text: Text.truncate measures every character's cells, slowly.
-            snippet = _marked(plain[:SNIPPET_CHARS], hit.snippet_spans, match)
-            if len(plain) > SNIPPET_CHARS:
+            # Two or three lines of a sidebar, not a paragraph (a definition: all of it, as
+            # far as DEFINITION_CHARS). The string is cut before it becomes Text:
+            # Text.truncate measures every character's cells, slowly.
+            limit = DEFINITION_CHARS if hit.kind == "definition" else SNIPPET_CHARS
+            snippet = _marked(plain[:limit], hit.snippet_spans, match)
+            if len(plain) > limit:
                 snippet.append(current_glyphs().ellipsis)
             text.append("\n")
             text.append_text(snippet)
