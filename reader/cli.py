@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from rich.text import Text
 
+    from reader.glossary import GlossaryEntry
+    from reader.markdown import Definitions
     from reader.render.draw import RenderStyles
 
 __all__ = ["main"]
@@ -263,11 +265,13 @@ def _print_glossary(pack: Pack, wanted: str | None) -> int:
     """`--define TERM` (None: `--glossary`, every term): each term unindented, its
     definition under it indented by four spaces; wrapped to a terminal, one line a
     paragraph when piped, never an escape sequence but a terminal's styles."""
+    if wanted is not None and not wanted.strip():
+        print("reader: --define needs a term (reader --glossary lists them)", file=sys.stderr)
+        return EXIT_USAGE
     glossary = pack.glossary
     if not glossary:
-        print(
-            "reader: this pack has no glossary (a glossary.md of definition lists)", file=sys.stderr
-        )
+        message = "reader: this pack has no glossary (a glossary.md of definition lists)"
+        print(message, file=sys.stderr)
         return EXIT_PROBLEMS
     if wanted is None:
         entries = glossary.entries
@@ -280,27 +284,40 @@ def _print_glossary(pack: Pack, wanted: str | None) -> int:
             print(sanitize_line(message), file=sys.stderr)
             return EXIT_PROBLEMS
         entries = [entry]
-    from rich.console import Console
-    from rich.text import Text
-
-    terminal = sys.stdout.isatty()
-    console = Console(highlight=False, soft_wrap=not terminal)
-    width = max(20, console.width - 4) if terminal else 100_000
-    for entry in entries:
-        console.print(Text(sanitize_line(entry.term), style="bold" if terminal else ""))
+    if sys.stdout.isatty():
+        _print_entries_styled(pack, entries)
+        return 0
+    for entry in entries:  # plain print: a closed pipe is BrokenPipeError, answered in main
+        print(sanitize_line(entry.term))
         others = [name for name in entry.aliases if name not in entry.term]
         if others:
-            console.print(
-                "    also: " + sanitize_line(", ".join(others)), style="italic" if terminal else ""
-            )
-        for line in _drawn(entry.definition, width, styled=terminal):
-            console.print(Text("    ") + line if line.plain else Text(""))
+            print("    also: " + sanitize_line(", ".join(others)))
+        lines = _drawn(entry.definition, 100_000, pack.definitions_of(entry.path), styled=False)
+        for line in lines:
+            print(f"    {line.plain}" if line.plain else "")
     return 0
 
 
-def _drawn(markdown: str, width: int, *, styled: bool) -> list[Text]:
-    """Markdown drawn as the reading pane draws it (links as `text (target)`), as lines of
-    sanitized text; without styles for a pipe."""
+def _print_entries_styled(pack: Pack, entries: list[GlossaryEntry]) -> None:
+    """The entries for a terminal: wrapped to its width, the term in bold."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    width = max(20, console.width - 4)
+    for entry in entries:
+        console.print(Text(sanitize_line(entry.term), style="bold"))
+        others = [name for name in entry.aliases if name not in entry.term]
+        if others:
+            console.print(Text("    also: " + sanitize_line(", ".join(others)), style="italic"))
+        for line in _drawn(entry.definition, width, pack.definitions_of(entry.path), styled=True):
+            console.print(Text("    ") + line if line.plain else Text(""))
+
+
+def _drawn(markdown: str, width: int, definitions: Definitions, *, styled: bool) -> list[Text]:
+    """Markdown drawn as the reading pane draws it (links as `text (target)`, references
+    resolved by the `definitions` of its file), as lines of sanitized text; without
+    styles for a pipe."""
     from rich.console import Console
     from rich.text import Text
 
@@ -309,7 +326,7 @@ def _drawn(markdown: str, width: int, *, styled: bool) -> list[Text]:
     from reader.render.draw import BlockRenderer, RenderStyles
 
     console = Console(width=width, color_system="standard" if styled else None)
-    context = BuildContext(dict(BASE_STYLES) if styled else {}, printing=True)
+    context = BuildContext(dict(BASE_STYLES) if styled else {}, definitions, printing=True)
     styles = RenderStyles(dark=True) if styled else _plain_styles()
     document = RenderedDocument(markdown, BlockRenderer(console, styles), width, context)
     document.fill()

@@ -107,9 +107,12 @@ class GlossaryEntry:
 
 
 def is_glossary_file(pack_file: PackFile) -> bool:
-    """Named `glossary.md`, or its front matter says `glossary: true`."""
-    name = pack_file.relative.rsplit("/", 1)[-1].casefold()
-    return name in GLOSSARY_FILE_NAMES or front_matter_flag(pack_file.text, "glossary")
+    """Its front matter says `glossary: true`, or it is named `glossary.md` and its front
+    matter does not say `glossary: false`."""
+    said = front_matter_flag(pack_file.text, "glossary")
+    if said is not None:
+        return said
+    return pack_file.relative.rsplit("/", 1)[-1].casefold() in GLOSSARY_FILE_NAMES
 
 
 def names_of(term: str) -> list[str]:
@@ -314,7 +317,9 @@ class Glossary:
             if self._entries is None:
                 self._entries, self._problems = _parse_files(self._files)
                 for index, entry in enumerate(self._entries):
-                    for name in entry.names:
+                    # The term as the glossary writes it finds it too: `--glossary`
+                    # prints "Immunoglobulin E (IgE)", and a reader may copy that.
+                    for name in (*entry.names, entry.term):
                         self._by_name.setdefault(fold(name), index)
             return self._entries
 
@@ -532,8 +537,11 @@ def _fold_word(word: str) -> str:
 
 def _is_exact(word: str) -> bool:
     """Whether a word of a name must match as written: it has a capital after its first
-    letter (`IgE`, `HLA`, `mRNA`), or it is one capital letter (the `B` of `B cell`)."""
-    return any(character.isupper() for character in word[1:]) or (len(word) == 1 and word.isupper())
+    letter (`IgE`, `HLA`, `mRNA`), or it is a capital and one letter more at most (the
+    `B` of `B cell`; `As`, arsenic, must not mark the word "as")."""
+    return any(character.isupper() for character in word[1:]) or (
+        len(word) <= 2 and word[:1].isupper()
+    )
 
 
 def _patterns(entry: int, name: str) -> Iterator[_Pattern]:
@@ -550,8 +558,10 @@ def _patterns(entry: int, name: str) -> Iterator[_Pattern]:
     if suffix or len(last) < 2 or not last.isalpha():
         return
     plurals = [last + "s"]
-    if last.endswith(("s", "x", "z", "ch", "sh")):
+    if last.endswith(("s", "x", "z", "sh")):
         plurals = [last + "es"]
+    elif last.endswith("ch"):  # churches, but stomachs and epochs
+        plurals.append(last + "es")
     elif last.endswith("y") and last[-2].lower() not in "aeiou":
         plurals.append(last[:-1] + "ies")
     for plural in plurals:

@@ -270,6 +270,15 @@ class Pack:
                 break
         return found
 
+    def definitions_of(self, path: str) -> Definitions:
+        """The link references and footnotes file `path` (relative) defines, as its
+        sections know them: what a glossary definition's `[text][ref]` needs."""
+        for pack_file in self.files:
+            if pack_file.relative == path:
+                self._sections_of(self.files.index(pack_file))  # cut: its definitions found
+                return file_definitions(pack_file)
+        return NO_DEFINITIONS
+
     def in_glossary(self, section: Section) -> bool:
         """Whether the section is part of a glossary file (its terms are not marked)."""
         return section.path in self.glossary.files

@@ -387,21 +387,22 @@ def front_matter_end(lines: list[str]) -> int:
     return _front_matter(lines[:400])[0]
 
 
-def front_matter_flag(text: str, key: str) -> bool:
-    """Whether the file's YAML front matter turns `key` on (`glossary: true`; also `yes`
-    and `on`, which YAML 1.1 reads as true): a file opts into a feature by saying so."""
+def front_matter_flag(text: str, key: str) -> bool | None:
+    """What the file's YAML front matter says of `key`: True (`true`, `yes`, `on`, as
+    YAML 1.1 reads them), False (anything else), None (the key is not there): a file
+    opts into a feature by saying so, and out of one its name would imply."""
     if not text.startswith("---"):
-        return False
+        return None
     lines = text[: 64 * 1024].split("\n", 400)
     start, _ = _front_matter(lines[:400])
     if not start:
-        return False
+        return None
     wanted = key.casefold()
     for line in lines[1 : start - 1]:
         name, colon, value = line.partition(":")
         if colon and name.strip().casefold() == wanted:
             return value.split("#", 1)[0].strip().strip("'\"").casefold() in _YAML_TRUE
-    return False
+    return None
 
 
 _YAML_TRUE = frozenset({"true", "yes", "on"})

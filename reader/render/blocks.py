@@ -207,8 +207,8 @@ class BuildContext:
     what the build numbers: links, details, footnote markers and glossary terms."""
 
     __slots__ = (
-        "definitions", "details", "env", "glossary", "links", "notes", "printing", "styles",
-        "terms", "terms_seen",
+        "closed_details", "definitions", "details", "env", "glossary", "links", "notes",
+        "printing", "quotes", "styles", "terms", "terms_seen",
     )  # fmt: skip
 
     def __init__(
@@ -235,6 +235,11 @@ class BuildContext:
         self.terms: list[int] = []  # the glossary entry of term mark n
         #: Entries marked already: only a term's first use in the document is marked.
         self.terms_seen: set[int] = set()
+        #: `<details>` blocks the build is inside, closed ones counted: a use hidden in a
+        #: closed one does not take the mark from the first use the reader sees.
+        self.closed_details = 0
+        #: Block quotes the build is inside: drawn in italics (see `_mark_terms`).
+        self.quotes = 0
 
     def parse(self, markdown: str) -> list[Token]:
         """Parse a piece of the document, knowing its file's definitions."""
@@ -294,6 +299,7 @@ def _build(
             blocks.append(RuleBlock(line))
             position += 1
         elif kind == "html_block":
+            _count_details(token.content, context)
             html = _html_block(token, line)
             if (
                 html.text.plain
@@ -303,7 +309,11 @@ def _build(
                 blocks.append(html)
             position += 1
         elif kind == "blockquote_open":
-            children, position = _build(tokens, position + 1, "blockquote_close", context)
+            context.quotes += 1
+            try:
+                children, position = _build(tokens, position + 1, "blockquote_close", context)
+            finally:
+                context.quotes -= 1
             blocks.append(QuoteBlock(line, children))
         elif kind in ("bullet_list_open", "ordered_list_open"):
             listed, position = _list(tokens, position, context)
@@ -676,19 +686,45 @@ def _inline(token: Token, context: BuildContext, *, terms: bool = True) -> Text:
     return text
 
 
+def _count_details(html: str, context: BuildContext) -> None:
+    """Follow the `<details>` an HTML block opens and closes: how many closed ones the
+    blocks after it are inside (an open one hides nothing)."""
+    if "<" not in html:
+        return
+    for match in _DETAILS_TAG.finditer(html):
+        tag = match[0]
+        if tag[1:2] == "/":
+            context.closed_details = max(0, context.closed_details - 1)
+        elif not _OPEN_ATTRIBUTE.search(tag):
+            context.closed_details += 1
+
+
 def _mark_terms(text: Text, excluded: list[tuple[int, int]], context: BuildContext) -> None:
     """Mark the first use in the document of each glossary term in `text` (not in code,
-    a link or an image), with a `term` meta numbering the marks."""
+    a link or an image, nor in a closed `<details>`), with a `term` meta numbering the
+    marks."""
     glossary, seen = context.glossary, context.terms_seen
-    if glossary is None or len(seen) == len(glossary.entries):
+    if glossary is None or context.closed_details or len(seen) == len(glossary.entries):
         return
     style = context.styles.get("term", BASE_STYLES["term"])
     for start, end, entry in glossary.matcher.find(text.plain):
         if entry in seen or any(a < end and start < b for a, b in excluded):
             continue
         seen.add(entry)
-        text.stylize(style + Style.from_meta({"term": len(context.terms)}), start, end)
+        # Italic where the text around is upright and upright in italic text: told from a
+        # link (underlined, in the text's own slant) wherever it is, without colour.
+        slant = Style(italic=not (context.quotes or _italic_at(text, start)))
+        meta = Style.from_meta({"term": len(context.terms)})
+        text.stylize(style + slant + meta, start, end)
         context.terms.append(entry)
+
+
+def _italic_at(text: Text, offset: int) -> bool:
+    """Whether the text is italic at `offset` (inside `*emphasis*`, an image's label)."""
+    return any(
+        span.start <= offset < span.end and isinstance(span.style, Style) and span.style.italic
+        for span in text.spans
+    )
 
 
 #: Inline tokens that open or close a style or a link: kept in step even inside hidden HTML.

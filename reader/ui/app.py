@@ -252,8 +252,11 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         return None
 
     def _restyle(self) -> None:
-        for view in self.main.query(DocumentView):
-            view.restyle()
+        """A new theme: every reading pane draws again, a dialog's (a term's definition,
+        the glossary's) as well as the main screen's."""
+        for screen in self.screen_stack:
+            for view in screen.query(DocumentView):
+                view.restyle()
 
     def _tell(self, notices: list[str]) -> None:
         for notice in notices:
@@ -376,7 +379,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         if entry is None:
             self.notify(f"No definition of {sanitize_line(name)}", markup=False, timeout=3)
             return
-        popover = TermPopover(entry, region)
+        popover = TermPopover(entry, region, self.pack.definitions_of(entry.path))
 
         def closed(href: str | None) -> None:
             if href is not None:

@@ -102,20 +102,19 @@ class ReaderCommands(Provider):
                 )
         glossary = self.reader.pack.glossary
         if glossary and self.reader.allowed_on_reading_screen("glossary"):
-            defined = 0
-            for names in glossary.names:
-                score = max(matcher.match(f"Define: {name}") for name in names)
-                if score > 0:
-                    defined += 1
-                    yield Hit(
-                        score,
-                        _highlight(matcher, f"Define: {names[0]}"),
-                        partial(self.reader.define, names[0]),
-                        text=f"Define: {names[0]}",
-                        help=_help(", ".join(names[1:]) or "Its definition, from the glossary"),
-                    )
-                    if defined >= MAX_TERM_HITS:
-                        break
+            scored = [
+                (max(matcher.match(f"Define: {name}") for name in names), names)
+                for names in glossary.names
+            ]
+            best = sorted((item for item in scored if item[0] > 0), key=lambda item: -item[0])
+            for score, names in best[:MAX_TERM_HITS]:  # the best, not the first, of many
+                yield Hit(
+                    score,
+                    _highlight(matcher, f"Define: {names[0]}"),
+                    partial(self.reader.define, names[0]),
+                    text=f"Define: {names[0]}",
+                    help=_help(", ".join(names[1:]) or "Its definition, from the glossary"),
+                )
         found = 0
         for section in self.reader.pack.sections:
             score = matcher.match(section.title)

@@ -537,7 +537,7 @@ def test_one_line_is_split_and_join_without_the_word_list() -> None:
     word was most of a big section's index build): the same text for any white space."""
     import random
 
-    from reader.search import _UNPRINTABLE, _WHITE_SPACE, _one_line
+    from reader.search import _UNPRINTABLE, _WHITE_SPACE, one_line
 
     assert sorted(_WHITE_SPACE) == [code for code in range(0x110000) if chr(code).isspace()]
     spaces = [chr(code) for code in range(0x3100) if chr(code).isspace()]
@@ -545,4 +545,4 @@ def test_one_line_is_split_and_join_without_the_word_list() -> None:
     rng = random.Random(16)
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        assert _one_line(text) == " ".join(_UNPRINTABLE.sub(" ", text).split()), repr(text)
+        assert one_line(text) == " ".join(_UNPRINTABLE.sub(" ", text).split()), repr(text)

@@ -170,11 +170,13 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
             return
         if not force:
             heading.update(_heading(entry))
-            definition.show(entry.definition or "*No definition.*")
+            definitions = self.pack.definitions_of(entry.path)
+            definition.show(entry.definition or "*No definition.*", definitions=definitions)
         if self.usage is None:
             used.update(Text("Counting the sections that use it…", style="italic"))
             return
         ids = self.usage.get(fold(entry.names[0]), [])
+        sections.display = bool(ids)
         count = len(ids)
         used.update(Text(f"Used in {count} section{'s' if count != 1 else ''}", style="bold"))
         for section_id in ids:

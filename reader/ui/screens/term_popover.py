@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.render.blocks import BuildContext
 from reader.render.document import RenderedDocument
 from reader.render.draw import BlockRenderer, RenderStyles
 from reader.sanitize import sanitize_line
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from textual.geometry import Region
 
     from reader.glossary import GlossaryEntry
+    from reader.markdown import Definitions
 
 __all__ = ["TermPopover", "popover_place"]
 
@@ -48,10 +50,17 @@ class TermPopover(ModalScreen[str | None]):
         Binding("t", "all_terms", "Glossary", id="term.glossary"),
     ]
 
-    def __init__(self, entry: GlossaryEntry, term_region: Region | None = None) -> None:
+    def __init__(
+        self,
+        entry: GlossaryEntry,
+        term_region: Region | None = None,
+        definitions: Definitions | None = None,
+    ) -> None:
+        """`definitions`: those of the glossary's file, for a definition's `[text][ref]`."""
         super().__init__()
         use_stylesheet(self.app, "glossary.tcss")
         self.entry = entry
+        self.definitions = definitions
         self.term_region = term_region
         #: Set when `t` asks for the whole glossary (the app opens it once this closes).
         self.wants_glossary = False
@@ -66,10 +75,10 @@ class TermPopover(ModalScreen[str | None]):
     def on_mount(self) -> None:
         width, height = self.app.size
         box_width = min(MAX_WIDTH, max(20, width - 2))
-        text_width = box_width - CHROME_COLUMNS
-        rows = min(
-            MAX_TEXT_ROWS, max(1, height - CHROME_ROWS - 2), definition_rows(self.entry, text_width)
-        )
+        # The pane keeps a column for its scrollbar: the text wraps one column short.
+        text_width = box_width - CHROME_COLUMNS - 1
+        needed = definition_rows(self.entry, text_width, self.definitions)
+        rows = min(MAX_TEXT_ROWS, max(1, height - CHROME_ROWS - 2), needed)
         box = self.query_one("#term-popover")
         box.styles.width = box_width
         box.styles.height = rows + CHROME_ROWS
@@ -78,7 +87,7 @@ class TermPopover(ModalScreen[str | None]):
         view = self.query_one(DocumentView)
         view.max_text_width = None
         view.styles.height = rows
-        view.show(self.entry.definition or "*No definition.*")
+        view.show(self.entry.definition or "*No definition.*", definitions=self.definitions)
         view.focus()
 
     def on_document_view_link_activated(self, event: DocumentView.LinkActivated) -> None:
@@ -96,11 +105,16 @@ class TermPopover(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def definition_rows(entry: GlossaryEntry, width: int) -> int:
+def definition_rows(
+    entry: GlossaryEntry, width: int, definitions: Definitions | None = None
+) -> int:
     """How many lines the definition takes at `width` columns (the box is made to fit)."""
     console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
     document = RenderedDocument(
-        entry.definition or "*No definition.*", BlockRenderer(console, RenderStyles()), width
+        entry.definition or "*No definition.*",
+        BlockRenderer(console, RenderStyles()),
+        width,
+        BuildContext(definitions=definitions),
     )
     document.fill()
     return document.line_count

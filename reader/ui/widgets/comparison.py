@@ -83,5 +83,8 @@ class ComparisonPanel(Vertical):
         )
         section = self.pack.get(self.pack.comparison_id or "")
         definitions = section.definitions if section is not None else None
-        self.query_one(DocumentView).show(markdown, definitions=definitions)
+        # Terms marked as in the reading pane (the app decides which glossary, if any).
+        glossary_for = getattr(self.app, "glossary_for", None)
+        glossary = glossary_for(section) if section is not None and glossary_for else None
+        self.query_one(DocumentView).show(markdown, definitions=definitions, glossary=glossary)
         self._loaded = True
