@@ -9,8 +9,9 @@ stays an ordinary section of the pack. `Immunoglobulin E (IgE)` names one entry 
 term the author edits, and work in a folder with no manifest.
 
 A glossary file is parsed by markdown-it's block rules alone (`deflist` decides what a
-term is; no inline parse): 30 KB in ~2 ms, so the first screen can mark terms. A
-definition is kept as the Markdown its lines hold and drawn like any section.
+term is; no inline parse): the bundled 30 KB in ~2 ms, once, when the glossary is first
+asked for (the app asks right after its first screen). A definition is kept as the
+Markdown its lines hold and drawn like any section.
 
 `TermMatcher` finds the terms in running text: whole words, case-insensitive except the
 words an author capitalised inside (`IgE`, `HLA`, `IL-13` match only as written), simple
@@ -55,7 +56,7 @@ GLOSSARY_FILE_NAMES = frozenset({"glossary.md", "glossary.markdown"})
 MAX_NAME_CHARS = 120
 #: How many words a name may have: the matcher looks this far ahead of a word.
 MAX_NAME_WORDS = 12
-#: `Aliases: a, b` (also `*Aliases:*`, `Also:`), a definition that lists other names.
+#: `Aliases: a, b` (also `*Aliases:*`, `Also called:`), a definition's line of names.
 _ALIASES = LazyPattern(
     r"^[*_]{0,2}(?:aliases|also called|also known as)[ \t]*+:[*_]{0,2}[ \t]*+(.*)$", re.I
 )
@@ -130,8 +131,8 @@ def names_of(term: str) -> list[str]:
 
 def parse_glossary(text: str, path: str) -> tuple[list[GlossaryEntry], list[Problem]]:
     """The entries of a glossary file's definition lists, and what is wrong with them
-    (an empty definition; no definition list at all). Duplicates are the pack's to judge
-    (`build_glossary`): a name may be defined in another glossary file."""
+    (an empty definition; no definition list at all). Duplicates are judged across all
+    the pack's glossary files (`Glossary.entries`)."""
     lines = text.split("\n")
     body = _without_front_matter(lines)
     tokens = _block_parser().parse("\n".join(body))

@@ -261,8 +261,8 @@ BASE_STYLES = {
     "s": Style(strike=True),
     "code": Style(bold=True),
     "link": Style(underline=True),
-    # Told from a link without colour: a link is underlined alone.
-    "term": Style(underline=True, italic=True),
+    # Slanted against the text around it by _mark_terms: told from a link without colour.
+    "term": Style(underline=True),
     "image": Style(italic=True, dim=True),
     "footnote": Style(dim=True),
 }
