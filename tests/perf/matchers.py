@@ -39,19 +39,24 @@ SCALING_TERMS = "10,100,500,2000"
 
 
 def is_exact(word: str) -> bool:
-    """As the reader decides: a capital after the first letter, or one capital letter."""
-    return any(character.isupper() for character in word[1:]) or (len(word) == 1 and word.isupper())
+    """As the reader decides: a capital after the first letter, or a word of one or two
+    letters that starts with a capital (`B`, `As`)."""
+    return any(character.isupper() for character in word[1:]) or (
+        len(word) <= 2 and word[:1].isupper()
+    )
 
 
 def spellings(name: str) -> list[str]:
-    """A name and its plurals by the reader's rule: `-es` after s, x, z, ch, sh; `-ies`
-    too after a consonant and `y`; `-s` otherwise; none when the last word is a letter
-    or holds a digit."""
+    """A name and its plurals by the reader's rule: `-es` after s, x, z, sh; both `-s`
+    and `-es` after ch (stomachs, churches); `-ies` too after a consonant and `y`; `-s`
+    otherwise; none when the last word is a letter or holds a digit."""
     last = name.rsplit(" ", 1)[-1]
     if len(last) < 2 or not last.isalpha():
         return [name]
-    if last.endswith(("s", "x", "z", "ch", "sh")):
+    if last.endswith(("s", "x", "z", "sh")):
         return [name, name + "es"]
+    if last.endswith("ch"):
+        return [name, name + "s", name + "es"]
     if last.endswith("y") and last[-2].lower() not in "aeiou":
         return [name, name + "s", name[:-1] + "ies"]
     return [name, name + "s"]

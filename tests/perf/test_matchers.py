@@ -12,10 +12,20 @@ from reader.glossary import TermMatcher
 from tests.perf import matchers
 from tests.perf.generate import generate_big_section, pick_glossary_terms
 
-HAND_MADE = [("IgE",), ("cell",), ("B cell",), ("allergy",), ("barrier lipid", "BL"), ("flux",)]
+HAND_MADE = [
+    ("IgE",),
+    ("cell",),
+    ("B cell",),
+    ("allergy",),
+    ("barrier lipid", "BL"),
+    ("flux",),
+    ("As",),
+    ("stomach",),
+    ("patch",),
+]
 TEXT = (
     "IgE and ige; cells, cellular, B cell, b cell, B\tcells; allergies; Barrier\n"
-    "lipids and BL, bl; fluxes; influx"
+    "lipids and BL, bl; fluxes; influx; as As; stomachs, patches"
 )
 
 
@@ -41,7 +51,7 @@ def test_reference_matchers_follow_the_readers_rules() -> None:
     found = [TEXT[start:end] for start, end in expected]
     assert found == [
         *("IgE", "cells", "B cell", "cell", "B\tcells", "allergies", "Barrier\nlipids", "BL"),
-        "fluxes",
+        *("fluxes", "As", "stomachs", "patches"),
     ]
     names = [name for entry in HAND_MADE for name in entry]
     for label, matcher in reference_matchers(names):
