@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from reader.sanitize import sanitize
+from reader.scan import front_matter_flag
 
 if TYPE_CHECKING:
     from reader.markdown import Definitions
@@ -25,10 +26,13 @@ __all__ = [
     "PackFile",
     "Problem",
     "discover_files",
+    "is_glossary_file",
     "read_markdown",
 ]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: A file of these names is the pack's glossary (see reader.glossary) unless it says not.
+GLOSSARY_FILE_NAMES = frozenset({"glossary.md", "glossary.markdown"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages"}
 
@@ -68,6 +72,16 @@ class PackFile:
 
     def __repr__(self) -> str:
         return f"PackFile({self.relative!r})"
+
+
+def is_glossary_file(pack_file: PackFile) -> bool:
+    """Its front matter says `glossary: true`, or it is named `glossary.md` and its front
+    matter does not say `glossary: false` (told without loading reader.glossary, so a pack
+    with no glossary never does)."""
+    said = front_matter_flag(pack_file.text, "glossary")
+    if said is not None:
+        return said
+    return pack_file.relative.rsplit("/", 1)[-1].casefold() in GLOSSARY_FILE_NAMES
 
 
 def discover_files(path: Path, problems: list[Problem], order: object = None) -> list[PackFile]:

@@ -9,9 +9,9 @@ stays an ordinary section of the pack. `Immunoglobulin E (IgE)` names one entry 
 term the author edits, and work in a folder with no manifest.
 
 A glossary file is parsed by markdown-it's block rules alone (`deflist` decides what a
-term is; no inline parse): the bundled 30 KB in ~2 ms, once, when the glossary is first
-asked for (the app asks right after its first screen). A definition is kept as the
-Markdown its lines hold and drawn like any section.
+term is; no inline parse): the bundled 30 KB in ~6 ms (a third of a full parse), once,
+when the glossary is first asked for (the app asks right after its first screen). A
+definition is kept as the Markdown its lines hold and drawn like any section.
 
 `TermMatcher` finds the terms in running text: whole words, case-insensitive except the
 words an author capitalised inside (`IgE`, `HLA`, `IL-13` match only as written), simple
@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reader.files import PackFile, Problem
+from reader.files import GLOSSARY_FILE_NAMES, PackFile, Problem, is_glossary_file
 from reader.lazy_pattern import LazyPattern
-from reader.scan import closes_fence, front_matter_end, front_matter_flag, opens_fence
+from reader.scan import closes_fence, front_matter_end, opens_fence
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -51,7 +51,6 @@ __all__ = [
     "prose_text",
 ]
 
-GLOSSARY_FILE_NAMES = frozenset({"glossary.md", "glossary.markdown"})
 #: A name longer than this is not a term but a sentence someone put on a term's line.
 MAX_NAME_CHARS = 120
 #: How many words a name may have: the matcher looks this far ahead of a word.
@@ -105,15 +104,6 @@ class GlossaryEntry:
     def aliases(self) -> tuple[str, ...]:
         """The names besides the first."""
         return self.names[1:]
-
-
-def is_glossary_file(pack_file: PackFile) -> bool:
-    """Its front matter says `glossary: true`, or it is named `glossary.md` and its front
-    matter does not say `glossary: false`."""
-    said = front_matter_flag(pack_file.text, "glossary")
-    if said is not None:
-        return said
-    return pack_file.relative.rsplit("/", 1)[-1].casefold() in GLOSSARY_FILE_NAMES
 
 
 def names_of(term: str) -> list[str]:

@@ -15,9 +15,16 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from reader.files import PackError, PackFile, Problem, discover_files, read_markdown
-from reader.glossary import Glossary, build_glossary
+from reader.files import (
+    PackError,
+    PackFile,
+    Problem,
+    discover_files,
+    is_glossary_file,
+    read_markdown,
+)
 from reader.lazy_pattern import LazyPattern
 from reader.links import LinkTarget, resolve_href
 from reader.markdown import (
@@ -35,6 +42,9 @@ from reader.markdown import (
 from reader.markdown_syntax import HTML_ID, SUMMARY, TAG, escape_markdown
 from reader.sanitize import sanitize_line
 from reader.scan import scan_lines
+
+if TYPE_CHECKING:
+    from reader.glossary import Glossary
 
 __all__ = [
     "LinkTarget",
@@ -184,8 +194,8 @@ class Pack:
 
     __slots__ = (
         "_anchors", "_by_id", "_comparison_id", "_cut_ahead", "_file_starts", "_files_by_real",
-        "_files_indexed", "_folder_chain", "_glossary", "_lock", "_problems", "_sections",
-        "_slugs",
+        "_files_indexed", "_folder_chain", "_glossary", "_glossary_files", "_lock",
+        "_problems", "_sections", "_slugs",
         "_wanted_comparison",
         "files", "root", "title",
     )  # fmt: skip
@@ -216,6 +226,7 @@ class Pack:
         self._cut_ahead: dict[int, list[Section]] = {}  # for the title
         self._folder_chain: list[tuple[str, Section]] = []  # the last file's folder entries
         self._glossary: Glossary | None = None
+        self._glossary_files: list[int] | None = None
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -257,8 +268,27 @@ class Pack:
         first time they are asked for; every file is in memory already."""
         with self._lock:
             if self._glossary is None:
-                self._glossary = build_glossary(self.files)
+                from reader.glossary import Glossary  # a pack without one never loads it
+
+                self._glossary = Glossary([self.files[index] for index in self.glossary_files])
             return self._glossary
+
+    @property
+    def glossary_files(self) -> list[int]:
+        """Which files (by position) are glossary files: told without reading them."""
+        with self._lock:
+            if self._glossary_files is None:
+                self._glossary_files = [
+                    index
+                    for index, pack_file in enumerate(self.files)
+                    if is_glossary_file(pack_file)
+                ]
+            return self._glossary_files
+
+    @property
+    def has_glossary(self) -> bool:
+        """Whether the pack defines any term (a pack with no glossary file reads nothing)."""
+        return bool(self.glossary_files) and bool(self.glossary)
 
     def section_at(self, path: str, line: int) -> Section | None:
         """The section of file `path` (relative) that holds its line `line` (1-based)."""
@@ -281,7 +311,7 @@ class Pack:
 
     def in_glossary(self, section: Section) -> bool:
         """Whether the section is part of a glossary file (its terms are not marked)."""
-        return section.path in self.glossary.files
+        return any(self.files[index] is section.file for index in self.glossary_files)
 
     @property
     def top_level(self) -> list[Section]:

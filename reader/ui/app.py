@@ -30,7 +30,6 @@ from textual.command import Provider
 from textual.dom import DOMNode
 
 from reader.crash import crash_log_path, report_internal_error
-from reader.glossary import Glossary
 from reader.pack import Pack, Section
 from reader.sanitize import sanitize_line
 from reader.state import Bookmark, ReadingState
@@ -52,6 +51,7 @@ if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
     from textual.geometry import Region
     from textual.widgets import Input
 
+    from reader.glossary import Glossary
     from reader.ui.commands import CommandHost
     from reader.ui.navigation import NavigationHost
     from reader.ui.panes import PaneHost, Panes
@@ -223,9 +223,9 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
     def glossary_for(self, section: Section) -> Glossary | None:
         """The glossary whose terms a section marks: none in the glossary itself, none
         before the first screen is out (see `_read_glossary`), none if there is none."""
-        if not self.glossary_ready or self.pack.in_glossary(section):
+        if not self.glossary_ready or not self.pack.has_glossary:
             return None
-        return self.pack.glossary or None
+        return None if self.pack.in_glossary(section) else self.pack.glossary
 
     @property
     def held_key_count(self) -> int:
@@ -243,7 +243,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         """Why `action` does nothing now (its key is hidden from the footer), or None."""
         if action == "toggle_comparison" and not self.pack.comparison_id:
             return "This pack has no comparison table"
-        if action == "glossary" and not self.pack.glossary:
+        if action == "glossary" and not self.pack.has_glossary:
             return NO_GLOSSARY
         if action == "next_section" and self.navigation.at_edge(1):
             return LAST_SECTION
@@ -395,7 +395,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         """Every term of the pack's glossary, filtered as you type (`t`)."""
         from reader.ui.screens.glossary import GlossaryChoice, GlossaryScreen
 
-        if not self.pack.glossary:
+        if not self.pack.has_glossary:
             self.notify(NO_GLOSSARY, markup=False, timeout=3)
             return
 
@@ -519,7 +519,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             return False
         if action == "toggle_comparison" and not self.pack.comparison_id:
             return None
-        if action == "glossary" and not self.pack.glossary:
+        if action == "glossary" and not self.pack.has_glossary:
             return None
         return True
 

@@ -100,8 +100,9 @@ class ReaderCommands(Provider):
                     text=title,
                     help=_help(help_text),
                 )
-        glossary = self.reader.pack.glossary
-        if glossary and self.reader.allowed_on_reading_screen("glossary"):
+        pack = self.reader.pack
+        if pack.has_glossary and self.reader.allowed_on_reading_screen("glossary"):
+            glossary = pack.glossary
             scored = [
                 (max(matcher.match(f"Define: {name}") for name in names), names)
                 for names in glossary.names

@@ -190,9 +190,10 @@ class SearchController:
     def _definition(self, query: str) -> SearchHit | None:
         """A query that is exactly a glossary term (or one of its names) finds its
         definition first."""
-        glossary = self.app.pack.glossary
-        if not glossary or not glossary.defines(query):
+        pack = self.app.pack
+        if not pack.has_glossary or not pack.glossary.defines(query):
             return None
+        glossary = pack.glossary
         entry = glossary.lookup(query)
         if entry is None:
             return None
