@@ -502,6 +502,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
 
     # ------------------------------------------------------------------ safety
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("quit", "help") and getattr(self.screen, "TAKES_TYPING", False):
+            return False  # `q` and `?` are typed into the dialog's filter: not offered
         if action in MAIN_SCREEN_ACTIONS and self.screen is not self.main:
             return False  # a dialog is open: its keys win, the reading screen waits
         if self._why_not(action, self) is not None:

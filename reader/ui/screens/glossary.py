@@ -23,6 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.glossary import fold
+from reader.glyphs import current as current_glyphs
 from reader.sanitize import sanitize_line
 from reader.ui.styles import use_stylesheet
 from reader.ui.textual_compat import fuzzy_offsets
@@ -51,8 +52,12 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         Binding("escape", "back_out", "Close", id="glossary.close"),
         Binding("down", "move(1)", "Next term", show=False, id="glossary.down"),
         Binding("up", "move(-1)", "Previous term", show=False, id="glossary.up"),
+        Binding("pagedown", "move_page(1)", "Page of terms", show=False, id="glossary.page-down"),
+        Binding("pageup", "move_page(-1)", "Page of terms", show=False, id="glossary.page-up"),
         Binding("enter", "choose", "Sections", show=False, id="glossary.choose"),
     ]
+    #: Printable keys go to the filter here: the reading screen's letters are not offered.
+    TAKES_TYPING = True
 
     def __init__(self, pack: Pack, start: str | None = None) -> None:
         """`start`: the name of a term to show first (the popover's `t`)."""
@@ -77,7 +82,8 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
                     yield DocumentView(id="glossary-definition")
                     yield Static(id="glossary-used")
                     yield OptionList(id="glossary-sections")
-            hint = "Type filter   ↑↓ term   Enter sections   Esc close"
+            arrows = "Up/Down" if current_glyphs().ascii else "↑↓"
+            hint = f"Type filter   {arrows} term   Enter sections   Esc close"
             yield Static(Text(hint), id="glossary-keys")
 
     def on_mount(self) -> None:
@@ -94,6 +100,10 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
                     self.query_one("#glossary-terms", OptionList).highlighted = index
         self.query_one("#glossary-filter", Input).focus()
         self._count_usage()
+        self.app.main.refresh_bindings()  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self.app.main.refresh_bindings()  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="glossary-usage")
     def _count_usage(self) -> None:
@@ -173,16 +183,19 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
             definitions = self.pack.definitions_of(entry.path)
             definition.show(entry.definition or "*No definition.*", definitions=definitions)
         if self.usage is None:
-            used.update(Text("Counting the sections that use it…", style="italic"))
+            counting = f"Counting the sections that use it{current_glyphs().ellipsis}"
+            used.update(Text(counting, style="italic"))
             return
         ids = self.usage.get(fold(entry.names[0]), [])
         sections.display = bool(ids)
         count = len(ids)
         used.update(Text(f"Used in {count} section{'s' if count != 1 else ''}", style="bold"))
+        between = f" {current_glyphs().breadcrumb.strip()} "
         for section_id in ids:
             section = self.pack.get(section_id)
             if section is not None:
-                sections.add_option(Option(Text(sanitize_line(section.breadcrumb)), id=section_id))
+                path = between.join(part.title for part in [*section.ancestors, section])
+                sections.add_option(Option(Text(sanitize_line(path)), id=section_id))
 
     # ------------------------------------------------------------------ keys
     def action_move(self, step: int) -> None:
@@ -196,6 +209,14 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
                 self.focused.action_cursor_down()
             else:
                 self.focused.action_cursor_up()
+
+    def action_move_page(self, direction: int) -> None:
+        """PgDn/PgUp page through the terms while the cursor is in the filter."""
+        terms = self.query_one("#glossary-terms", OptionList)
+        page = max(1, terms.scrollable_content_region.height - 1)
+        if self.focused is self.query_one("#glossary-filter") and self.shown:
+            current = terms.highlighted or 0
+            terms.highlighted = max(0, min(len(self.shown) - 1, current + direction * page))
 
     def action_choose(self) -> None:
         """Enter: from the filter or the terms, to the sections that use the term; on a

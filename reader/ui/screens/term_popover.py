@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -64,6 +65,7 @@ class TermPopover(ModalScreen[str | None]):
         self.term_region = term_region
         #: Set when `t` asks for the whole glossary (the app opens it once this closes).
         self.wants_glossary = False
+        self._placed_for = Size(0, 0)  # the terminal size the box was placed for
 
     def compose(self) -> ComposeResult:
         with Vertical(id="term-popover"):
@@ -73,6 +75,23 @@ class TermPopover(ModalScreen[str | None]):
             yield Static(Text(hint), id="term-keys")
 
     def on_mount(self) -> None:
+        self._place()
+        view = self.query_one(DocumentView)
+        view.max_text_width = None
+        view.show(self.entry.definition or "*No definition.*", definitions=self.definitions)
+        view.focus()
+
+    def on_resize(self) -> None:
+        """A new terminal size: the text under the box has moved, so the box no longer
+        points at the term; it is sized again and kept on screen."""
+        if self.is_mounted and self.app.size != self._placed_for:
+            self.term_region = None
+            self._place()
+
+    def _place(self) -> None:
+        """Size the box to the definition (as many rows as it takes, up to
+        MAX_TEXT_ROWS) and put it beside the term."""
+        self._placed_for = self.app.size
         width, height = self.app.size
         box_width = min(MAX_WIDTH, max(20, width - 2))
         # The pane keeps a column for its scrollbar: the text wraps one column short.
@@ -84,11 +103,7 @@ class TermPopover(ModalScreen[str | None]):
         box.styles.height = rows + CHROME_ROWS
         x, y = popover_place(self.term_region, (box_width, rows + CHROME_ROWS), (width, height))
         box.styles.offset = (x, y)
-        view = self.query_one(DocumentView)
-        view.max_text_width = None
-        view.styles.height = rows
-        view.show(self.entry.definition or "*No definition.*", definitions=self.definitions)
-        view.focus()
+        self.query_one(DocumentView).styles.height = rows
 
     def on_document_view_link_activated(self, event: DocumentView.LinkActivated) -> None:
         event.stop()

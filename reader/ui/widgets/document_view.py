@@ -288,7 +288,10 @@ class DocumentView(LineView, can_focus=True):
         self.refresh()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No links: f is not offered (and says why when pressed, see ReaderApp)."""
+        """No links: f is not offered (and says why when pressed, see ReaderApp); under a
+        dialog, the pane offers nothing (the dialog's keys win)."""
+        if self.screen is not self.app.screen:
+            return False
         return action != "next_item" or self.has_links
 
     def publish(self) -> None:
