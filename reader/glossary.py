@@ -343,8 +343,8 @@ class Glossary:
         """Up to `limit` names close to one nothing defines: what `--define` offers."""
         import difflib
 
-        folded = fold(name)
-        names = {fold(known): known for entry in self.entries for known in entry.names}
+        folded = _unaccented(fold(name))  # `naive` is close to `Naïve T cell`
+        names = {_unaccented(fold(known)): known for entry in self.entries for known in entry.names}
         starting = [names[key] for key in names if key.startswith(folded) and folded]
         close = difflib.get_close_matches(folded, list(names), n=limit, cutoff=0.6)
         chosen = list(dict.fromkeys([*(names[key] for key in close), *starting]))
@@ -374,6 +374,12 @@ class Glossary:
             if self._matcher is None:
                 self._matcher = TermMatcher(self.names)
             return self._matcher
+
+
+def _unaccented(text: str) -> str:
+    """The text without its accents, for telling close names apart from far ones."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
 def build_glossary(files: Iterable[PackFile]) -> Glossary:

@@ -28,6 +28,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
 from textual.dom import DOMNode
+from textual.worker import Worker, WorkerState
 
 from reader.crash import crash_log_path, report_internal_error
 from reader.pack import Pack, Section
@@ -226,6 +227,16 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         if not self.glossary_ready or not self.pack.has_glossary:
             return None
         return None if self.pack.in_glossary(section) else self.pack.glossary
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The search index's worker has ended: its index (or its error) goes to search."""
+        built = event.worker.result
+        if (
+            event.worker.group == "index"
+            and event.state is WorkerState.SUCCESS
+            and built is not None
+        ):
+            self.search.index_built(built)
 
     @property
     def held_key_count(self) -> int:

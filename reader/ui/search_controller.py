@@ -62,10 +62,9 @@ if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at r
         def bell(self) -> None: ...
         def define(self, name: str) -> None: ...
         def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
-        def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
         def set_timer(self, delay: float, callback: Callable[[], Any] | None = ...) -> Any: ...
         def run_worker(
-            self, work: Callable[[], None], *, name: str | None, group: str, exclusive: bool,
+            self, work: Callable[[], Any], *, name: str | None, group: str, exclusive: bool,
             thread: bool,
         ) -> Any: ...  # fmt: skip
 
@@ -98,7 +97,10 @@ class SearchController:
             self._build, thread=True, group="index", exclusive=True, name="search-index"
         )
 
-    def _build(self) -> None:
+    def _build(self) -> SearchIndex | Exception:
+        """Build (or read from the cache) the index, in a worker thread. The app hands
+        the result over when the worker ends (`index_built`): a thread that waited on the
+        app's loop (`call_from_thread`) after the app had stopped held the process at exit."""
         import hashlib
 
         from reader.search import SearchIndex, pack_documents  # SQLite: after the first screen
@@ -117,9 +119,15 @@ class SearchController:
                 read_only=self.app.restricted,  # restricted mode writes only the reading state
             )
         except Exception as error:  # never let indexing take the reader down
-            self.app.call_from_thread(self._index_failed, error)
-            return
-        self.app.call_from_thread(self._ready, index)
+            return error
+        return index
+
+    def index_built(self, built: SearchIndex | Exception) -> None:
+        """The index worker's result, on the UI thread."""
+        if isinstance(built, Exception):
+            self._index_failed(built)
+        else:
+            self._ready(built)
 
     def _cache_dir(self) -> Path | None:
         """Where the index is cached; in restricted mode it is only ever read from there."""

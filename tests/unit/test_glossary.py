@@ -943,3 +943,10 @@ def test_suggestions_offer_up_to_three_close_names(small_glossary: Glossary) -> 
     assert close and len(close) <= 3 and "Immunoglobulin E" in close
     assert small_glossary.suggestions("zzzzzz") == []
     assert len(small_glossary.suggestions("JA")) <= 3
+
+
+def test_suggestions_ignore_accents() -> None:
+    """`reader --define naive` offers `Naïve T cell`: close names are compared unaccented."""
+    glossary = glossary_of(("glossary.md", "Naïve T cell\n: A cell.\n\nNemo\n: A fish.\n"))
+    assert glossary.suggestions("naive") == ["Naïve T cell"]
+    assert glossary.lookup("naive t cell") is None, "a lookup still wants the accent"

@@ -21,6 +21,7 @@ from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from reader.glossary import fold
 from reader.glyphs import current as current_glyphs
@@ -106,7 +107,7 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         self.app.main.refresh_bindings()  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="glossary-usage")
-    def _count_usage(self) -> None:
+    def _count_usage(self) -> dict[str, list[str]]:
         """Which sections use each term: every section's words are read, so off the UI
         thread (the default pack: ~10 ms; a 3.5 MB pack: a few tenths of a second)."""
         pack = self.pack
@@ -117,8 +118,14 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
             if not pack.in_glossary(section)
         ]
         used = glossary.usage(sections)
-        usage = {fold(names[0]): ids for names, ids in zip(glossary.names, used, strict=True)}
-        self.app.call_from_thread(self._usage_counted, usage)
+        # Returned, not handed over with call_from_thread: a thread waiting on the app's
+        # loop after the app stopped would hold the process at exit.
+        return {fold(names[0]): ids for names, ids in zip(glossary.names, used, strict=True)}
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        usage = event.worker.result
+        if event.worker.group == "glossary-usage" and event.state is WorkerState.SUCCESS:
+            self._usage_counted(usage if isinstance(usage, dict) else {})
 
     def _usage_counted(self, usage: dict[str, list[str]]) -> None:
         self.usage = usage
@@ -218,16 +225,17 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
             current = terms.highlighted or 0
             terms.highlighted = max(0, min(len(self.shown) - 1, current + direction * page))
 
-    def action_choose(self) -> None:
+    def action_choose(self, *, say_why: bool = True) -> None:
         """Enter: from the filter or the terms, to the sections that use the term; on a
-        section, open it."""
+        section, open it. (`say_why`: a term no section uses says so; not for a click,
+        which may only be choosing a term to read.)"""
         sections = self.query_one("#glossary-sections", OptionList)
         if self.focused is sections:
             self._open_highlighted_section()
         elif sections.option_count:
             sections.highlighted = sections.highlighted or 0
             sections.focus()
-        elif self._showing is not None and self.usage is not None:
+        elif say_why and self._showing is not None and self.usage is not None:
             self.notify("No section uses this term", markup=False, timeout=3)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -239,7 +247,7 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         if event.option_list.id == "glossary-sections":
             self._open_highlighted_section()
         else:
-            self.action_choose()
+            self.action_choose(say_why=False)
 
     def _open_highlighted_section(self) -> None:
         sections = self.query_one("#glossary-sections", OptionList)
