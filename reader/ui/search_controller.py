@@ -248,6 +248,10 @@ class SearchController:
             return
         ids = [hit.id for hit in self.hits]
         self.result_position = ids.index(section_id) if section_id in ids else None
+        if self.result_position is not None and main.results is not None:
+            # The cursor on what opened (past a definition listed first), so the list
+            # and n/N agree on where the reader is.
+            main.results.highlight(self.result_position)
         self.app.open_section(section_id, highlight_query=self.query)
         main.set_focus(main.query_one("#document"))  # at once: see KeyOrder
 

@@ -189,6 +189,9 @@ async def test_a_query_that_is_a_term_shows_its_definition_first() -> None:
         await wait_until(pilot, lambda: app.search.query == "ige" and bool(app.search.hits))
         await pilot.press("enter")  # Enter in the box: the best section, not the definition
         await wait_until(pilot, lambda: app.current.id == best, what="the best section")
+        assert app.main.results is not None and app.main.results.highlighted == 1, (
+            "the results' cursor is on the section opened, past the definition"
+        )
 
 
 async def test_a_query_that_is_not_a_term_shows_no_definition() -> None:

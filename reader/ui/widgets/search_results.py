@@ -244,6 +244,10 @@ class SearchResults(LineView, can_focus=True):
         return strip.apply_style(base)
 
     # ---------------------------------------------------------------- choosing
+    def highlight(self, index: int) -> None:
+        """Put the cursor on result `index` (the one just opened from the search box)."""
+        self._highlight(index)
+
     def _highlight(self, index: int) -> None:
         if not self._hits:
             return
