@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from reader.glossary import GlossaryEntry
     from reader.markdown import Definitions
-    from reader.render.draw import RenderStyles
 
 __all__ = ["main"]
 
@@ -241,24 +240,10 @@ def _print_formatted(section: Section) -> None:
     one address and open another. Every piece of text is sanitized again on its way out.
     """
     from rich.console import Console
-    from rich.segment import Segment, Segments
-
-    from reader.render.blocks import BASE_STYLES, BuildContext
-    from reader.render.document import RenderedDocument
-    from reader.render.draw import BlockRenderer, RenderStyles
 
     console = Console(highlight=False)
-    context = BuildContext(dict(BASE_STYLES), section.definitions, printing=True)
-    renderer = BlockRenderer(console, RenderStyles(dark=True))
-    document = RenderedDocument(section.markdown, renderer, console.width, context)
-    document.fill()
-    pieces: list[Segment] = []
-    for row in range(document.line_count):
-        pieces.extend(
-            Segment(sanitize(segment.text), segment.style) for segment in document.line(row)
-        )
-        pieces.append(Segment.line())
-    console.print(Segments(pieces), end="")
+    for line in _drawn(section.markdown, console.width, section.definitions, styled=True):
+        console.print(line, soft_wrap=True)
 
 
 def _print_glossary(pack: Pack, wanted: str | None) -> int:
@@ -289,9 +274,8 @@ def _print_glossary(pack: Pack, wanted: str | None) -> int:
         return 0
     for entry in entries:  # plain print: a closed pipe is BrokenPipeError, answered in main
         print(sanitize_line(entry.term))
-        others = [name for name in entry.aliases if name not in entry.term]
-        if others:
-            print("    also: " + sanitize_line(", ".join(others)))
+        if entry.unshown_names:
+            print("    also: " + sanitize_line(", ".join(entry.unshown_names)))
         lines = _drawn(entry.definition, 100_000, pack.definitions_of(entry.path), styled=False)
         for line in lines:
             print(f"    {line.plain}" if line.plain else "")
@@ -307,9 +291,9 @@ def _print_entries_styled(pack: Pack, entries: list[GlossaryEntry]) -> None:
     width = max(20, console.width - 4)
     for entry in entries:
         console.print(Text(sanitize_line(entry.term), style="bold"))
-        others = [name for name in entry.aliases if name not in entry.term]
-        if others:
-            console.print(Text("    also: " + sanitize_line(", ".join(others)), style="italic"))
+        if entry.unshown_names:
+            also = "    also: " + sanitize_line(", ".join(entry.unshown_names))
+            console.print(Text(also, style="italic"))
         for line in _drawn(entry.definition, width, pack.definitions_of(entry.path), styled=True):
             console.print(Text("    ") + line if line.plain else Text(""))
 
@@ -326,9 +310,9 @@ def _drawn(markdown: str, width: int, definitions: Definitions, *, styled: bool)
     from reader.render.draw import BlockRenderer, RenderStyles
 
     console = Console(width=width, color_system="standard" if styled else None)
-    context = BuildContext(dict(BASE_STYLES) if styled else {}, definitions, printing=True)
-    styles = RenderStyles(dark=True) if styled else _plain_styles()
-    document = RenderedDocument(markdown, BlockRenderer(console, styles), width, context)
+    context = BuildContext(dict(BASE_STYLES), definitions, printing=True)
+    renderer = BlockRenderer(console, RenderStyles(dark=True))
+    document = RenderedDocument(markdown, renderer, width, context)
     document.fill()
     lines: list[Text] = []
     for row in range(document.line_count):
@@ -338,19 +322,6 @@ def _drawn(markdown: str, width: int, definitions: Definitions, *, styled: bool)
         line.rstrip()
         lines.append(line)
     return lines
-
-
-def _plain_styles() -> RenderStyles:
-    from rich.style import Style
-
-    from reader.render.draw import RenderStyles
-
-    plain = Style()
-    return RenderStyles(
-        heading=[plain] * 6, rule=plain, bullet=plain, quote=plain, quote_bar=plain,
-        code=plain, match=plain, summary=plain, table_header=plain, table_border=plain,
-        dim=plain,
-    )  # fmt: skip
 
 
 def _print_search(pack: Pack, query: str) -> int:

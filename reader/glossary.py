@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from reader.files import GLOSSARY_FILE_NAMES, PackFile, Problem, is_glossary_file
 from reader.lazy_pattern import LazyPattern
-from reader.scan import closes_fence, front_matter_end, opens_fence
+from reader.scan import front_matter_end, unfenced_lines
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -104,6 +104,12 @@ class GlossaryEntry:
     def aliases(self) -> tuple[str, ...]:
         """The names besides the first."""
         return self.names[1:]
+
+    @property
+    def unshown_names(self) -> tuple[str, ...]:
+        """The names the term as written does not show (an `Aliases:` line's): what a
+        listing adds after it as "also: …"."""
+        return tuple(name for name in self.aliases if name not in self.term)
 
 
 def names_of(term: str) -> list[str]:
@@ -626,17 +632,5 @@ def prose_text(markdown: str) -> str:
     code stays: told apart from a list's indented lines only by a parse.)"""
     from reader.markdown import search_text
 
-    kept: list[str] = []
-    fence: tuple[str, int, int] | None = None
-    for line in markdown.split("\n"):
-        if fence is not None:
-            if closes_fence(line, fence):
-                fence = None
-            continue
-        opened = opens_fence(line, 0)
-        if opened is not None:
-            fence = opened
-            continue
-        kept.append(line)
-    text = "\n".join(kept)
+    text = "\n".join(line for _, line in unfenced_lines(markdown))
     return search_text(_INLINE_CODE.sub(" ", text) if "`" in text else text)

@@ -242,18 +242,10 @@ def _footnote_numbers(
     env: dict[str, object] = {
         "footnotes": {"refs": FootnoteLabels.unnumbered(footnotes), "list": {}}
     }
-    from reader.scan import closes_fence, opens_fence
+    from reader.scan import unfenced_lines
 
     parser = _core_parser()  # footnote marks are all it looks for
-    fence: tuple[str, int, int] | None = None  # a fenced block's, as the scanner reads it
-    position = 0
-    for line in _blank_comments(text).split("\n"):
-        start, position = position, position + len(line) + 1
-        if fence is not None:
-            fence = None if closes_fence(line, fence) else fence
-            continue
-        if line.lstrip(" \t")[:1] in ("`", "~") and (fence := opens_fence(line, 0)):
-            continue
+    for start, line in unfenced_lines(_blank_comments(text)):
         if "[^" not in line:
             continue
         if start in definitions:  # `[^a]: …`: what follows the label may cite another

@@ -11,6 +11,7 @@ list or quote in two. A test checks it agrees with markdown-it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from reader.lazy_pattern import LazyPattern
@@ -35,6 +36,7 @@ __all__ = [
     "opens_fence",
     "scan_lines",
     "scan_markdown",
+    "unfenced_lines",
 ]
 
 # Headings and HTML come from reader.markdown_syntax, which the renderer shares. Every
@@ -380,6 +382,22 @@ def _front_matter(lines: list[str]) -> tuple[int, str | None]:
             title = match[1].strip("'\"") if match else None
             return number + 1, title
     return 0, None
+
+
+def unfenced_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line outside fenced code (and not a fence's own line), with the offset it
+    starts at: fences read as the scanner reads them at the top level."""
+    fence: tuple[str, int, int] | None = None
+    position = 0
+    for line in text.split("\n"):
+        start, position = position, position + len(line) + 1
+        if fence is not None:
+            if closes_fence(line, fence):
+                fence = None
+            continue
+        fence = opens_fence(line, 0)
+        if fence is None:
+            yield start, line
 
 
 def front_matter_end(lines: list[str]) -> int:

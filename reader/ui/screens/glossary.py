@@ -287,9 +287,9 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
 
 def _heading(entry: GlossaryEntry) -> Text:
     text = Text(sanitize_line(entry.term), style="bold")
-    others = [name for name in entry.aliases if name not in entry.term]
-    if others:
-        text.append("\nalso: " + ", ".join(sanitize_line(name) for name in others), style="italic")
+    if entry.unshown_names:
+        also = ", ".join(sanitize_line(name) for name in entry.unshown_names)
+        text.append(f"\nalso: {also}", style="italic")
     return text
 
 
