@@ -115,6 +115,37 @@ async def focus_first_link(pilot: Pilot, view: DocumentView, limit: int = 40) ->
     pytest.fail("f never reached a link")
 
 
+def reader(pack: Path = CONTENT, *, restricted: bool = False) -> ReaderApp:
+    """The reader on `pack`, remembering nothing, with no read tick coming on its own
+    (a section's end on screen would tick it 1.5 s later)."""
+    app = create_app(load_pack(pack), no_state=True, restricted=restricted)
+    app.READ_DWELL = 3600
+    return app
+
+
+async def ready(pilot: Pilot, app: ReaderApp) -> DocumentView:
+    """The first section drawn and the sidebar mounted (the glossary read just before)."""
+    view = document(app)
+    await wait_rendered(pilot, view)
+    await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
+    return view
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = rgb
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG's contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def document(app: ReaderApp) -> DocumentView:
     return app.main.query_one("#document", DocumentView)
 

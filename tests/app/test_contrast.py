@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from conftest import wait_rendered, wait_until
+from conftest import contrast, wait_rendered, wait_until
 from rich.color import Color, ColorSystem
 from rich.segment import Segment
 from rich.style import Style
@@ -243,20 +243,6 @@ def rendered(theme: str) -> dict[str, list[Run]]:
 
     with tempfile.TemporaryDirectory() as folder:
         return asyncio.run(_render(theme, Path(folder) / "pack"))
-
-
-def _luminance(rgb: tuple[int, int, int]) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = rgb
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def _shown(

@@ -8,29 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, document, record_notifications, wait_rendered, wait_until
+from conftest import document, reader, ready, record_notifications, wait_rendered, wait_until
 from textual.pilot import Pilot
 
-from reader.pack import load_pack
-from reader.ui.app import ReaderApp, create_app
 from reader.ui.screens.glossary import GlossaryScreen
 from reader.ui.screens.term_popover import TermPopover
 from reader.ui.widgets.document_view import DocumentView
 
 SIZE = (80, 24)
-
-
-def reader(pack: Path = CONTENT, *, restricted: bool = False) -> ReaderApp:
-    app = create_app(load_pack(pack), no_state=True, restricted=restricted)
-    app.READ_DWELL = 3600
-    return app
-
-
-async def ready(pilot: Pilot, app: ReaderApp) -> DocumentView:
-    view = document(app)
-    await wait_rendered(pilot, view)
-    await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
-    return view
 
 
 def term_names(view: DocumentView) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, document, wait_rendered, wait_until
+from conftest import contrast, reader, ready, wait_until
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
@@ -18,8 +18,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
-from reader.pack import load_pack
-from reader.ui.app import ReaderApp, create_app
+from reader.ui.app import ReaderApp
 from reader.ui.screens.glossary import GlossaryScreen
 from reader.ui.screens.term_popover import TermPopover
 
@@ -33,17 +32,6 @@ ASCII_PACK = {
         "Cytokine\n: A small signalling protein. See [Signals](01-cells.md#signals).\n"
     ),
 }
-
-
-def reader(pack: Path = CONTENT) -> ReaderApp:
-    app = create_app(load_pack(pack), no_state=True)
-    app.READ_DWELL = 3600
-    return app
-
-
-async def ready(pilot: Pilot, app: ReaderApp) -> None:
-    await wait_rendered(pilot, document(app))
-    await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
 
 
 async def open_glossary(pilot: Pilot, app: ReaderApp) -> GlossaryScreen:
@@ -137,19 +125,6 @@ def _background(segments: list[Segment], app: ReaderApp) -> tuple[Style, tuple[i
     return style, (triplet.red, triplet.green, triplet.blue)
 
 
-def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
-    def luminance(rgb: tuple[int, int, int]) -> float:
-        def channel(value: int) -> float:
-            c = value / 255
-            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-        r, g, b = rgb
-        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 async def test_without_colour_the_highlighted_term_stands_out(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -177,7 +152,7 @@ async def test_without_colour_the_highlighted_term_stands_out(
             getattr(chosen_style, attr) and not getattr(other_style, attr)
             for attr in ("bold", "reverse", "underline")
         )
-        ratio = _contrast(chosen_back, other_back)
+        ratio = contrast(chosen_back, other_back)
         assert marked or ratio >= 3, f"{chosen_back} vs {other_back}: {ratio:.2f}:1"
 
 

@@ -7,29 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import CONTENT, document, wait_rendered, wait_until
+from conftest import reader, ready, wait_rendered, wait_until
 from rich.style import Style
 from textual.pilot import Pilot
 
-from reader.pack import load_pack
-from reader.ui.app import ReaderApp, create_app
+from reader.ui.app import ReaderApp
 from reader.ui.screens.term_popover import TermPopover
 from reader.ui.widgets.document_view import DocumentView
 
 SIZE = (80, 24)
-
-
-def reader(pack: Path = CONTENT) -> ReaderApp:
-    app = create_app(load_pack(pack), no_state=True)
-    app.READ_DWELL = 3600
-    return app
-
-
-async def ready(pilot: Pilot, app: ReaderApp) -> DocumentView:
-    view = document(app)
-    await wait_rendered(pilot, view)
-    await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
-    return view
 
 
 async def open_popover(pilot: Pilot, app: ReaderApp, name: str) -> DocumentView:

@@ -12,11 +12,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import CONTENT, wait_for_index, wait_rendered, wait_until
+from conftest import reader, wait_for_index, wait_rendered, wait_until
 from textual.pilot import Pilot
 
-from reader.pack import load_pack
-from reader.ui.app import ReaderApp, create_app
+from reader.ui.app import ReaderApp
 from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.document_view import DocumentView
 
@@ -25,12 +24,6 @@ SnapCompare = Callable[..., bool]
 
 #: A pack of every construct GitHub adds to Markdown, and HTML as READMEs hold it (issue 17).
 GITHUB_MARKDOWN = Path(__file__).parent / "gfm_pack"
-
-
-def reader(pack: Path = CONTENT) -> ReaderApp:
-    app = create_app(load_pack(pack), no_state=True)
-    app.READ_DWELL = 3600  # a tick would come on its own 1.5 s after a section's end shows
-    return app
 
 
 async def settle(pilot: Pilot) -> None:
