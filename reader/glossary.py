@@ -27,7 +27,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reader.files import GLOSSARY_FILE_NAMES, PackFile, Problem, is_glossary_file
@@ -35,7 +34,6 @@ from reader.lazy_pattern import LazyPattern
 from reader.scan import front_matter_end, unfenced_lines
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 __all__ = [
@@ -131,7 +129,9 @@ def parse_glossary(text: str, path: str) -> tuple[list[GlossaryEntry], list[Prob
     the pack's glossary files (`Glossary.entries`)."""
     lines = text.split("\n")
     body = _without_front_matter(lines)
-    tokens = _block_parser().parse("\n".join(body))
+    from reader.markdown import block_parser
+
+    tokens = block_parser().parse("\n".join(body))
     entries: list[GlossaryEntry] = []
     problems: list[Problem] = []
     found_list = False
@@ -175,18 +175,6 @@ def _empty_definitions(paragraph: Token, path: str) -> Iterator[Problem]:
             term = lines[number - 1].strip()
             problem = f"glossary term '{_short(term)}' has an empty definition"
             yield Problem(path, first + number, problem)
-
-
-@lru_cache(maxsize=1)
-def _block_parser() -> MarkdownIt:
-    """The reader's parser with block rules only: a glossary needs to know which lines
-    are terms and which definitions, not the inline structure of every definition (the
-    full parse takes three times as long)."""
-    from reader.markdown import markdown_parser
-
-    parser = markdown_parser.__wrapped__()
-    parser.disable(["inline", "text_join"])
-    return parser
 
 
 def _without_front_matter(lines: list[str]) -> list[str]:

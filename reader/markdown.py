@@ -35,6 +35,7 @@ __all__ = [
     "Definitions",
     "FootnoteLabels",
     "Link",
+    "block_parser",
     "cited_notes",
     "collect_definitions",
     "definitions_of",
@@ -101,6 +102,16 @@ def parser_for(markdown: str) -> MarkdownIt:
     ):
         return markdown_parser()
     return _core_parser()
+
+
+@lru_cache(maxsize=1)
+def block_parser() -> MarkdownIt:
+    """The reader's parser with block rules only, for readers of a file's structure (which
+    lines are glossary terms, which paragraphs hold cards) that do not need the inline
+    structure of every paragraph: the full parse takes three times as long."""
+    parser = markdown_parser.__wrapped__()
+    parser.disable(["inline", "text_join"])
+    return parser
 
 
 @lru_cache(maxsize=1)

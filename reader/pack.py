@@ -44,6 +44,7 @@ from reader.sanitize import sanitize_line
 from reader.scan import scan_lines
 
 if TYPE_CHECKING:
+    from reader.cards import CardSet
     from reader.glossary import Glossary
 
 __all__ = [
@@ -193,11 +194,11 @@ class Pack:
     """
 
     __slots__ = (
-        "_anchors", "_by_id", "_comparison_id", "_cut_ahead", "_file_starts", "_files_by_real",
-        "_files_indexed", "_folder_chain", "_glossary", "_glossary_files", "_lock",
-        "_problems", "_sections", "_slugs",
+        "_anchors", "_by_id", "_card_sets", "_comparison_id", "_cut_ahead", "_file_starts",
+        "_files_by_real", "_files_indexed", "_folder_chain", "_glossary", "_glossary_files",
+        "_lock", "_problems", "_sections", "_slugs",
         "_wanted_comparison",
-        "files", "root", "title",
+        "files", "manifest", "root", "title",
     )  # fmt: skip
 
     def __init__(
@@ -208,8 +209,11 @@ class Pack:
         problems: list[Problem],
         *,
         wanted_comparison: object = None,
+        manifest: dict[str, object] | None = None,
     ) -> None:
         self.root = root
+        #: The manifest's settings as read (`{}` without one): each feature reads its own.
+        self.manifest: dict[str, object] = {} if manifest is None else manifest
         self.title = title
         self.files = files  # every readable file, in reading order
         self._problems = problems
@@ -227,6 +231,7 @@ class Pack:
         self._folder_chain: list[tuple[str, Section]] = []  # the last file's folder entries
         self._glossary: Glossary | None = None
         self._glossary_files: list[int] | None = None
+        self._card_sets: dict[tuple[bool, bool], CardSet] = {}
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -289,6 +294,25 @@ class Pack:
     def has_glossary(self) -> bool:
         """Whether the pack defines any term (a pack with no glossary file reads nothing)."""
         return bool(self.glossary_files) and bool(self.glossary)
+
+    @property
+    def card_files_listed(self) -> list[str]:
+        """The files the manifest's `cards = [...]` opts into holding cards."""
+        listed = self.manifest.get("cards")
+        if not isinstance(listed, list):
+            return []
+        return [name for name in listed if isinstance(name, str)]
+
+    def cards(self, *, glossary: bool = True, comparison: bool = True) -> CardSet:
+        """The pack's self-test cards, found the first time they are asked for (a pack
+        that never reviews never reads them); derived ones can be left out."""
+        with self._lock:
+            key = (glossary, comparison)
+            if key not in self._card_sets:
+                from reader.cards import pack_cards
+
+                self._card_sets[key] = pack_cards(self, glossary=glossary, comparison=comparison)
+            return self._card_sets[key]
 
     def section_at(self, path: str, line: int) -> Section | None:
         """The section of file `path` (relative) that holds its line `line` (1-based)."""
@@ -450,7 +474,9 @@ def load_pack(path: Path | str | None = None) -> Pack:
             + (f" ({why})" if why else "")
         )
     root = root_path.resolve() if root_path.is_dir() else root_path.resolve().parent
-    pack = Pack(root, "", files, problems, wanted_comparison=manifest.get("comparison"))
+    pack = Pack(
+        root, "", files, problems, wanted_comparison=manifest.get("comparison"), manifest=manifest
+    )
     pack._index_next_file()  # the first file: where reading starts
     pack.title = _pack_title(root_path, manifest, pack)
     return pack
