@@ -368,14 +368,15 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def cloze_front(written: Written, number: int) -> str:
-    """The paragraph with cloze `number` hidden (its hint, or […]) and the others shown."""
+def cloze_front(written: Written, number: int | None = None) -> str:
+    """The paragraph with cloze `number` (None: every one) hidden, as its hint or […],
+    and the others shown."""
     return _cloze_text(written, _hidden_mark, number)
 
 
-def cloze_back(written: Written, number: int) -> str:
-    """The paragraph with cloze `number` shown in bold."""
-    return _cloze_text(written, lambda deletion: f"**{deletion.hidden.strip()}**", number)
+def cloze_back(written: Written, number: int | None = None) -> str:
+    """The paragraph with cloze `number` (None: every one) shown in bold."""
+    return _cloze_text(written, _bold, number)
 
 
 def anki_cloze(written: Written) -> str:
@@ -395,12 +396,16 @@ def _hidden_mark(deletion: Deletion) -> str:
     return f"\\[{deletion.hint}\\]" if deletion.hint else "\\[…\\]"
 
 
-def _cloze_text(written: Written, shown: Callable[[Deletion], str], number: int) -> str:
+def _bold(deletion: Deletion) -> str:
+    return f"**{deletion.hidden.strip()}**"
+
+
+def _cloze_text(written: Written, shown: Callable[[Deletion], str], number: int | None) -> str:
     pieces = []
     position = 0
     for deletion in written.deletions:
         pieces.append(written.question[position : deletion.start])
-        if deletion.number == number:
+        if number is None or deletion.number == number:
             pieces.append(shown(deletion))
         else:
             pieces.append(deletion.hidden)

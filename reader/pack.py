@@ -194,10 +194,9 @@ class Pack:
     """
 
     __slots__ = (
-        "_anchors", "_by_id", "_card_sets", "_comparison_id", "_cut_ahead", "_file_starts",
-        "_files_by_real", "_files_indexed", "_folder_chain", "_glossary", "_glossary_files",
-        "_lock", "_problems", "_sections", "_slugs",
-        "_wanted_comparison",
+        "_anchors", "_by_id", "_card_files", "_card_sets", "_comparison_id", "_cut_ahead",
+        "_file_starts", "_files_by_real", "_files_indexed", "_folder_chain", "_glossary",
+        "_glossary_files", "_lock", "_problems", "_sections", "_slugs", "_wanted_comparison",
         "files", "manifest", "root", "title",
     )  # fmt: skip
 
@@ -232,6 +231,7 @@ class Pack:
         self._glossary: Glossary | None = None
         self._glossary_files: list[int] | None = None
         self._card_sets: dict[tuple[bool, bool], CardSet] = {}
+        self._card_files: dict[str, bool] = {}  # by relative path: see `holds_cards`
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -302,6 +302,17 @@ class Pack:
         if not isinstance(listed, list):
             return []
         return [name for name in listed if isinstance(name, str)]
+
+    def holds_cards(self, section: Section) -> bool:
+        """Whether the section's file has opted into holding cards (drawn as cards)."""
+        with self._lock:
+            known = self._card_files.get(section.file.relative)
+            if known is None:
+                from reader.cards import is_card_file
+
+                known = is_card_file(section.file, self.card_files_listed)
+                self._card_files[section.file.relative] = known
+            return known
 
     def cards(self, *, glossary: bool = True, comparison: bool = True) -> CardSet:
         """The pack's self-test cards, found the first time they are asked for (a pack

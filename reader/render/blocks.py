@@ -34,6 +34,7 @@ __all__ = [
     "AlertBlock",
     "Block",
     "BuildContext",
+    "CardBlock",
     "CodeBlock",
     "DefinitionListBlock",
     "DetailsBlock",
@@ -202,13 +203,35 @@ class DetailsBlock(Block):
         self.open = open
 
 
+class CardBlock(Block):
+    """A self-test card in the text: its question, and its answer (`children`) hidden
+    until the reader reveals it. A cloze paragraph's question is the paragraph with its
+    deletions hidden; its answer, the paragraph with them shown."""
+
+    __slots__ = ("children", "number", "question", "revealed")
+
+    def __init__(
+        self,
+        line: int = 0,
+        question: Text | None = None,
+        children: list[Block] | None = None,
+        number: int = 0,
+        revealed: bool = False,
+    ) -> None:
+        super().__init__(line)
+        self.question = Text() if question is None else question
+        self.children = [] if children is None else children
+        self.number = number  # which card of the document, for revealing
+        self.revealed = revealed
+
+
 class BuildContext:
     """Styles by role (from the theme), the file's definitions, the pack's glossary, and
     what the build numbers: links, details, footnote markers and glossary terms."""
 
     __slots__ = (
-        "closed_details", "definitions", "details", "env", "glossary", "links", "notes",
-        "printing", "quotes", "styles", "terms", "terms_seen",
+        "cards", "cards_shown", "closed_details", "definitions", "details", "env", "glossary",
+        "links", "notes", "printing", "quotes", "styles", "terms", "terms_seen",
     )  # fmt: skip
 
     def __init__(
@@ -218,11 +241,13 @@ class BuildContext:
         *,
         printing: bool = False,
         glossary: Glossary | None = None,
+        cards: bool = False,
     ) -> None:
         """`printing`: for print, where nothing can be followed or unfolded: each link's
         target is written after its text, `text (target)` (no hyperlink hides it), and
         every `<details>` is open. `glossary`: its terms are marked where running text
-        first uses them (None: nothing is marked, as in the glossary itself)."""
+        first uses them (None: nothing is marked, as in the glossary itself). `cards`:
+        the file holds self-test cards, drawn as cards (answers hidden, unless printing)."""
         self.styles: dict[str, Style] = {} if styles is None else styles
         self.links: list[str] = []  # href of link n
         self.details = 0
@@ -240,6 +265,8 @@ class BuildContext:
         self.closed_details = 0
         #: Block quotes the build is inside: drawn in italics (see `_mark_terms`).
         self.quotes = 0
+        self.cards = cards
+        self.cards_shown = 0  # CardBlocks built so far: each one's number
 
     def parse(self, markdown: str) -> list[Token]:
         """Parse a piece of the document, knowing its file's definitions."""
@@ -278,18 +305,32 @@ def _build(
     tokens: list[Token], position: int, closing: str | None, context: BuildContext
 ) -> tuple[list[Block], int]:
     blocks: list[Block] = []
+    # A `?` card whose answer is the block right after it: (its index, where it ends).
+    awaiting: tuple[int, int] | None = None
     while position < len(tokens):
         token = tokens[position]
         kind = token.type
         line = token.map[0] if token.map else 0
+        if awaiting is not None and len(blocks) > awaiting[0] + 1:
+            _answer_with_next(blocks, *awaiting)
+            awaiting = None
         if closing is not None and kind == closing:
+            if awaiting is not None:
+                _answer_with_next(blocks, *awaiting)
             return blocks, position + 1
         if kind == "heading_open":
             text = _inline(tokens[position + 1], context, terms=False)
             blocks.append(HeadingBlock(line, text, int(token.tag[1:])))
             position += 3
         elif kind == "paragraph_open":
-            blocks.append(ParagraphBlock(line, _inline(tokens[position + 1], context)))
+            cards = _cards(tokens[position + 1], line, context) if context.cards else None
+            if cards:
+                blocks.extend(cards)
+                last = cards[-1]
+                if isinstance(last, CardBlock) and not last.children and token.map:
+                    awaiting = (len(blocks) - 1, token.map[1])  # answered by the next block
+            else:
+                blocks.append(ParagraphBlock(line, _inline(tokens[position + 1], context)))
             position += 3
         elif kind in ("fence", "code_block"):
             language = token.info.strip().split(" ")[0] if token.info else ""
@@ -335,7 +376,55 @@ def _build(
             position = _after(tokens, position, "footnote_reference_close")
         else:
             position += 1  # list items, footnote wrappers: handled by their parents
+    if awaiting is not None:
+        _answer_with_next(blocks, *awaiting)
     return blocks, position
+
+
+def _answer_with_next(blocks: list[Block], index: int, end: int) -> None:
+    """Move the block after card `index` into its answer if it starts where the card's
+    paragraph ends (no blank line between: a list or a quote answering a `?` card)."""
+    card = blocks[index]
+    if isinstance(card, CardBlock) and index + 1 < len(blocks) and blocks[index + 1].line == end:
+        card.children.append(blocks.pop(index + 1))
+
+
+def _cards(inline: Token, line: int, context: BuildContext) -> list[Block] | None:
+    """A paragraph of a file with cards, as the cards and text it holds; None when it
+    holds no card (it is drawn as a paragraph). The same reading as `reader cards`."""
+    from reader.cards import cloze_back, cloze_front, read_paragraph
+
+    pieces, _ = read_paragraph(inline.content)
+    if not pieces:
+        return None
+    blocks: list[Block] = []
+    for piece in pieces:
+        at = line + piece.line
+        if piece.kind == "text":
+            blocks.append(ParagraphBlock(at, _inline_markdown(piece.question, context)))
+            continue
+        if piece.kind == "cloze":
+            question = _inline_markdown(cloze_front(piece), context, terms=False)
+            answer = cloze_back(piece)
+        else:
+            question = _inline_markdown(piece.question, context, terms=False)
+            answer = piece.answer
+        children: list[Block] = []
+        if answer:
+            text = _inline_markdown(answer, context, terms=False)
+            children.append(ParagraphBlock(at, text))
+        revealed = context.printing
+        blocks.append(CardBlock(at, question, children, context.cards_shown, revealed))
+        context.cards_shown += 1
+    return blocks
+
+
+def _inline_markdown(markdown: str, context: BuildContext, *, terms: bool = True) -> Text:
+    """Inline Markdown (a card's side) as text, knowing the file's definitions."""
+    from reader.markdown import parser_for
+
+    tokens = parser_for(markdown).parseInline(markdown, context.env)
+    return _inline(tokens[0], context, terms=terms) if tokens else Text()
 
 
 def _list(tokens: list[Token], position: int, context: BuildContext) -> tuple[ListBlock, int]:

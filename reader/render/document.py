@@ -26,6 +26,7 @@ from reader.markdown import parse
 from reader.render.blocks import (
     Block,
     BuildContext,
+    CardBlock,
     CodeBlock,
     DefinitionListBlock,
     DetailsBlock,
@@ -288,6 +289,16 @@ class RenderedDocument:
             for node in nested(placed.block):
                 if isinstance(node, DetailsBlock) and node.number == number:
                     node.open = not node.open
+                    self.redraw(index)
+                    return True
+        return False
+
+    def toggle_card(self, number: int) -> bool:
+        """Show or hide card `number`'s answer; False when there is none."""
+        for index, placed in enumerate(self._placed):
+            for node in nested(placed.block):
+                if isinstance(node, CardBlock) and node.number == number:
+                    node.revealed = not node.revealed
                     self.redraw(index)
                     return True
         return False

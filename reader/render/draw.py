@@ -21,6 +21,7 @@ from reader.render.blocks import (
     ALERT_KINDS,
     AlertBlock,
     Block,
+    CardBlock,
     CodeBlock,
     DefinitionListBlock,
     DetailsBlock,
@@ -101,7 +102,7 @@ class Spot(NamedTuple):
     and columns."""
 
     #: "link", "details", "note" (a footnote marker), "noteback" (a footnote's way back),
-    #: "term" (a glossary term's first use) or "match".
+    #: "term" (a glossary term's first use), "card" (a card's answer fold) or "match".
     kind: str
     #: Link or details number, the marker's order in the document, the footnote's
     #: number; a match's order within the block.
@@ -363,6 +364,30 @@ class BlockRenderer:
             lines.append(Line([Segment(self.glyphs.guide_end, self.styles.rule)]))
         return lines
 
+    def _card(self, block: CardBlock, width: int) -> list[Line]:
+        """ "Q" and the question, then a fold like a `<details>` summary with the answer
+        under it once revealed (Enter, or a search match inside it)."""
+        if not block.revealed and self.highlighter and _has_match(block, self.highlighter):
+            block.revealed = True
+        glyphs = self.glyphs
+        indent = Segment(" " * len(CARD_MARK))
+        inner_width = max(1, width - len(CARD_MARK))
+        question = self._text(block.question, inner_width)
+        lines = [
+            Line([Segment(CARD_MARK, self.styles.summary) if row == 0 else indent, *line])
+            for row, line in enumerate(question)
+        ]
+        arrow = glyphs.fold_open if block.revealed else glyphs.fold_closed
+        toggle = Text(arrow + ("Answer" if block.revealed else "Show answer"), self.styles.summary)
+        toggle.stylize(Style.from_meta({"card": block.number}))
+        lines.extend(Line([indent, *line]) for line in self._wrapped(toggle, inner_width))
+        if block.revealed:
+            guide = Segment(glyphs.guide, self.styles.rule)
+            inner = self._blocks(block.children, max(1, inner_width - 2))
+            lines.extend(Line([indent, guide, *line]) for line in inner)
+            lines.append(Line([indent, Segment(glyphs.guide_end, self.styles.rule)]))
+        return lines
+
 
 #: How each kind of block is drawn (by its exact type: blocks are never subclassed).
 _DRAW: dict[type[Block], Callable[[BlockRenderer, Any, int], list[Line]]] = {
@@ -373,11 +398,15 @@ _DRAW: dict[type[Block], Callable[[BlockRenderer, Any, int], list[Line]]] = {
     CodeBlock: BlockRenderer._code,
     TableBlock: BlockRenderer._table,
     DetailsBlock: BlockRenderer._details,
+    CardBlock: BlockRenderer._card,
     AlertBlock: BlockRenderer._alert,
     DefinitionListBlock: BlockRenderer._definition_list,
     FootnotesBlock: BlockRenderer._footnotes,
     RuleBlock: BlockRenderer._rule,
 }
+
+#: Before a card's question in the text.
+CARD_MARK = "Q  "
 
 #: Columns a tab takes in code, highlighted or not (Rich's Syntax uses 4).
 CODE_TAB_SIZE = 4
@@ -458,7 +487,7 @@ def _build_lexer(language: str) -> Lexer | None:
         return None
 
 
-def _has_match(block: DetailsBlock, highlighter: Highlighter) -> bool:
+def _has_match(block: DetailsBlock | CardBlock, highlighter: Highlighter) -> bool:
     texts: list[str] = []
     stack: list[Block] = list(block.children)
     while stack:
@@ -469,7 +498,7 @@ def _has_match(block: DetailsBlock, highlighter: Highlighter) -> bool:
             texts.append(child.code)
         elif isinstance(child, TableBlock):
             texts.extend(cell.plain for row in [child.header, *child.rows] for cell in row)
-        elif isinstance(child, QuoteBlock | DetailsBlock | AlertBlock):
+        elif isinstance(child, QuoteBlock | DetailsBlock | AlertBlock | CardBlock):
             stack.extend(child.children)
         elif isinstance(child, ListBlock):
             stack.extend(grandchild for item in child.items for grandchild in item)
@@ -495,6 +524,8 @@ def locate_spots(lines: list[Line]) -> list[Spot]:
                     _extend(spots, Spot("link", meta["link"], row, x, x + length))
                 if "details" in meta:
                     _extend(spots, Spot("details", meta["details"], row, x, x + length))
+                if "card" in meta:
+                    _extend(spots, Spot("card", meta["card"], row, x, x + length))
                 if "note" in meta:
                     _extend(spots, Spot("note", meta["note"], row, x, x + length))
                 if "noteback" in meta:

@@ -83,6 +83,7 @@ class Navigation:
             footer=section_footer(host.pack, section, read=host.reading.read),
             definitions=section.definitions,
             glossary=host.glossary_for(section),
+            cards=host.pack.holds_cards(section),
             highlighter=host.search.highlighter(highlight_query),
             scroll_to=scroll or None,
             to_match=to_match,

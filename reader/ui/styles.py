@@ -326,7 +326,11 @@ class PaneStyles:
         self._syntax_themes: dict[tuple[str, object], SyntaxTheme] = {}
 
     def build_context(
-        self, definitions: Definitions | None = None, glossary: Glossary | None = None
+        self,
+        definitions: Definitions | None = None,
+        glossary: Glossary | None = None,
+        *,
+        cards: bool = False,
     ) -> BuildContext:
         """Styles of inline roles (links, code, images, terms) for a new section's build,
         which knows the `definitions` of the file it comes from and the `glossary` whose
@@ -341,7 +345,7 @@ class PaneStyles:
             styles["footnote"] = dim
             styles["image"] = dim + Style(italic=True)
             styles["term"] = component_style(pane, "document--term", minimum=TEXT)
-        return BuildContext(styles=styles, definitions=definitions, glossary=glossary)
+        return BuildContext(styles=styles, definitions=definitions, glossary=glossary, cards=cards)
 
     def renderer(
         self, highlighter: Highlighter | None, *, load_lexers: bool = True

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["NO_LINKS", "DocumentView", "Fill"]
 
 MAX_TEXT_WIDTH = 100
-NO_LINKS = "No links or terms in this section"  # what `f` says where it has nowhere to go
+NO_LINKS = "No links, terms or cards in this section"  # what `f` says where it has nowhere to go
 
 
 class DocumentView(LineView, can_focus=True):
@@ -49,7 +49,11 @@ class DocumentView(LineView, can_focus=True):
         Binding("f", "next_item(1)", "Next link", id="document.next-link"),
         Binding("F", "next_item(-1)", "Previous link", show=False, id="document.previous-link"),
         Binding(
-            "enter", "activate", "Follow a link, define a term", show=False, id="document.follow"
+            "enter",
+            "activate",
+            "Follow a link, define a term, show an answer",
+            show=False,
+            id="document.follow",
         ),
         Binding("n", "next_match(1)", "Next match", show=False, id="document.next-match"),
         Binding("N", "next_match(-1)", "Previous match", show=False, id="document.previous-match"),
@@ -85,12 +89,14 @@ class DocumentView(LineView, can_focus=True):
         footer: str = "",
         definitions: Definitions | None = None,
         glossary: Glossary | None = None,
+        cards: bool = False,
     ) -> None:
         """Replace the document (`footer` is drawn after `markdown`, which alone `y` copies;
         `definitions`: the references and footnotes of the file it comes from; `glossary`:
-        whose terms to mark); `scroll_to` (a line) wins over `to_match` ("first" or
-        "last" search match)."""
+        whose terms to mark; `cards`: the file holds self-test cards, drawn as cards);
+        `scroll_to` (a line) wins over `to_match` ("first" or "last" search match)."""
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self._loader.cards = cards
         self._loader.show(markdown, footer, highlighter, scroll_to, to_match, definitions, glossary)
 
     def mark_terms(self, glossary: Glossary | None) -> None:
@@ -242,6 +248,8 @@ class DocumentView(LineView, can_focus=True):
             self._scroll_to_spot(self._navigator.follow_note(kind, number))
         elif kind == "term":
             self._define(number)
+        elif kind == "card":
+            self.toggle_card(number)
 
     def _define(self, number: int) -> None:
         """Ask for term mark `number`'s definition, with where the term is on screen (the
@@ -268,6 +276,12 @@ class DocumentView(LineView, can_focus=True):
         if self.document is not None and self.document.toggle_details(number):
             self._loader.after_growth()
             self._focus_spot("details", number)
+
+    def toggle_card(self, number: int) -> None:
+        """Show (or hide again) a card's answer; the fold keeps the focus."""
+        if self.document is not None and self.document.toggle_card(number):
+            self._loader.after_growth()
+            self._focus_spot("card", number)
 
     def _focus_spot(self, kind: str, number: int) -> None:
         self._scroll_to_spot(self._navigator.focus(kind, number))
@@ -312,6 +326,8 @@ class DocumentView(LineView, can_focus=True):
             self._activate(kind, meta[kind])
         elif "term" in meta:
             self._define(meta["term"])
+        elif "card" in meta:
+            self.toggle_card(meta["card"])
 
     @property
     def document(self) -> RenderedDocument | None:

@@ -86,6 +86,7 @@ class SectionLoader:
         self.footer = ""  # drawn after the markdown, parsed apart (no copy of a big section)
         self.definitions: Definitions | None = None  # of the file the markdown comes from
         self.glossary: Glossary | None = None  # whose terms are marked
+        self.cards = False  # the markdown's file holds self-test cards
         self.highlighter: Highlighter | None = None
         self.target: int | str | None = None  # a line, or the "first"/"last" match
         self.paused = False  # asked to wait; a slice due meanwhile leaves it STALLED
@@ -123,7 +124,7 @@ class SectionLoader:
         highlighted a slice later (see `_highlight_code`)."""
         host = self.host
         renderer = self.styles.renderer(self.highlighter, load_lexers=False)
-        context = self.styles.build_context(self.definitions, self.glossary)
+        context = self.styles.build_context(self.definitions, self.glossary, cards=self.cards)
         screen = host.size.height or 60
         document = RenderedDocument(
             self.markdown,
