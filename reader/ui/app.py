@@ -52,12 +52,15 @@ if TYPE_CHECKING:  # mounted after the first frame, with the modules behind them
     from textual.geometry import Region
     from textual.widgets import Input
 
+    from reader.cards import Card
     from reader.glossary import Glossary
     from reader.ui.commands import CommandHost
     from reader.ui.navigation import NavigationHost
     from reader.ui.panes import PaneHost, Panes
     from reader.ui.progress import ProgressHost
+    from reader.ui.screens.review import ReviewSession
     from reader.ui.search_controller import SearchHost
+    from reader.ui.study_controller import StudyController
     from reader.ui.widgets.outline import Outline
     from reader.ui.widgets.search_results import SearchResults
 
@@ -97,6 +100,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         ),
         Binding("c", "toggle_comparison", "Compare", id="app.comparison"),
         Binding("t", "glossary", "Glossary", show=False, id="app.glossary"),
+        Binding("r", "review", "Review", id="app.review"),
+        Binding("p", "progress", "Progress", show=False, id="app.progress"),
         Binding("s", "toggle_sidebar", "Sidebar", id="app.sidebar"),
         Binding("right_square_bracket", "next_section", "Next section", id="app.next-section"),
         Binding(
@@ -138,8 +143,18 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
     CHROME_DELAY: ClassVar[float] = 0.0
 
     def __init__(
-        self, pack: Pack, *, restricted: bool = False, store: StateStore | None = None
+        self,
+        pack: Pack,
+        *,
+        restricted: bool = False,
+        store: StateStore | None = None,
+        review_dir: Path | None = None,
+        review_saving: bool = False,
+        start_review: bool = False,
     ) -> None:
+        """`review_dir`/`review_saving`: where review state is kept (beside the reading
+        state) and whether it is saved at all; `start_review`: open in a review of what
+        is due (`reader review`)."""
         super().__init__()
         self.pack = pack
         self.restricted = restricted
@@ -154,12 +169,26 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.progress = ReadingProgress(self)
         #: Terms are marked once the glossary is read, right after the first screen.
         self.glossary_ready = False
+        self._study: StudyController | None = None
+        self._review_dir, self._review_saving = review_dir, review_saving
+        self.start_review = start_review
         # ASCII chrome on the Linux console and non-UTF-8 locales (cheap env checks), and
         # under NO_COLOR a filter that keeps ANSI themes readable.
         from reader.glyphs import select as select_glyphs
         from reader.ui.styles import adapt_to_terminal
 
         adapt_to_terminal(self, select_glyphs())
+
+    @property
+    def study(self) -> StudyController:
+        """Cards, reviews and the progress view: imported after the first screen."""
+        if self._study is None:
+            from reader.ui.study_controller import StudyController
+
+            self._study = StudyController(
+                self, state_dir=self._review_dir, saving=self._review_saving
+            )
+        return self._study
 
     @cached_property
     def panes(self) -> Panes:
@@ -211,6 +240,10 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         if self.current is not None and self.main.outline is not None:
             self.main.outline.reveal(self.current.id)
         self.keys.release()
+        self.study.start_loading()
+        if self.start_review:
+            self.start_review = False
+            self.study.review()
         resume_after_start()
 
     def _read_glossary(self, document: DocumentView) -> None:
@@ -230,6 +263,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The search index's worker has ended: its index (or its error) goes to search."""
+        if self._study is not None and self._study.on_worker_state_changed(event):
+            return
         built = event.worker.result
         if (
             event.worker.group == "index"
@@ -256,6 +291,15 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             return "This pack has no comparison table"
         if action == "glossary" and not self.pack.has_glossary:
             return NO_GLOSSARY
+        if (
+            action in ("review", "review_section", "review_chapter", "progress")
+            and self._study is not None
+            and self._study.study is not None
+            and not self._study.study.cards.cards
+        ):
+            from reader.ui.study_controller import NO_CARDS
+
+            return NO_CARDS
         if action == "next_section" and self.navigation.at_edge(1):
             return LAST_SECTION
         if action == "next_item" and isinstance(node, DocumentView) and not node.has_links:
@@ -304,7 +348,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         if self.pack.loaded:
             read = len(self.reading.read & self.pack.by_id.keys())
             percent = f"{100 * read // max(1, len(self.pack.sections))}% read"
-        self.main.query_one(HeaderBar).show_status(self.search.status(), percent)
+        due = self._study.due_label() if self._study is not None else ""
+        self.main.query_one(HeaderBar).show_status(self.search.status(), due, percent)
 
     def update_state(self, change: Callable[[ReadingState], object]) -> None:
         """Change the reading state as the store holds it (one locked write), and tell
@@ -452,7 +497,27 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.panes.cycle_focus(direction)
 
     def action_back_out(self) -> None:
+        if self._study is not None and self._study.resume():
+            return  # Esc after `o` in a review: back to the same card
         self.panes.back_out()
+
+    # ------------------------------------------------------------------ study
+    def action_review(self) -> None:
+        """Review what is due in the whole pack."""
+        self.study.review("pack")
+
+    def action_review_section(self) -> None:
+        self.study.review("section")
+
+    def action_review_chapter(self) -> None:
+        self.study.review("chapter")
+
+    def action_progress(self) -> None:
+        self.study.show_progress()
+
+    def open_review_source(self, session: ReviewSession, card: Card) -> None:
+        """`o` in a review: read the card's section, Esc to come back."""
+        self.study.open_source(session, card)
 
     def action_help(self) -> None:
         from reader.ui.help_keys import help_groups
@@ -564,15 +629,32 @@ if TYPE_CHECKING:  # the modules the app wires together depend on these, not on 
 
 
 def create_app(
-    pack: Pack, *, restricted: bool = False, no_state: bool = False, state_dir: Path | None = None
+    pack: Pack,
+    *,
+    restricted: bool = False,
+    no_state: bool = False,
+    state_dir: Path | None = None,
+    start_review: bool = False,
 ) -> ReaderApp:
     """The one way to build the app, for the command and for the tests."""
     store = StateStore.open(pack.root, pack.title, state_dir=state_dir, enabled=not no_state)
-    return ReaderApp(pack, restricted=restricted, store=store)
+    return ReaderApp(
+        pack,
+        restricted=restricted,
+        store=store,
+        review_dir=state_dir,
+        review_saving=not no_state,
+        start_review=start_review,
+    )
 
 
 def run_app(
-    pack: Pack, *, restricted: bool = False, no_state: bool = False, state_dir: Path | None = None
+    pack: Pack,
+    *,
+    restricted: bool = False,
+    no_state: bool = False,
+    state_dir: Path | None = None,
+    start_review: bool = False,
 ) -> int:
     """Run full screen until the reader quits or the terminal goes away.
 
@@ -582,7 +664,13 @@ def run_app(
     # A terminal gone without a SIGHUP is a hang-up all the same (see install_input_decoder).
     install_input_decoder(on_end_of_input=lambda: os.kill(os.getpid(), signal.SIGHUP))
     limit_malloc_arenas()
-    app = create_app(pack, restricted=restricted, no_state=no_state, state_dir=state_dir)
+    app = create_app(
+        pack,
+        restricted=restricted,
+        no_state=no_state,
+        state_dir=state_dir,
+        start_review=start_review,
+    )
     app.handle_signals = True
     store = app.store
     saving_in = store.path.parent.parent if store.saving and store.path is not None else None

@@ -24,7 +24,7 @@ MAIN_SCREEN_ACTIONS = frozenset({
     "history_back", "history_forward", "back_out", "clear_search", "focus_results",
     "open_first_result", "open_result", "cycle_focus",
     "bookmark", "bookmarks", "toggle_read", "next_unread", "sidebar_narrower", "sidebar_wider",
-    "glossary",
+    "glossary", "review", "review_section", "review_chapter", "progress",
 })  # fmt: skip
 #: Actions an SSH user of `--restricted` may trigger; everything else is refused.
 RESTRICTED_ACTIONS = frozenset({
@@ -35,6 +35,8 @@ RESTRICTED_ACTIONS = frozenset({
     "bookmarks", "toggle_read", "reset_progress", "change_theme", "help_quit", "bell",
     "show_help_panel", "hide_help_panel", "notify", "toggle_dark", "open_section",
     "next_unread", "sidebar_narrower", "sidebar_wider", "glossary",
+    # Reviewing writes only the user's own state; exporting is command-line only.
+    "review", "review_section", "review_chapter", "progress",
 })  # fmt: skip
 
 

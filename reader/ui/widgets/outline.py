@@ -61,6 +61,7 @@ class Outline(Tree[str]):
         self.guide_depth = GUIDE_DEPTH
         self._section_nodes: dict[str, TreeNode[str]] = {}
         self._read: set[str] = set()
+        self._due: dict[str, int] = {}  # cards due now, by top-level section
         self._current: str | None = None
         self.auto_expand = False
         glyphs = current_glyphs()
@@ -90,11 +91,19 @@ class Outline(Tree[str]):
         if done:
             label.append(self._read_mark)
         label.append(section.title)
+        tail = 0
         if section.children:
             read, total = counts(section, self._read)
             count = f"  {read}/{total}"
             label.append(count)
-            self._count_cells[section.id] = len(count)
+            tail += len(count)
+        due = self._due.get(section.id, 0) if section.parent is None else 0
+        if due:
+            count = f"  {due} due"
+            label.append(count, style="bold")
+            tail += len(count)
+        if tail:
+            self._count_cells[section.id] = tail
         return label
 
     def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
@@ -206,6 +215,15 @@ class Outline(Tree[str]):
         section = self.pack.get(section_id) if section_id is not None else None
         if node is not None and section is not None:
             node.set_label(self._label(section))
+
+    def set_due(self, due: dict[str, int]) -> None:
+        """Show how many cards are due beside each top-level section that has some."""
+        changed = {
+            key for key in due.keys() | self._due.keys() if due.get(key) != self._due.get(key)
+        }
+        self._due = dict(due)
+        for section_id in changed:
+            self._relabel(section_id)
 
     def set_read(self, read: set[str]) -> None:
         """Mark read sections with a tick, and the counts of the chapters above them;

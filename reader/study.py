@@ -1,0 +1,190 @@
+"""A pack's cards together with the user's review state and settings.
+
+What the review screen, the outline's due counts, the header, the progress view and
+`reader cards` all ask, answered in one place so they agree: which cards are due now
+(reviews due, then new cards within today's limit, in reading order), how many per
+chapter, what each rating would give. No Textual here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from reader.cards import Card, CardSet
+    from reader.pack import Pack, Section
+    from reader.review import CardProgress, Counts, ReviewSettings, ReviewState, ReviewStore
+    from reader.review import Scheduler as ReviewScheduler
+
+__all__ = ["Study", "chapter_of", "local_now"]
+
+
+def local_now() -> datetime:
+    """Now, aware of the local time zone: "today" is the reader's own calendar day."""
+    return datetime.now().astimezone()
+
+
+def chapter_of(section: Section) -> Section:
+    """The top-level section a section belongs to."""
+    while section.parent is not None:
+        section = section.parent
+    return section
+
+
+def _descendants(section: Section) -> set[str]:
+    ids = {section.id}
+    stack = list(section.children)
+    while stack:
+        child = stack.pop()
+        ids.add(child.id)
+        stack.extend(child.children)
+    return ids
+
+
+class Study:
+    """One pack's study: its cards (found once), the review store and the scheduler."""
+
+    def __init__(
+        self,
+        pack: Pack,
+        store: ReviewStore,
+        settings: ReviewSettings,
+        messages: list[str],
+        *,
+        fuzzing: bool | None = None,
+    ) -> None:
+        self.pack = pack
+        self.store = store
+        self.settings = settings
+        #: What could not be used in the settings (shown once, never fatal).
+        self.messages = messages
+        self._fuzzing = fuzzing
+        self._scheduler: ReviewScheduler | None = None
+        self._state: ReviewState | None = None
+
+    @classmethod
+    def open(
+        cls,
+        pack: Pack,
+        *,
+        state_dir: Path | None = None,
+        enabled: bool = True,
+        fuzzing: bool | None = None,
+    ) -> Study:
+        """The pack's study with the user's settings over the pack's; never raises for
+        I/O (a store that cannot save keeps state in memory and says so once)."""
+        from reader.review import ReviewSettings, ReviewStore, load_user_settings
+
+        user, messages = load_user_settings()
+        settings, more = ReviewSettings.from_tables(pack.manifest.get("review"), user.get("review"))
+        store = ReviewStore.open(pack.root, pack.title, state_dir=state_dir, enabled=enabled)
+        return cls(pack, store, settings, [*messages, *more], fuzzing=fuzzing)
+
+    # ------------------------------------------------------------------ cards
+    @property
+    def cards(self) -> CardSet:
+        """The pack's cards, the derived kinds the settings leave on."""
+        return self.pack.cards(
+            glossary=self.settings.glossary_cards, comparison=self.settings.comparison_cards
+        )
+
+    def cards_in(self, section_ids: set[str] | None) -> list[Card]:
+        """The cards of these sections (None: the whole pack), in reading order."""
+        cards = self.cards.cards
+        if section_ids is None:
+            return list(cards)
+        return [card for card in cards if card.section_id in section_ids]
+
+    def scope(self, section: Section, *, chapter: bool = False) -> set[str]:
+        """The section ids "review this section" covers (the section and those under
+        it), or "review this chapter" (its top-level section and everything under it)."""
+        return _descendants(chapter_of(section) if chapter else section)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def state(self) -> ReviewState:
+        if self._state is None:
+            self._state = self.store.load()
+        return self._state
+
+    def reload(self) -> None:
+        """Read the state again (another session may have reviewed meanwhile)."""
+        self._state = self.store.load()
+
+    @property
+    def scheduler(self) -> ReviewScheduler:
+        if self._scheduler is None:
+            from reader.review import Scheduler
+
+            self._scheduler = Scheduler(self.settings, fuzzing=self._fuzzing)
+        return self._scheduler
+
+    def progress(self, card: Card) -> CardProgress | None:
+        return self.state.get(card.id)
+
+    # ------------------------------------------------------------------ what is due
+    def queue(
+        self,
+        section_ids: set[str] | None = None,
+        now: datetime | None = None,
+        *,
+        learn_ahead: timedelta = timedelta(0),
+    ) -> list[Card]:
+        """What a review started now shows: due reviews, then today's new cards."""
+        from reader.review import due_queue
+
+        cards = self.cards_in(section_ids)
+        by_id = {card.id: card for card in cards}
+        moment = now or local_now()
+        ids = due_queue(list(by_id), self.state, self.settings, moment, learn_ahead=learn_ahead)
+        return [by_id[card_id] for card_id in ids]
+
+    def counts(self, section_ids: set[str] | None = None, now: datetime | None = None) -> Counts:
+        from reader.review import summary
+
+        ids = [card.id for card in self.cards_in(section_ids)]
+        return summary(ids, self.state, self.settings, now or local_now())
+
+    def due_now(self, now: datetime | None = None) -> int:
+        """Cards a review of the whole pack would show now (the header's count)."""
+        return len(self.queue(None, now))
+
+    def due_by_chapter(self, now: datetime | None = None) -> dict[str, int]:
+        """Due cards (today's new ones included) by top-level section id: the pack's
+        queue split, so the outline's counts add up to the header's."""
+        counts: dict[str, int] = {}
+        for card in self.queue(None, now):
+            section = self.pack.get(card.section_id) if card.section_id else None
+            if section is not None:
+                top = chapter_of(section).id
+                counts[top] = counts.get(top, 0) + 1
+        return counts
+
+    def forecast(
+        self, section_ids: set[str] | None = None, now: datetime | None = None
+    ) -> list[int]:
+        """Reviewed cards falling due on each of the next 14 days, today first."""
+        from reader.review import forecast
+
+        ids = [card.id for card in self.cards_in(section_ids)]
+        return forecast(ids, self.state, now or local_now(), 14)
+
+    def next_due(self, section_ids: set[str] | None = None) -> datetime | None:
+        from reader.review import next_due
+
+        ids = [card.id for card in self.cards_in(section_ids)]
+        return next_due(ids, self.state)
+
+    # ------------------------------------------------------------------ reviewing
+    def preview(self, card: Card, now: datetime) -> dict[int, timedelta]:
+        """The interval each rating would give the card now (shown on the keys)."""
+        return self.scheduler.preview(self.progress(card), now, card_id=card.id)
+
+    def rate(self, card: Card, rating: int, now: datetime, elapsed_ms: int | None) -> CardProgress:
+        """Rate the card, save it (re-read under the lock first), keep the new state."""
+        progress = self.store.rate(card.id, rating, now, elapsed_ms, self.scheduler)
+        self.reload()
+        return progress

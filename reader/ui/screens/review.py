@@ -1,0 +1,261 @@
+"""A review: the due cards one at a time, rated 1–4, scheduled by FSRS.
+
+The card's question is drawn by a reading pane of its own (links, code and tables as in
+the text), under its section path; space or Enter shows the answer under a rule, and the
+four rating keys appear with the interval each would give, as Anki shows them. A card
+rated Again (or still learning) comes back at the end of the review if it falls due
+within `LEARN_AHEAD`. `o` leaves the review for the card's section (the app keeps the
+review; Esc comes back to the same card); q or Esc ends it with a summary.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from reader.sanitize import sanitize_line
+from reader.ui.styles import use_stylesheet
+from reader.ui.widgets.document_view import DocumentView
+
+if TYPE_CHECKING:
+    from reader.cards import Card
+    from reader.study import Study
+
+__all__ = ["LEARN_AHEAD", "ReviewScreen", "ReviewSession"]
+
+#: A card falling due again within this is shown again before the review ends (Anki's
+#: "learn ahead limit").
+LEARN_AHEAD = timedelta(minutes=20)
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+class ReviewSession:
+    """One review's queue and tally; kept by the app while the reader looks at a card's
+    section, so the review resumes on the same card."""
+
+    def __init__(self, study: Study, cards: list[Card], scope: str) -> None:
+        self.study = study
+        self.queue = list(cards)
+        self.scope = scope  # "the pack", "this section", "this chapter": for the summary
+        self.position = 0
+        self.reviewed = 0
+        self.ratings = dict.fromkeys(RATING_NAMES, 0)
+        self.revealed = False
+        self.total = len(cards)
+
+    @property
+    def card(self) -> Card | None:
+        return self.queue[self.position] if self.position < len(self.queue) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= len(self.queue)
+
+    def rate(self, rating: int, now: datetime, elapsed_ms: int | None) -> None:
+        """Rate the card on show and move on; a card due again soon joins the end."""
+        card = self.card
+        if card is None:
+            return
+        progress = self.study.rate(card, rating, now, elapsed_ms)
+        self.reviewed += 1
+        self.ratings[rating] += 1
+        if progress.state != "review" and progress.due - now <= LEARN_AHEAD:
+            self.queue.append(card)
+        self.position += 1
+        self.revealed = False
+
+
+class ReviewScreen(Screen[None]):
+    """See the module docstring."""
+
+    BINDINGS = [
+        # Priority: the reading pane inside has its own space and Enter (page, follow).
+        Binding("space,enter", "reveal", "Show answer", priority=True, id="review.reveal"),
+        Binding("1", "rate(1)", "Again", priority=True, id="review.again"),
+        Binding("2", "rate(2)", "Hard", priority=True, id="review.hard"),
+        Binding("3", "rate(3)", "Good", priority=True, id="review.good"),
+        Binding("4", "rate(4)", "Easy", priority=True, id="review.easy"),
+        Binding("o", "open_source", "Open the card's section", priority=True, id="review.open"),
+        Binding("q,escape", "end", "End the review", priority=True, id="review.end"),
+    ]
+    #: The reader's own keys (quit, help, search) do not reach the reading screen from here.
+    TAKES_TYPING = True
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__()
+        use_stylesheet(self.app, "study.tcss")
+        self.session = session
+        self._shown_at = time.monotonic()
+        self._summary = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="review"):
+            yield Static(id="review-title")
+            yield Static(id="review-place")
+            yield DocumentView(id="review-card")
+            yield Static(id="review-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#review-card", DocumentView).max_text_width = 100
+        self.app.clear_notifications()
+        if self.session.finished:
+            self._show_summary()
+        else:
+            self._show_card()
+
+    # ------------------------------------------------------------------ drawing
+    def _show_card(self) -> None:
+        session = self.session
+        card = session.card
+        if card is None:
+            self._show_summary()
+            return
+        self._summary = False
+        left = len(session.queue) - session.position
+        title = Text("Review", style="bold")
+        title.append(f"  ·  {left} to go  ·  {session.reviewed} done", style="")
+        self.query_one("#review-title", Static).update(title)
+        place = sanitize_line(card.breadcrumb or card.path or session.study.pack.title)
+        kind = _KIND_NAMES.get(card.kind, "")
+        self.query_one("#review-place", Static).update(
+            Text.assemble((place, "bold"), (f"  ·  {kind}" if kind else "", ""))
+        )
+        markdown = card.question
+        if session.revealed:
+            markdown = f"{card.question}\n\n---\n\n{card.answer}"
+        view = self.query_one("#review-card", DocumentView)
+        view.show(markdown, definitions=session.study.pack.definitions_of(card.path))
+        view.focus()
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        keys = Text()
+        card = self.session.card
+        if self._summary or card is None:
+            keys.append("Enter", style="bold").append(" close")
+        elif not self.session.revealed:
+            keys.append("space", style="bold").append(" show answer   ")
+            keys.append("o", style="bold").append(" open section   ")
+            keys.append("q", style="bold").append(" end")
+        else:
+            intervals = self.session.study.preview(card, _now())
+            from reader.review import format_interval
+
+            for rating, name in RATING_NAMES.items():
+                keys.append(str(rating), style="bold")
+                keys.append(f" {name} ")
+                keys.append(format_interval(intervals[rating]), style="italic")
+                keys.append("   ")
+            keys.append("o", style="bold").append(" section  ")
+            keys.append("q", style="bold").append(" end")
+        self.query_one("#review-keys", Static).update(keys)
+
+    def _show_summary(self) -> None:
+        """What the review did, and when the next cards fall due."""
+        self._summary = True
+        session = self.session
+        study = session.study
+        title = Text("Review finished" if session.finished else "Review ended", style="bold")
+        self.query_one("#review-title", Static).update(title)
+        self.query_one("#review-place", Static).update(Text(sanitize_line(study.pack.title)))
+        lines = []
+        if session.total == 0:
+            lines.append(f"Nothing is due in {session.scope} now.")
+        else:
+            noun = "card" if session.reviewed == 1 else "cards"
+            lines.append(f"Reviewed **{session.reviewed}** {noun} from {session.scope}.")
+            tally = ", ".join(
+                f"{name} {session.ratings[rating]}" for rating, name in RATING_NAMES.items()
+            )
+            lines.append(f"Ratings: {tally}.")
+            left = len(session.queue) - session.position
+            if left:
+                lines.append(f"{left} left for later: `r` starts again.")
+        lines.append(_next_due_line(study))
+        view = self.query_one("#review-card", DocumentView)
+        view.show("\n\n".join(lines))
+        view.focus()
+        self._show_keys()
+
+    # ------------------------------------------------------------------ keys
+    def action_reveal(self) -> None:
+        if self._summary:
+            self.dismiss(None)
+            return
+        if not self.session.revealed:
+            self.session.revealed = True
+            self._show_card()
+
+    def action_rate(self, rating: int) -> None:
+        if self._summary:
+            return
+        if not self.session.revealed:
+            self.notify("Show the answer first (space)", markup=False, timeout=2)
+            return
+        elapsed = round((time.monotonic() - self._shown_at) * 1000)
+        self.session.rate(rating, _now(), elapsed)
+        self._shown_at = time.monotonic()
+        for notice in self.session.study.store.take_notices():
+            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
+        self._show_card()
+
+    def action_open_source(self) -> None:
+        card = self.session.card
+        if self._summary or card is None:
+            return
+        opener = getattr(self.app, "open_review_source", None)
+        if opener is not None:
+            opener(self.session, card)
+
+    def action_end(self) -> None:
+        if self._summary:
+            self.dismiss(None)
+        else:
+            self._show_summary()
+
+
+_KIND_NAMES = {
+    "reversed": "reversed",
+    "cloze": "cloze",
+    "glossary": "from the glossary",
+    "comparison": "from the comparison",
+}
+
+
+def _now() -> datetime:
+    from reader.study import local_now
+
+    return local_now()
+
+
+def _next_due_line(study: Study) -> str:
+    """ "Next card due: in 9 min (14:05)", or that nothing is scheduled yet."""
+    counts = study.counts()
+    if counts.to_review:
+        return f"Due now: **{counts.to_review}** (new cards within today's limit included)."
+    due = study.next_due()
+    if due is None:
+        return "No card is scheduled yet."
+    return f"Next card due: {describe_when(due, _now())}."
+
+
+def describe_when(due: datetime, now: datetime) -> str:
+    """A due time as a person says it: "in 8 min", "in 3 h", "tomorrow", "in 5 days"."""
+    seconds = (due - now).total_seconds()
+    if seconds <= 60:
+        return "now"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} min"
+    if seconds < 86400:
+        local = due.astimezone(now.tzinfo)
+        return f"in {round(seconds / 3600)} h ({local:%H:%M})"
+    days = (due.astimezone(now.tzinfo).date() - now.date()).days
+    return "tomorrow" if days == 1 else f"in {days} days"

@@ -1,0 +1,204 @@
+"""The app's study side: cards found off the UI thread after the first screen, the due
+counts in the outline and the header, reviews and the progress view.
+
+A review started before the cards are found (`reader review`, or `r` at once) finds them
+there and then. While the reader looks at a card's section (`o` in a review), the review
+is kept here and Esc on the reading screen resumes it on the same card.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.worker import Worker, WorkerState
+
+from reader.sanitize import sanitize_line
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from reader.cards import Card
+    from reader.study import Study
+    from reader.ui.app import ReaderApp
+    from reader.ui.screens.review import ReviewSession
+
+__all__ = ["NO_CARDS", "StudyController"]
+
+NO_CARDS = "This pack has no self-test cards (a file tagged #flashcards holds them)"
+NOTHING_DUE = "Nothing is due for review now"
+
+
+class StudyController:
+    """See the module docstring."""
+
+    def __init__(self, app: ReaderApp, *, state_dir: Path | None, saving: bool) -> None:
+        self.app = app
+        self.state_dir = state_dir
+        self.saving = saving
+        self.study: Study | None = None
+        #: A review left for a card's section, resumed by Esc on the reading screen.
+        self.suspended: ReviewSession | None = None
+
+    # ------------------------------------------------------------------ loading
+    def start_loading(self) -> None:
+        """Find the cards in a worker thread (the first screen never waits for them)."""
+        if self.study is None:
+            self.app.run_worker(self._load, thread=True, group="study", name="study-cards")
+
+    def _load(self) -> Study:
+        study = self._open()
+        study.cards  # noqa: B018 - found here, off the UI thread
+        study.state  # noqa: B018
+        return study
+
+    def _open(self) -> Study:
+        from reader.study import Study
+
+        return Study.open(self.app.pack, state_dir=self.state_dir, enabled=self.saving)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> bool:
+        """Take the worker's study; True when the event was the study worker's."""
+        if event.worker.group != "study":
+            return False
+        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, object):
+            if self.study is None and event.worker.result is not None:
+                self._take(event.worker.result)  # type: ignore[arg-type]
+        elif event.state is WorkerState.ERROR and self.study is None:
+            self.app.notify(
+                "Self-test cards could not be read; reviewing is unavailable",
+                severity="warning",
+                markup=False,
+            )
+        return True
+
+    def _take(self, study: Study) -> None:
+        self.study = study
+        self.app._tell([*study.messages, *study.store.take_notices()])
+        self.refresh_counts()
+
+    def ensure(self) -> Study:
+        """The study, found now if the worker has not finished (or started) yet."""
+        if self.study is None:
+            self._take(self._open())
+        assert self.study is not None
+        return self.study
+
+    @property
+    def has_cards(self) -> bool:
+        return bool(self.ensure().cards.cards)
+
+    # ------------------------------------------------------------------ counts
+    def refresh_counts(self) -> None:
+        """Due counts beside the outline's chapters and in the header."""
+        study = self.study
+        if study is None:
+            return
+        study.reload()
+        by_chapter = study.due_by_chapter() if study.cards.cards else {}
+        outline = self.app.main.outline if self.app.main.is_attached else None
+        if outline is not None:
+            outline.set_due(by_chapter)
+        self.app.refresh_status()
+
+    def due_label(self) -> str:
+        """The header's "12 due", or nothing (no cards, or not found yet)."""
+        study = self.study
+        if study is None or not study.cards.cards:
+            return ""
+        due = study.due_now()
+        return f"{due} due" if due else "0 due"
+
+    # ------------------------------------------------------------------ reviews
+    def review(self, scope: str = "pack") -> None:
+        """Start a review of what is due in the pack, this section or this chapter."""
+        from reader.ui.screens.review import ReviewScreen, ReviewSession
+
+        study = self.ensure()
+        if not study.cards.cards:
+            self.app.notify(NO_CARDS, markup=False, timeout=4)
+            return
+        section = self.app.current
+        if scope != "pack" and section is None:
+            scope = "pack"
+        section_ids = None
+        label = "the pack"
+        if scope != "pack" and section is not None:
+            section_ids = study.scope(section, chapter=scope == "chapter")
+            place = sanitize_line(section.title)
+            if scope == "chapter":
+                from reader.study import chapter_of
+
+                place = sanitize_line(chapter_of(section).title)
+            label = f"“{place}”"
+        study.reload()
+        cards = study.queue(section_ids)
+        self.suspended = None
+        session = ReviewSession(study, cards, label)
+        self.app.push_screen(ReviewScreen(session), callback=self._ended)
+
+    def _ended(self, _result: object) -> None:
+        self.refresh_counts()
+
+    def open_source(self, session: ReviewSession, card: Card) -> None:
+        """Leave the review for the card's section; Esc comes back to the same card."""
+        self.suspended = session
+        self.app.pop_screen()
+        if card.section_id:
+            self.app.open_section(card.section_id)
+        self.app.notify("Reading the card's section: Esc returns to the review", markup=False)
+
+    def resume(self) -> bool:
+        """Resume a review left for a card's section; False when there is none."""
+        session, self.suspended = self.suspended, None
+        if session is None:
+            return False
+        from reader.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(session), callback=self._ended)
+        return True
+
+    # ------------------------------------------------------------------ progress
+    def show_progress(self) -> None:
+        from reader.progress import counts as read_counts
+        from reader.study import local_now
+        from reader.ui.screens.progress import ProgressRow, ProgressScreen
+        from reader.ui.screens.review import describe_when
+
+        study = self.ensure()
+        study.reload()
+        now = local_now()
+        pack = self.app.pack
+        read = self.app.reading.read
+        due_by_chapter = study.due_by_chapter(now)
+        rows = []
+        for section in pack.top_level:
+            ids = study.scope(section)
+            counts = study.counts(ids, now)
+            read_here, total = read_counts(section, read)
+            rows.append(
+                ProgressRow(
+                    section.id,
+                    sanitize_line(section.title),
+                    read_here,
+                    total,
+                    counts.known,
+                    due_by_chapter.get(section.id, 0),
+                    counts.new,
+                    counts.learning,
+                )
+            )
+        due = study.next_due()
+        when = describe_when(due, now) if due is not None and due > now else ""
+        screen = ProgressScreen(
+            sanitize_line(pack.title),
+            rows if study.cards.cards else [],
+            study.forecast(None, now),
+            now.date(),
+            study.due_now(now),
+            when,
+        )
+        self.app.push_screen(screen, callback=self._progress_closed)
+
+    def _progress_closed(self, section_id: str | None) -> None:
+        if section_id:
+            self.app.open_section(section_id)
