@@ -32,6 +32,8 @@ from reader.files import Problem
 from reader.lazy_pattern import LazyPattern
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from markdown_it.token import Token
 
     from reader.files import PackFile
@@ -44,6 +46,8 @@ __all__ = [
     "CardSet",
     "Deletion",
     "Written",
+    "cache_key",
+    "cached_pack_cards",
     "cloze_back",
     "cloze_front",
     "find_cards",
@@ -670,3 +674,120 @@ def _first_table(tokens: list[Token]) -> list[tuple[int, list[str]]]:
         elif inside and token.type == "inline" and rows:
             rows[-1][1].append(token.content)
     return rows
+
+
+# ----------------------------------------------------------------- the cache
+#: Bump when what a card holds, or how cards are found, changes: old caches are ignored.
+CACHE_VERSION = 1
+#: A cache larger than this was not written by us.
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+_CARD_FIELDS = (
+    "kind", "question", "answer", "id", "note", "path", "line", "section_id", "breadcrumb",
+    "cloze", "anki_text",
+)  # fmt: skip
+
+
+def cache_key(pack: Pack) -> str:
+    """What the pack's cards depend on: every file's name and text, and the manifest's
+    list of card files. Edit a file and the cache is found anew."""
+    digest = hashlib.sha256(f"cards-{CACHE_VERSION}\0".encode())
+    for name in pack.card_files_listed:
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(b"\1")
+    for pack_file in pack.files:
+        digest.update(pack_file.relative.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(pack_file.text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def cached_pack_cards(pack: Pack, cache_dir: Path | None, *, write: bool = True) -> CardSet:
+    """Every card of the pack (derived ones included), read from the cache when the pack
+    has not changed since, else found and (when `write`) cached: a review started from
+    the command line shows its first card without parsing the pack's files."""
+    if cache_dir is None:
+        return pack.cards()
+    import json
+
+    path = cache_dir / f"cards-{cache_key(pack)}.json"
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_CACHE_BYTES + 1)
+        if len(data) <= MAX_CACHE_BYTES:
+            found = _from_cache(json.loads(data))
+            if found is not None:
+                return found
+    except (OSError, ValueError, RecursionError):
+        pass  # no cache, or not a usable one: found anew below
+    cards = pack.cards()
+    if write:
+        _write_cache(path, cards)
+    return cards
+
+
+def _from_cache(data: object) -> CardSet | None:
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return None
+    rows, problems = data.get("cards"), data.get("problems")
+    if not isinstance(rows, list) or not isinstance(problems, list):
+        return None
+    cards = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != len(_CARD_FIELDS):
+            return None
+        values = dict(zip(_CARD_FIELDS, row, strict=True))
+        if not all(isinstance(values[name], int) for name in ("line", "cloze")):
+            return None
+        texts = [values[name] for name in _CARD_FIELDS if name not in ("line", "cloze")]
+        if not all(isinstance(text, str) for text in texts):
+            return None
+        cards.append(
+            Card(
+                values["kind"],
+                values["question"],
+                values["answer"],
+                identity=values["id"],
+                note=values["note"],
+                path=values["path"],
+                line=values["line"],
+                section_id=values["section_id"],
+                breadcrumb=values["breadcrumb"],
+                cloze=values["cloze"],
+                anki_text=values["anki_text"],
+            )
+        )
+    found: list[Problem] = []
+    for row in problems:
+        if not isinstance(row, list) or len(row) != 4:
+            return None
+        path, line, message, severity = row
+        if not (isinstance(path, str) and isinstance(line, int) and isinstance(message, str)):
+            return None
+        found.append(Problem(path, line, message, str(severity)))
+    return CardSet(cards, found)
+
+
+def _write_cache(path: Path, cards: CardSet) -> None:
+    """Write the cache atomically; a cache that cannot be written is simply not kept."""
+    import contextlib
+    import json
+    import os
+    import tempfile
+
+    data = {
+        "version": CACHE_VERSION,
+        "cards": [[getattr(card, name) for name in _CARD_FIELDS] for card in cards.cards],
+        "problems": [list(problem) for problem in cards.problems],
+    }
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".cards-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except OSError:
+        pass

@@ -33,11 +33,13 @@ except ImportError:  # pragma: no cover - Windows has no flock; we then keep sta
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
+    "ENV_CACHE_DIR",
     "ENV_STATE_DIR",
     "MAX_STATE_BYTES",
     "BadFile",
     "Unavailable",
     "atomic_write",
+    "cache_folder",
     "decode_json",
     "ensure_dir",
     "locked",
@@ -50,6 +52,8 @@ __all__ = [
 ]
 
 ENV_STATE_DIR = "READER_STATE_DIR"
+#: Overrides where caches (the search index, the cards found in a pack) are kept.
+ENV_CACHE_DIR = "READER_CACHE_DIR"
 #: Larger than any honest state file by orders of magnitude; bigger means "not ours".
 MAX_STATE_BYTES = 4 * 1024 * 1024
 #: How long to wait for another session's read-modify-write (normally milliseconds).
@@ -94,6 +98,13 @@ def resolve_state_dir(state_dir: Path | None) -> Path:
         if not os.path.isdir(home):
             raise Unavailable(f"home directory {home} does not exist")
     return platformdirs.user_state_path("reader")
+
+
+def cache_folder(kind: str) -> Path:
+    """Where caches of `kind` ("search", "cards") live: under $READER_CACHE_DIR if set,
+    else the user's cache folder. Caches are rebuilt when missing, so never state."""
+    override = os.environ.get(ENV_CACHE_DIR)
+    return Path(override) / kind if override else platformdirs.user_cache_path("reader") / kind
 
 
 def _slug(title: str) -> str:

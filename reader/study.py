@@ -55,7 +55,11 @@ class Study:
         messages: list[str],
         *,
         fuzzing: bool | None = None,
+        cache_dir: Path | None = None,
+        write_cache: bool = True,
     ) -> None:
+        """`cache_dir`: where the pack's cards are cached (None: found every time);
+        `write_cache` False reads the cache only (restricted mode writes nothing else)."""
         self.pack = pack
         self.store = store
         self.settings = settings
@@ -64,6 +68,8 @@ class Study:
         self._fuzzing = fuzzing
         self._scheduler: ReviewScheduler | None = None
         self._state: ReviewState | None = None
+        self._cards: CardSet | None = None
+        self.cache_dir, self.write_cache = cache_dir, write_cache
 
     @classmethod
     def open(
@@ -73,6 +79,8 @@ class Study:
         state_dir: Path | None = None,
         enabled: bool = True,
         fuzzing: bool | None = None,
+        cache_dir: Path | None = None,
+        write_cache: bool = True,
     ) -> Study:
         """The pack's study with the user's settings over the pack's; never raises for
         I/O (a store that cannot save keeps state in memory and says so once)."""
@@ -81,15 +89,35 @@ class Study:
         user, messages = load_user_settings()
         settings, more = ReviewSettings.from_tables(pack.manifest.get("review"), user.get("review"))
         store = ReviewStore.open(pack.root, pack.title, state_dir=state_dir, enabled=enabled)
-        return cls(pack, store, settings, [*messages, *more], fuzzing=fuzzing)
+        return cls(
+            pack,
+            store,
+            settings,
+            [*messages, *more],
+            fuzzing=fuzzing,
+            cache_dir=cache_dir,
+            write_cache=write_cache,
+        )
 
     # ------------------------------------------------------------------ cards
     @property
     def cards(self) -> CardSet:
-        """The pack's cards, the derived kinds the settings leave on."""
-        return self.pack.cards(
-            glossary=self.settings.glossary_cards, comparison=self.settings.comparison_cards
-        )
+        """The pack's cards (from the cache when the pack is unchanged), the derived
+        kinds the settings leave on."""
+        if self._cards is None:
+            from reader.cards import CardSet, cached_pack_cards
+
+            every = cached_pack_cards(self.pack, self.cache_dir, write=self.write_cache)
+            left_out = set()
+            if not self.settings.glossary_cards:
+                left_out.add("glossary")
+            if not self.settings.comparison_cards:
+                left_out.add("comparison")
+            if left_out:
+                kept = [card for card in every.cards if card.kind not in left_out]
+                every = CardSet(kept, every.problems)
+            self._cards = every
+        return self._cards
 
     def cards_in(self, section_ids: set[str] | None) -> list[Card]:
         """The cards of these sections (None: the whole pack), in reading order."""

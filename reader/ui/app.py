@@ -172,6 +172,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self._study: StudyController | None = None
         self._review_dir, self._review_saving = review_dir, review_saving
         self.start_review = start_review
+        #: The section a review started from the command line keeps waiting under it.
+        self._deferred_opening: tuple[str, int, bool] | None = None
         # ASCII chrome on the Linux console and non-UTF-8 locales (cheap env checks), and
         # under NO_COLOR a filter that keeps ANSI themes readable.
         from reader.glyphs import select as select_glyphs
@@ -211,7 +213,14 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         # The first screen is drawn now; the rest of a big section waits for the sidebar
         # and footer (see _finish_screen), which would otherwise queue behind its slices.
         self.main.query_one("#document", DocumentView).pause_rendering()
-        self.open_section(first.id, scroll=scroll, record=start is None)
+        if self.start_review:
+            # `reader review`: the review is the first screen; the place reading left off
+            # is opened under it when the review ends (or a card's section is read).
+            self.start_review = False
+            self._deferred_opening = (first.id, scroll, start is None)
+            self.study.review()
+        else:
+            self.open_section(first.id, scroll=scroll, record=start is None)
         self._tell(self.store.take_notices())
         self.progress.show()
         if self.handle_signals:
@@ -241,9 +250,6 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             self.main.outline.reveal(self.current.id)
         self.keys.release()
         self.study.start_loading()
-        if self.start_review:
-            self.start_review = False
-            self.study.review()
         resume_after_start()
 
     def _read_glossary(self, document: DocumentView) -> None:
@@ -514,6 +520,13 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
 
     def action_progress(self) -> None:
         self.study.show_progress()
+
+    def open_deferred(self) -> None:
+        """Open the place reading left off, if a review opened first and it waits."""
+        waiting, self._deferred_opening = self._deferred_opening, None
+        if waiting is not None and self.current is None:
+            section_id, scroll, record = waiting
+            self.open_section(section_id, scroll=scroll, record=record)
 
     def open_review_source(self, session: ReviewSession, card: Card) -> None:
         """`o` in a review: read the card's section, Esc to come back."""

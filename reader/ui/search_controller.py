@@ -7,13 +7,10 @@ opening a big pack never waits for it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-
-from platformdirs import user_cache_path
 
 from reader.ui.memory import freeze_long_lived
 
@@ -28,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SearchController", "SearchHost"]
 
-CACHE_ENV = "READER_CACHE_DIR"
 RESULT_LIMIT = 20
 #: The id of the result that is a glossary definition (a section id is a slug: no colon).
 DEFINITION_PREFIX = "define:"
@@ -133,8 +129,9 @@ class SearchController:
         """Where the index is cached; in restricted mode it is only ever read from there."""
         if not self.app.store.saving and not self.app.restricted:
             return None
-        override = os.environ.get(CACHE_ENV)
-        return Path(override) if override else user_cache_path("reader") / "search"
+        from reader.state_io import cache_folder
+
+        return cache_folder("search")
 
     def _ready(self, index: SearchIndex) -> None:
         self.index = index

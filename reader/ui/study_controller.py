@@ -54,7 +54,23 @@ class StudyController:
     def _open(self) -> Study:
         from reader.study import Study
 
-        return Study.open(self.app.pack, state_dir=self.state_dir, enabled=self.saving)
+        app = self.app
+        return Study.open(
+            app.pack,
+            state_dir=self.state_dir,
+            enabled=self.saving,
+            cache_dir=self._cache_dir(),
+            write_cache=not app.restricted,
+        )
+
+    def _cache_dir(self) -> Path | None:
+        """Where the pack's cards are cached, as the search index is (read only in
+        restricted mode); None when the reader keeps nothing on disk."""
+        if not self.saving and not self.app.restricted:
+            return None
+        from reader.state_io import cache_folder
+
+        return cache_folder("cards")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> bool:
         """Take the worker's study; True when the event was the study worker's."""
@@ -116,6 +132,7 @@ class StudyController:
         study = self.ensure()
         if not study.cards.cards:
             self.app.notify(NO_CARDS, markup=False, timeout=4)
+            self.app.open_deferred()
             return
         section = self.app.current
         if scope != "pack" and section is None:
@@ -137,14 +154,16 @@ class StudyController:
         self.app.push_screen(ReviewScreen(session), callback=self._ended)
 
     def _ended(self, _result: object) -> None:
+        self.app.open_deferred()
         self.refresh_counts()
 
     def open_source(self, session: ReviewSession, card: Card) -> None:
         """Leave the review for the card's section; Esc comes back to the same card."""
         self.suspended = session
         self.app.pop_screen()
-        if card.section_id:
+        if card.section_id and self.app.pack.get(card.section_id) is not None:
             self.app.open_section(card.section_id)
+        self.app.open_deferred()
         self.app.notify("Reading the card's section: Esc returns to the review", markup=False)
 
     def resume(self) -> bool:
