@@ -8,7 +8,7 @@ is kept here and Esc on the reading screen resumes it on the same card.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +30,9 @@ NOTHING_DUE = "Nothing is due for review now"
 
 class StudyController:
     """See the module docstring."""
+
+    #: Spread review intervals (None: as the settings say, on); tests turn it off.
+    FUZZING: ClassVar[bool | None] = None
 
     def __init__(self, app: ReaderApp, *, state_dir: Path | None, saving: bool) -> None:
         self.app = app
@@ -61,6 +64,7 @@ class StudyController:
             enabled=self.saving,
             cache_dir=self._cache_dir(),
             write_cache=not app.restricted,
+            fuzzing=self.FUZZING,
         )
 
     def _cache_dir(self) -> Path | None:
