@@ -180,7 +180,10 @@ def is_card_file(pack_file: PackFile, listed: Iterable[str] = ()) -> bool:
     if flag is not None:
         return flag
     text = pack_file.text
-    return "#flashcards" in text.lower() and _TAG.search(text) is not None
+    # Two plain searches before the pattern: no lower-cased copy of a big file.
+    if "lashcards" not in text and "LASHCARDS" not in text and "lashCards" not in text:
+        return False
+    return _TAG.search(text) is not None
 
 
 # ----------------------------------------------------------------- paragraphs

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 __all__ = ["NO_CARDS", "StudyController"]
 
 NO_CARDS = "This pack has no self-test cards (a file tagged #flashcards holds them)"
-NOTHING_DUE = "Nothing is due for review now"
+#: Seconds between recounts of the due cards while reading.
+COUNT_EVERY = 60.0
 
 
 class StudyController:
@@ -41,6 +42,7 @@ class StudyController:
         self.study: Study | None = None
         #: A review left for a card's section, resumed by Esc on the reading screen.
         self.suspended: ReviewSession | None = None
+        self._due_label = ""  # the header's, as `refresh_counts` last found it
 
     # ------------------------------------------------------------------ loading
     def start_loading(self) -> None:
@@ -95,6 +97,8 @@ class StudyController:
         self.study = study
         self.app._tell([*study.messages, *study.store.take_notices()])
         self.refresh_counts()
+        if study.cards.cards:  # cards fall due while the reader reads: counted each minute
+            self.app.set_interval(COUNT_EVERY, self.refresh_counts, name="due-counts")
 
     def ensure(self) -> Study:
         """The study, found now if the worker has not finished (or started) yet."""
@@ -115,6 +119,8 @@ class StudyController:
             return
         study.reload()
         by_chapter = study.due_by_chapter() if study.cards.cards else {}
+        due = sum(by_chapter.values())
+        self._due_label = f"{due} due" if study.cards.cards else ""
         outline = self.app.main.outline if self.app.main.is_attached else None
         if outline is not None:
             outline.set_due(by_chapter)
@@ -122,11 +128,7 @@ class StudyController:
 
     def due_label(self) -> str:
         """The header's "12 due", or nothing (no cards, or not found yet)."""
-        study = self.study
-        if study is None or not study.cards.cards:
-            return ""
-        due = study.due_now()
-        return f"{due} due" if due else "0 due"
+        return self._due_label
 
     # ------------------------------------------------------------------ reviews
     def review(self, scope: str = "pack") -> None:
