@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
@@ -13,7 +14,10 @@ from reader.markdown import markdown_parser
 from reader.markdown_syntax import DEFINITION
 from reader.pack import Pack, Section
 
-__all__ = ["check_pack"]
+if TYPE_CHECKING:
+    from reader.cards import CardSet
+
+__all__ = ["check_pack", "is_failure", "pack_card_set"]
 
 # What is left as text of a reference nothing defines: `[text][label]` or `[label][]`
 # (a lone `[text]` is as often meant literally, and is not reported), and `[^note]`; not
@@ -39,6 +43,9 @@ def check_pack(pack: Pack) -> list[Problem]:
     for pack_file in pack.files:
         problems.extend(_unused_definitions(pack_file))
     problems.extend(_glossary_problems(pack))
+    card_set, setting_problems = pack_card_set(pack)
+    problems.extend(setting_problems)
+    problems.extend(card_set.problems)
     problems.sort(key=lambda problem: (problem.path, problem.line))
     return problems
 
@@ -135,6 +142,22 @@ def _glossary_problems(pack: Pack) -> list[Problem]:
                 )
             )
     return problems
+
+
+def pack_card_set(pack: Pack) -> tuple[CardSet, list[Problem]]:
+    """The cards the pack itself asks for (its own `[review]` settings choose the derived
+    kinds: a user's settings are theirs, not the pack's), and what in those settings is
+    ignored. The cards' own problems are the set's: malformed cards as warnings with
+    their `file:line`, a card written twice as a note."""
+    from reader.review import ReviewSettings
+
+    settings, messages = ReviewSettings.from_tables(pack.manifest.get("review"), None)
+    problems = [
+        Problem("pack.toml", 0, message.removeprefix("pack.toml").lstrip(" :"), "warning")
+        for message in messages
+    ]
+    cards = pack.cards(glossary=settings.glossary_cards, comparison=settings.comparison_cards)
+    return cards, problems
 
 
 def is_failure(problem: Problem) -> bool:

@@ -1,4 +1,5 @@
-"""The `reader` command: start the app, or print an outline, a section, search results.
+"""The `reader` command: start the app, or print an outline, a section, search results;
+and the subcommands `check`, `cards`, `export` and `review`.
 
 Textual is imported only when the full-screen app really starts, so the printing modes
 stay fast and a session without a terminal (`ssh -T`, sftp, a pipe) never draws.
@@ -19,9 +20,11 @@ from reader.sanitize import sanitize, sanitize_line
 
 if TYPE_CHECKING:
     import argparse
+    from datetime import datetime
 
     from rich.text import Text
 
+    from reader.cards import Card
     from reader.glossary import GlossaryEntry
     from reader.markdown import Definitions
 
@@ -30,6 +33,11 @@ __all__ = ["main"]
 RESTRICTED_ENV = "READER_RESTRICTED"
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+_PATH_HELP = "pack folder or Markdown file (default: bundled)"
+_HOW_TO_WRITE_CARDS = (
+    "a file holds cards when it has the tag #flashcards, front matter 'cards: true', "
+    "or is listed in pack.toml's cards"
+)
 
 
 def package_version() -> str:
@@ -91,15 +99,26 @@ def _plain_start(args: list[str]) -> SimpleNamespace | None:
     return SimpleNamespace(**options)
 
 
+#: The subcommands, as `reader --help` lists them (each has its own `--help`).
+_COMMANDS_HELP = """\
+commands (each with its own --help):
+  reader check [PATH]          validate a pack: links, files, headings, glossary, cards
+  reader cards [PATH] [--due]  list the self-test cards, one a line: DUE, SECTION-ID, QUESTION
+  reader review [PATH]         start the reader in a review of the cards due now
+  reader export (--anki FILE.apkg | --tsv FILE) [PATH]
+                               export the cards for Anki: a deck package or a text file"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     parser = argparse.ArgumentParser(
         prog="reader",
         description="Read and study a folder of Markdown in the terminal.",
-        epilog="Also: 'reader check [PATH]' validates a pack (links, files, headings, glossary).",
+        epilog=_COMMANDS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("path", nargs="?", help="pack folder or Markdown file (default: bundled)")
+    parser.add_argument("path", nargs="?", help=_PATH_HELP)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="print the outline and exit")
     mode.add_argument(
@@ -141,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         # `reader.entry` ends the process quietly on Ctrl-C while modules load; from here
         # a Ctrl-C is Python's KeyboardInterrupt again, answered below.
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        if args[:1] == ["check"]:
-            return _check(args[1:])
+        command = _SUBCOMMANDS.get(args[0]) if args else None
+        if command is not None:
+            return command(args[1:])
         return _run(_plain_start(args) or build_parser().parse_args(args))
     except PackError as error:
         print(f"reader: {sanitize_line(str(error))}", file=sys.stderr)
@@ -155,19 +175,27 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug of ours: one line, the details only to a log
         from reader.crash import report_internal_error
 
-        restricted = "--restricted" in args or os.environ.get(RESTRICTED_ENV, "") not in ("", "0")
+        restricted = "--restricted" in args or _restricted_by_environment()
         return report_internal_error(error, restricted=restricted)
     finally:
         gc.enable()
 
 
+def _restricted_by_environment() -> bool:
+    return os.environ.get(RESTRICTED_ENV, "") not in ("", "0")
+
+
 def _check(args: list[str]) -> int:
     import argparse
 
-    from reader.check import check_pack, is_failure
+    from reader.check import check_pack, is_failure, pack_card_set
 
-    parser = argparse.ArgumentParser(prog="reader check", description="Validate a pack.")
-    parser.add_argument("path", nargs="?", help="pack folder or Markdown file (default: bundled)")
+    parser = argparse.ArgumentParser(
+        prog="reader check",
+        description="Validate a pack: links, files, headings, glossary and cards, each "
+        "problem as FILE:LINE: MESSAGE.",
+    )
+    parser.add_argument("path", nargs="?", help=_PATH_HELP)
     pack = load_pack(parser.parse_args(args).path)
     gc.enable()
     problems = check_pack(pack)
@@ -177,16 +205,181 @@ def _check(args: list[str]) -> int:
     links = sum(len(section.links) for section in pack.sections)
     terms = len(pack.glossary)
     glossary = f", {terms} glossary term{'s' if terms != 1 else ''}" if terms else ""
+    cards = len(pack_card_set(pack)[0])
+    card_count = f", {cards} card{'s' if cards != 1 else ''}" if cards else ""
     summary = (
-        f"{len(pack.files)} files, {len(pack.sections)} sections, {links} links{glossary}: "
-        f"{failures} problem{'s' if failures != 1 else ''}"
+        f"{len(pack.files)} files, {len(pack.sections)} sections, {links} links{glossary}"
+        f"{card_count}: {failures} problem{'s' if failures != 1 else ''}"
     )
     print(summary, file=sys.stderr if failures else sys.stdout)
     return EXIT_PROBLEMS if failures else 0
 
 
+def _cards(args: list[str]) -> int:
+    """`reader cards`: one line a card, `DUE<TAB>SECTION-ID<TAB>QUESTION`, for grep, cut
+    and scripts. What is due, and in which order, is `Study`'s answer: the app's too."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="reader cards",
+        description="List the pack's self-test cards, one a line: DUE<TAB>SECTION-ID<TAB>"
+        "QUESTION, in reading order. DUE is 'new' for a card never reviewed, else the time "
+        "it is next due in ISO 8601, UTC, to the second (2026-12-06T10:00:00Z). QUESTION is "
+        "plain text on one line.",
+    )
+    parser.add_argument("path", nargs="?", help=_PATH_HELP)
+    parser.add_argument(
+        "--due",
+        action="store_true",
+        help="only the cards a review started now would show, in its order: the reviews "
+        "due (earliest first), then new cards within today's new-card limit",
+    )
+    parser.add_argument("--state-dir", type=Path, help="where review state is kept")
+    parser.add_argument(
+        "--no-state", action="store_true", help="ignore saved review state: every card is new"
+    )
+    options = parser.parse_args(args)
+    pack = load_pack(options.path)
+    gc.enable()
+    from reader.study import Study
+
+    study = Study.open(pack, state_dir=options.state_dir, enabled=not options.no_state)
+    everything = study.cards.cards
+    cards = study.queue() if options.due else everything
+    state = study.state
+    for message in [*study.messages, *study.store.take_notices()]:
+        print(f"reader: {sanitize_line(message)}", file=sys.stderr)
+    if not everything:
+        print(f"reader: this pack has no cards ({_HOW_TO_WRITE_CARDS})", file=sys.stderr)
+        return 0
+    if not cards:
+        upcoming = study.next_due()
+        later = f"; the next falls due {_due_text(upcoming)}" if upcoming is not None else ""
+        print(f"reader: no card is due now{later}", file=sys.stderr)
+        return 0
+    lines = []
+    for card in cards:
+        progress = state.get(card.id)
+        due = "new" if progress is None else _due_text(progress.due)
+        lines.append(f"{due}\t{sanitize_line(card.section_id)}\t{_plain_question(card)}")
+    print("\n".join(lines))  # a closed pipe is BrokenPipeError, answered in main
+    return 0
+
+
+def _due_text(moment: datetime) -> str:
+    """ISO 8601 in UTC to the second, `2026-12-06T10:00:00Z`: sorts as text, and reads
+    the same on every machine."""
+    from datetime import UTC
+
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def _plain_question(card: Card) -> str:
+    """The card's front as one line of plain text: its Markdown's words without markup,
+    every run of white space (a line end, a tab) one space, nothing that talks to the
+    terminal (an entity such as `&#27;` decodes to a control character, removed here)."""
+    from reader.markdown import strip_inline_markup
+
+    return sanitize_line(strip_inline_markup(" ".join(card.question.splitlines())))
+
+
+def _export(args: list[str]) -> int:
+    """`reader export`: the pack's cards (as the user's settings choose them, as reviews
+    do) to an Anki deck package or a text file for Anki's import."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="reader export",
+        description="Export the pack's cards for Anki. Importing the file again updates the "
+        "notes imported before instead of adding copies.",
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--anki",
+        metavar="FILE.apkg",
+        type=Path,
+        help="write an Anki deck package (one deck named after the pack)",
+    )
+    target.add_argument(
+        "--tsv",
+        metavar="FILE",
+        type=Path,
+        help="write a text file for Anki's import (File › Import; Anki 2.1.55 or later)",
+    )
+    parser.add_argument("path", nargs="?", help=_PATH_HELP)
+    parser.add_argument(
+        "--restricted",
+        action="store_true",
+        help=f"refuse, as in restricted mode (also ${RESTRICTED_ENV}=1)",
+    )
+    options = parser.parse_args(args)
+    if options.restricted or _restricted_by_environment():
+        message = "reader: export is not available in restricted mode (it writes files)"
+        print(message, file=sys.stderr)
+        return EXIT_USAGE
+    destination: Path = options.anki if options.anki is not None else options.tsv
+    if options.anki is not None and not destination.name.lower().endswith(".apkg"):
+        print(
+            f"reader: warning: Anki opens a deck package only from a file ending in .apkg; "
+            f"writing {sanitize_line(str(destination))} all the same",
+            file=sys.stderr,
+        )
+    pack = load_pack(options.path)
+    gc.enable()
+    from reader.export import ExportError, export_anki, export_tsv
+    from reader.study import Study
+
+    study = Study.open(pack, enabled=False)  # only the settings: nothing read or written
+    for message in study.messages:
+        print(f"reader: {sanitize_line(message)}", file=sys.stderr)
+    try:
+        if options.anki is not None:
+            report = export_anki(study.cards, pack.title, destination)
+        else:
+            report = export_tsv(study.cards, pack.title, destination)
+    except ExportError as error:
+        print(f"reader: {sanitize_line(str(error))}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(report.message())
+    return 0
+
+
+def _review(args: list[str]) -> int:
+    """`reader review`: the full-screen app, opened in a review of what is due. The
+    arguments are a plain start's, read the same quick way."""
+    options = _plain_start(args) or _review_parser().parse_args(args)
+    restricted = options.restricted or _restricted_by_environment()
+    pack = load_pack(options.path)
+    return _start_app(
+        pack,
+        restricted=restricted,
+        no_state=options.no_state,
+        state_dir=options.state_dir,
+        start_review=True,
+    )
+
+
+def _review_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="reader review",
+        description="Start the reader in a review of the cards due now (reviews due, then "
+        "today's new cards); q ends it, and the reader stays open.",
+    )
+    parser.add_argument("path", nargs="?", help=_PATH_HELP)
+    parser.add_argument(
+        "--restricted",
+        action="store_true",
+        help=f"locked-down mode for SSH ForceCommand (also ${RESTRICTED_ENV}=1)",
+    )
+    parser.add_argument("--no-state", action="store_true", help="remember nothing on disk")
+    parser.add_argument("--state-dir", type=Path, help="where reading and review state is kept")
+    return parser
+
+
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
-    restricted = args.restricted or os.environ.get(RESTRICTED_ENV, "") not in ("", "0")
+    restricted = args.restricted or _restricted_by_environment()
     pack = load_pack(args.path)
     if args.list or args.print_section is not None or args.search is not None:
         gc.enable()
@@ -200,6 +393,18 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
         return _print_section(pack, args.print_section)
     if args.search is not None:
         return _print_search(pack, args.search)
+    return _start_app(pack, restricted=restricted, no_state=args.no_state, state_dir=args.state_dir)
+
+
+def _start_app(
+    pack: Pack,
+    *,
+    restricted: bool,
+    no_state: bool,
+    state_dir: Path | None,
+    start_review: bool = False,
+) -> int:
+    """The full-screen app, or, without a terminal to draw on, a message and exit 2."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "reader: needs an interactive terminal (use ssh -t); try --list, --print or --search",
@@ -210,7 +415,13 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
         return EXIT_USAGE
     from reader.ui.app import run_app  # Textual loads only for the full-screen app
 
-    return run_app(pack, restricted=restricted, no_state=args.no_state, state_dir=args.state_dir)
+    return run_app(
+        pack,
+        restricted=restricted,
+        no_state=no_state,
+        state_dir=state_dir,
+        start_review=start_review,
+    )
 
 
 def print_outline(pack: Pack) -> None:
@@ -338,6 +549,10 @@ def _print_search(pack: Pack, query: str) -> int:
         print(f"reader: nothing matches '{sanitize_line(query)}'", file=sys.stderr)
         return EXIT_PROBLEMS
     return 0
+
+
+#: `reader NAME ...`: run by `main` before anything else reads the arguments.
+_SUBCOMMANDS = {"check": _check, "cards": _cards, "export": _export, "review": _review}
 
 
 def _silence_stdout() -> None:
