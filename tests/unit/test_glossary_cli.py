@@ -355,7 +355,8 @@ def test_an_unused_term_is_a_note_that_does_not_fail_the_check(
     assert "glossary.md:6: glossary term 'Unused' is defined but no section uses it" in out
     assert "glossary.md:9: glossary term 'Other' is defined but no section uses it" in out
     assert "'Keratin'" not in out
-    assert out.strip().split("\n")[-1].endswith("3 glossary terms: 0 problems")
+    # Each glossary entry is also a derived card.
+    assert out.strip().split("\n")[-1].endswith("3 glossary terms, 3 cards: 0 problems")
 
 
 def test_the_default_pack_passes_check(capsys: pytest.CaptureFixture[str]) -> None:
@@ -363,5 +364,7 @@ def test_the_default_pack_passes_check(capsys: pytest.CaptureFixture[str]) -> No
     assert terms >= 35
     code, out, err = run(capsys, "check")
     assert (code, err) == (0, "")
-    assert out.strip().split("\n")[-1].endswith(f", {terms} glossary terms: 0 problems")
+    cards = len(load_pack(CONTENT).cards())
+    summary = out.strip().split("\n")[-1]
+    assert summary.endswith(f", {terms} glossary terms, {cards} cards: 0 problems")
     assert "defined twice" not in out and "empty definition" not in out

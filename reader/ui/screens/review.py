@@ -176,9 +176,6 @@ class ReviewScreen(Screen[None]):
                 f"{name} {session.ratings[rating]}" for rating, name in RATING_NAMES.items()
             )
             lines.append(f"Ratings: {tally}.")
-            left = len(session.queue) - session.position
-            if left:
-                lines.append(f"{left} left for later: `r` starts again.")
         lines.append(_next_due_line(study))
         view = self.query_one("#review-card", DocumentView)
         view.show("\n\n".join(lines))
@@ -240,7 +237,10 @@ def _next_due_line(study: Study) -> str:
     """ "Next card due: in 9 min (14:05)", or that nothing is scheduled yet."""
     counts = study.counts()
     if counts.to_review:
-        return f"Due now: **{counts.to_review}** (new cards within today's limit included)."
+        return (
+            f"Still due now: **{counts.to_review}** (new cards within today's limit "
+            "included): `r` reviews them."
+        )
     due = study.next_due()
     if due is None:
         return "No card is scheduled yet."
