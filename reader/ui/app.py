@@ -536,7 +536,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         from reader.ui.help_keys import help_groups
         from reader.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(help_groups([*self.BINDINGS, *self.screen.BINDINGS])))
+        # The reading screen's keys as "everywhere": a review's own are a group of their own.
+        self.push_screen(HelpScreen(help_groups([*self.BINDINGS, *self.main.BINDINGS])))
 
     # ------------------------------------------------------------------ history
     def action_history_back(self) -> None:

@@ -13,6 +13,7 @@ def help_groups(everywhere: Sequence[BindingType]) -> list[tuple[str, list[Bindi
     """Every key by where it works; `everywhere`: the app's and the screen's bindings."""
     from reader.ui.screens.bookmarks import BookmarksScreen
     from reader.ui.screens.external_link import ExternalLinkScreen
+    from reader.ui.screens.review import ReviewScreen
     from reader.ui.widgets.document_view import DocumentView
     from reader.ui.widgets.outline import Outline
     from reader.ui.widgets.search_box import SearchBox
@@ -37,6 +38,7 @@ def help_groups(everywhere: Sequence[BindingType]) -> list[tuple[str, list[Bindi
         ),
         ("Outline", [*Outline.BINDINGS, Binding("enter", "", "Open section")]),
         ("Search", [*SearchBox.BINDINGS, *SearchResults.BINDINGS]),
+        ("Review (r)", list(ReviewScreen.BINDINGS)),
         ("Bookmarks list", list(BookmarksScreen.BINDINGS)),
         ("External link", list(ExternalLinkScreen.BINDINGS)),
     ]

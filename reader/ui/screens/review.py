@@ -86,8 +86,6 @@ class ReviewScreen(Screen[None]):
         Binding("o", "open_source", "Open the card's section", priority=True, id="review.open"),
         Binding("q,escape", "end", "End the review", priority=True, id="review.end"),
     ]
-    #: The reader's own keys (quit, help, search) do not reach the reading screen from here.
-    TAKES_TYPING = True
 
     def __init__(self, session: ReviewSession) -> None:
         super().__init__()
