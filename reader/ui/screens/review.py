@@ -59,6 +59,19 @@ class ReviewSession:
     def finished(self) -> bool:
         return self.position >= len(self.queue)
 
+    def left(self) -> tuple[int, int, int]:
+        """The cards still to show, as Anki counts them: new, learning, due reviews."""
+        new = learning = due = 0
+        for card in dict.fromkeys(self.queue[self.position :]):
+            progress = self.study.progress(card)
+            if progress is None:
+                new += 1
+            elif progress.state == "review":
+                due += 1
+            else:
+                learning += 1
+        return new, learning, due
+
     def rate(self, rating: int, now: datetime, elapsed_ms: int | None) -> None:
         """Rate the card on show and move on; a card due again soon joins the end."""
         card = self.card
@@ -117,9 +130,10 @@ class ReviewScreen(Screen[None]):
             self._show_summary()
             return
         self._summary = False
-        left = len(session.queue) - session.position
+        new, learning, due = session.left()
         title = Text("Review", style="bold")
-        title.append(f"  ·  {left} to go  ·  {session.reviewed} done", style="")
+        title.append(f"  ·  {new} new  ·  {learning} learning  ·  {due} to review", style="")
+        title.append(f"  ·  {session.reviewed} done", style="")
         self.query_one("#review-title", Static).update(title)
         place = sanitize_line(card.breadcrumb or card.path or session.study.pack.title)
         kind = _KIND_NAMES.get(card.kind, "")
