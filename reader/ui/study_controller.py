@@ -216,7 +216,7 @@ class StudyController:
         when = describe_when(due, now) if due is not None and due > now else ""
         screen = ProgressScreen(
             sanitize_line(pack.title),
-            rows if study.cards.cards else [],
+            rows,
             study.forecast(None, now),
             now.date(),
             study.due_now(now),
