@@ -58,12 +58,28 @@ __all__ = [
 
 CARDS_TAG = "#flashcards"
 #: The tag as the plugin reads it: not part of a longer word; `#flashcards/deck` counts.
-_TAG = LazyPattern(r"(?<![\w#/])#flashcards(?![\w-])", re.IGNORECASE)
+_TAG = LazyPattern(r"(?<![\w#/\\])#flashcards(?![\w-])", re.IGNORECASE)
 #: A paragraph can hold a card only if it has one of these (a fast first look).
 _MARKS = ("::", "==", "?", "{{c")
+#: A link's destination; and a whole inline link, its text too (`[std::vector](url)`).
 _LINK_DESTINATION = LazyPattern(r"\]\([^)\n]*+\)?")
-_TAG_OR_AUTOLINK = LazyPattern(r"<[A-Za-z/!?][^<>\n]*+>")
-_CLOZE_OPEN = LazyPattern(r"\{\{c(\d{1,3})::")
+_WHOLE_LINK = LazyPattern(r"\[[^\[\]\n]*+\]\([^()\[\]\s]*+\)")
+#: What CommonMark reads as raw HTML or an autolink (not `a<b?::b>a`): a tag with
+#: attributes, a closing tag, `<!…>` and `<?…>`, a URI or an e-mail address in brackets.
+_TAG_OR_AUTOLINK = LazyPattern(
+    r"</?[A-Za-z][A-Za-z0-9-]*+(?:\s[^<>\n]*+)?/?>"
+    r"|<[!?][^<>\n]*+>"
+    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*+>"
+    r"|<[^<>\s@]++@[^<>\s]++>"
+)
+_CLOZE_OPEN = LazyPattern(r"\{\{c(\d{1,6})::")
+#: A separator: exactly two colons (one card) or three (both ways); longer runs are not.
+_SEPARATOR = LazyPattern(r"(?<!:):{2,3}+(?!:)")
+#: More cloze numbers than this in one paragraph are not made into cards: each card
+#: holds the whole paragraph, so thousands would cost time and memory by the square.
+MAX_CLOZES = 50
+#: Problems of one kind reported per paragraph at most: a hostile file gets a few lines.
+MAX_PARAGRAPH_PROBLEMS = 10
 _FIRST_LINK = LazyPattern(r"\]\(\s*<?([^)\s>]++)")
 #: What stands for a hidden deletion without a hint.
 HIDDEN = "[…]"
@@ -180,10 +196,44 @@ def is_card_file(pack_file: PackFile, listed: Iterable[str] = ()) -> bool:
     if flag is not None:
         return flag
     text = pack_file.text
-    # Two plain searches before the pattern: no lower-cased copy of a big file.
+    # Plain searches before the pattern: no lower-cased copy of a big file. Obsidian's tags
+    # are case-blind; these spellings cover the ones people write.
     if "lashcards" not in text and "LASHCARDS" not in text and "lashCards" not in text:
         return False
-    return _TAG.search(text) is not None
+    return _tag_in_prose(text) or _tag_in_front_matter(text)
+
+
+def _tag_in_prose(text: str) -> bool:
+    """The tag outside code (fenced, indented or a span): a page that documents the
+    syntax in code does not opt itself in."""
+    from reader.scan import unfenced_lines
+
+    for _, line in unfenced_lines(text):
+        if line.startswith(("    ", "\t")) or _TAG.search(line) is None:
+            continue
+        if _TAG.search(_blank(line, _code_spans(line))) is not None:
+            return True
+    return False
+
+
+def _tag_in_front_matter(text: str) -> bool:
+    """`tags: [flashcards]`, `tags: flashcards` or a `- flashcards` item under `tags:`,
+    as the plugin reads front matter."""
+    from reader.scan import front_matter_end
+
+    lines = text[: 64 * 1024].split("\n", 400)[:400]
+    end = front_matter_end(lines)
+    in_tags = False
+    for line in lines[1 : max(1, end - 1)]:
+        name, colon, value = line.partition(":")
+        if colon and not line.startswith((" ", "\t", "-")):
+            in_tags = name.strip().casefold() == "tags"
+            words = re.findall(r"[\w/#-]+", value.casefold())
+            if in_tags and any(word.lstrip("#") == "flashcards" for word in words):
+                return True
+        elif in_tags and line.strip().lstrip("- ").strip("'\"#").casefold() == "flashcards":
+            return True
+    return False
 
 
 # ----------------------------------------------------------------- paragraphs
@@ -206,11 +256,22 @@ def read_paragraph(content: str) -> tuple[list[Written], list[tuple[int, str]]]:
     masked = _blank(masked, spans)
     pieces = _inline_cards(lines, masked.split("\n"), problems)
     if pieces:
-        return pieces, problems
+        return [_with_clozes(piece, problems) for piece in pieces], problems
     problems.extend(cloze_problems)
     if deletions:
         return [Written("cloze", content, "", 0, tuple(deletions))], problems
     return [], problems
+
+
+def _with_clozes(piece: Written, problems: list[tuple[int, str]]) -> Written:
+    """Lines between `Q::A` cards that hide cloze deletions: a cloze card of their own."""
+    if piece.kind != "text" or not any(mark in piece.question for mark in ("==", "{{c")):
+        return piece
+    deletions, found = _deletions(piece.question, _masked(piece.question))
+    problems.extend((piece.line + line, message) for line, message in found)
+    if not deletions:
+        return piece
+    return Written("cloze", piece.question, "", piece.line, tuple(deletions))
 
 
 def _multiline(lines: list[str], separator: int, problems: list[tuple[int, str]]) -> list[Written]:
@@ -231,7 +292,8 @@ def _inline_cards(
     text_start: int | None = None
     found = False
     for number, (line, masked) in enumerate(zip(lines, masked_lines, strict=True)):
-        at = masked.find("::")
+        separator = _SEPARATOR.search(masked)
+        at = separator.start() if separator else -1
         card = None
         if at >= 0:
             both = masked.startswith(":::", at)
@@ -263,31 +325,50 @@ def _deletions(content: str, masked: str) -> tuple[list[Deletion], list[tuple[in
     number of its own after Anki's highest."""
     deletions: list[Deletion] = []
     problems: list[tuple[int, str]] = []
+    line_ends = [match.start() for match in re.finditer("\n", masked)]
+
+    def line_of(offset: int) -> int:
+        return bisect_right(line_ends, offset - 1)
+
     position = 0
-    while "{{c" in masked[position:]:
+    while True:
         found = _CLOZE_OPEN.search(masked, position)
         if found is None:
             break
         close = masked.find("}}", found.end())
         if close < 0:  # and none of the later ones closes either
-            line = masked.count("\n", 0, found.start())
-            problems.append((line, f"`{{{{c{found[1]}::` is never closed with `}}}}`"))
+            never = f"`{{{{c{found[1]}::` is never closed with `}}}}`"
+            problems.append((line_of(found.start()), never))
             break
         inner = content[found.end() : close]
         hidden, _, hint = inner.partition("::")
         number = int(found[1])
         if hidden.strip() and number > 0:
             deletions.append(Deletion(found.start(), close + 2, number, hidden, hint.strip()))
+        elif len(problems) < MAX_PARAGRAPH_PROBLEMS:
+            why = "hides nothing" if number > 0 else "is numbered 0 (Anki starts at c1)"
+            problems.append((line_of(found.start()), f"the cloze `{{{{c{found[1]}::` {why}"))
         position = close + 2
     blanked = _blank(masked, [(deletion.start, deletion.end) for deletion in deletions])
     highlights, unclosed = _highlights(blanked)
     if unclosed is not None:
-        line = masked.count("\n", 0, unclosed)
-        problems.append((line, "`==` is never closed"))
+        problems.append((line_of(unclosed), "`==` is never closed"))
     after = max((deletion.number for deletion in deletions), default=0)
     for offset, (start, end) in enumerate(highlights, start=1):
         deletions.append(Deletion(start, end, after + offset, content[start + 2 : end - 2], ""))
     deletions.sort()
+    numbers = sorted({deletion.number for deletion in deletions})
+    if len(numbers) > MAX_CLOZES:
+        kept = set(numbers[:MAX_CLOZES])
+        line = line_of(deletions[0].start)
+        problems.append(
+            (
+                line,
+                f"more than {MAX_CLOZES} cloze numbers in one paragraph; "
+                "the rest are shown, not hidden",
+            )
+        )
+        deletions = [deletion for deletion in deletions if deletion.number in kept]
     return deletions, problems
 
 
@@ -319,6 +400,7 @@ def _masked(text: str) -> str:
     spans.extend(_comments(covered))
     covered = _blank(text, spans)
     spans.extend(match.span() for match in _TAG_OR_AUTOLINK.finditer(covered))
+    spans.extend(match.span() for match in _WHOLE_LINK.finditer(covered))
     spans.extend(match.span() for match in _LINK_DESTINATION.finditer(covered))
     return _blank(text, spans)
 
@@ -455,18 +537,40 @@ def find_cards(text: str, path: str) -> tuple[list[Card], list[Problem]]:
 
 def _following_block(tokens: list[Token], position: int, lines: list[str]) -> str:
     """The Markdown of the block right after a paragraph (no blank line between), which is
-    a `?` card's answer when it ends the paragraph: a list, a quote, code."""
+    a `?` card's answer when it ends the paragraph: a list, a quote, code or a table, never
+    a heading (the card ends there). Its lines lose the containers' markers the `?` line
+    has (`> `, a list item's indent), so the answer reads as it would on its own."""
     opening = tokens[position - 1]
     level = opening.level
-    end = opening.map[1] if opening.map else -1
+    if not opening.map:
+        return ""
+    end = opening.map[1]
     for token in tokens[position + 2 :]:
         if token.level < level:
             return ""
         if token.level == level and token.nesting >= 0:
-            if token.map and token.map[0] == end:
-                return "\n".join(lines[token.map[0] : token.map[1]]).strip()
-            return ""
+            if token.type not in _ANSWER_BLOCKS or not token.map or token.map[0] != end:
+                return ""
+            question_line = lines[end - 1]
+            prefix = question_line[: question_line.find("?")]
+            answer = [_unprefixed(line, prefix) for line in lines[token.map[0] : token.map[1]]]
+            return "\n".join(answer).strip()
     return ""
+
+
+#: What may answer a `?` card from the lines right after it.
+_ANSWER_BLOCKS = frozenset(
+    {"bullet_list_open", "ordered_list_open", "blockquote_open", "fence", "code_block",
+     "table_open", "dl_open"}
+)  # fmt: skip
+
+
+def _unprefixed(line: str, prefix: str) -> str:
+    """`line` without a container's marker: the prefix itself, or as much indent."""
+    if prefix and line.startswith(prefix):
+        return line[len(prefix) :]
+    indent = len(prefix) if not prefix.strip() else 0
+    return line[min(indent, len(line) - len(line.lstrip(" "))) :]
 
 
 def _cards_of(piece: Written, path: str, line: int) -> list[Card]:
@@ -543,26 +647,41 @@ def pack_cards(pack: Pack, *, glossary: bool = True, comparison: bool = True) ->
             problems.append(
                 Problem("pack.toml", 0, f"`cards` names '{name}', which is not a pack file")
             )
+    section_at = _section_finder(pack)
     for pack_file in pack.files:
         if not is_card_file(pack_file, listed):
             continue
         found, trouble = find_cards(pack_file.text, pack_file.relative)
         problems.extend(trouble)
         for card in found:
-            _place(pack, card)
+            section = section_at(card.path, card.line)
+            if section is not None:
+                card.section_id, card.breadcrumb = section.id, section.breadcrumb
         cards.extend(found)
     if glossary and pack.has_glossary:
-        cards.extend(_glossary_cards(pack))
+        cards.extend(_glossary_cards(pack, section_at))
     if comparison:
         cards.extend(_comparison_cards(pack))
     return CardSet(_unique(cards, problems), problems)
 
 
-def _place(pack: Pack, card: Card) -> None:
-    section = pack.section_at(card.path, card.line)
-    if section is not None:
-        card.section_id = section.id
-        card.breadcrumb = section.breadcrumb
+def _section_finder(pack: Pack) -> Callable[[str, int], Section | None]:
+    """`Pack.section_at` for many lookups: each file's sections by first line, bisected
+    (walking every section for each card took seconds in a pack of 10,000)."""
+    by_path: dict[str, tuple[list[int], list[Section]]] = {}
+    for section in pack.sections:
+        starts, found = by_path.setdefault(section.path, ([], []))
+        starts.append(section.start_line)
+        found.append(section)
+
+    def section_at(path: str, line: int) -> Section | None:
+        entry = by_path.get(path)
+        if entry is None:
+            return None
+        index = bisect_right(entry[0], line) - 1
+        return entry[1][index] if index >= 0 else None
+
+    return section_at
 
 
 def _unique(cards: list[Card], problems: list[Problem]) -> list[Card]:
@@ -581,7 +700,7 @@ def _unique(cards: list[Card], problems: list[Problem]) -> list[Card]:
     return unique
 
 
-def _glossary_cards(pack: Pack) -> list[Card]:
+def _glossary_cards(pack: Pack, section_at: Callable[[str, int], Section | None]) -> list[Card]:
     """Term → definition, placed in the section the definition's first link points to
     (the one that teaches it), else beside the entry in the glossary."""
     cards = []
@@ -596,15 +715,14 @@ def _glossary_cards(pack: Pack) -> list[Card]:
             path=entry.path,
             line=entry.line,
         )
-        section = _teaching_section(pack, entry)
+        section = _teaching_section(pack, entry, section_at(entry.path, entry.line))
         if section is not None:
             card.section_id, card.breadcrumb = section.id, section.breadcrumb
         cards.append(card)
     return cards
 
 
-def _teaching_section(pack: Pack, entry: GlossaryEntry) -> Section | None:
-    home = pack.section_at(entry.path, entry.line)
+def _teaching_section(pack: Pack, entry: GlossaryEntry, home: Section | None) -> Section | None:
     link = _FIRST_LINK.search(entry.definition)
     if link is not None and home is not None:
         target = pack.resolve(home, link[1])

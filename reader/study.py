@@ -164,11 +164,32 @@ class Study:
         """What a review started now shows: due reviews, then today's new cards."""
         from reader.review import due_queue
 
-        cards = self.cards_in(section_ids)
-        by_id = {card.id: card for card in cards}
         moment = now or local_now()
+        cards = self._unburied(self.cards_in(section_ids), moment)
+        by_id = {card.id: card for card in cards}
         ids = due_queue(list(by_id), self.state, self.settings, moment, learn_ahead=learn_ahead)
         return [by_id[card_id] for card_id in ids]
+
+    def _unburied(self, cards: list[Card], now: datetime) -> list[Card]:
+        """The cards without new siblings held back till tomorrow, as Anki buries them: a
+        new card whose note (the other way of a `:::` card, another cloze of the
+        paragraph) was reviewed today, or comes earlier among the new cards, waits."""
+        state = self.state
+        today = now.date()
+        reviewed_today = {
+            card.note
+            for card in cards
+            if (progress := state.get(card.id)) is not None
+            and progress.last_review.astimezone(now.tzinfo).date() == today
+        }
+        kept, new_notes = [], set()
+        for card in cards:
+            if state.get(card.id) is None:
+                if card.note in reviewed_today or card.note in new_notes:
+                    continue
+                new_notes.add(card.note)
+            kept.append(card)
+        return kept
 
     def counts(self, section_ids: set[str] | None = None, now: datetime | None = None) -> Counts:
         from reader.review import summary

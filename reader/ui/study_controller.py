@@ -170,6 +170,7 @@ class StudyController:
         if card.section_id and self.app.pack.get(card.section_id) is not None:
             self.app.open_section(card.section_id)
         self.app.open_deferred()
+        self.refresh_counts()  # the ratings made so far show in the outline and header
         self.app.notify("Reading the card's section: Esc returns to the review", markup=False)
 
     def resume(self) -> bool:

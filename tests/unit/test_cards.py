@@ -1067,8 +1067,8 @@ def test_an_inline_card_is_its_two_sides(question: str, answer: str, separator: 
 # --- 9. bugs found -----------------------------------------------------------------------
 
 
-class TestBugsFound:
-    """What reader/cards.py gets wrong; each test fails until the code is fixed."""
+class TestRegressions:
+    """Bugs found when these tests were written; each failed before its fix."""
 
     def test_a_heading_right_after_a_question_mark_line_is_not_the_answer(self) -> None:
         """The issue: "the card ends at a blank line or the next heading". A heading is

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from reader import review, state_io
+from reader.cards import Card
 from reader.cli import RESTRICTED_ENV, main
 from reader.pack import load_pack
 from reader.study import Study
@@ -126,6 +127,18 @@ def all_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
     return out
 
 
+def unburied(cards: list[Card], notes_seen: set[str] | None = None) -> list[Card]:
+    """The cards left when new siblings are buried as Anki buries them: only the first
+    new card of each note (a `:::` pair, a paragraph's clozes), none of a note seen today."""
+    seen = set(notes_seen or ())
+    kept = []
+    for card in cards:
+        if card.note not in seen:
+            seen.add(card.note)
+            kept.append(card)
+    return kept
+
+
 def test_due_on_a_fresh_state_is_the_first_twenty_new_cards(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -134,10 +147,13 @@ def test_due_on_a_fresh_state_is_the_first_twenty_new_cards(
     assert (code, err) == (0, "")
     rows = card_lines(out)
     assert len(rows) == 20, "the daily new-card limit"
+    first_twenty = unburied(cards)[:20]
+    assert first_twenty != cards[:20], "the pack's first cards include a `:::` pair"
+    every = card_lines(all_lines(capsys, tmp_path))  # `reader cards`: one row per card, in order
     assert [question for _, _, question in rows] == [
-        question for _, _, question in card_lines(all_lines(capsys, tmp_path))[:20]
+        every[cards.index(card)][2] for card in first_twenty
     ]
-    assert [section for _, section, _ in rows] == [card.section_id for card in cards[:20]]
+    assert [section for _, section, _ in rows] == [card.section_id for card in first_twenty]
 
 
 def test_due_lists_due_reviews_first_then_what_is_left_of_the_new_card_limit(
@@ -166,7 +182,9 @@ def test_due_lists_due_reviews_first_then_what_is_left_of_the_new_card_limit(
     new = rows[2:]
     assert len(new) == 15, "20 new cards a day, 5 of them already seen today"
     assert {due for due, _, _ in new} == {"new"}
-    expected = [card for card in cards[5:] if card not in (cards[30], cards[35], cards[40])]
+    left = [card for card in cards[5:] if card not in (cards[30], cards[35], cards[40])]
+    reviewed = {card.note for card in [*cards[:5], cards[30], cards[35], cards[40]]}
+    expected = unburied(left, reviewed)
     assert [section for _, section, _ in new] == [card.section_id for card in expected[:15]]
     assert len(rows) == len(study.queue()), "the app's queue, line for line"
 
