@@ -436,24 +436,26 @@ def _print_section(pack: Pack, wanted: str) -> int:
         print(f"reader: no section '{sanitize_line(wanted)}' (see reader --list)", file=sys.stderr)
         return EXIT_PROBLEMS
     if sys.stdout.isatty():
-        _print_formatted(section)
+        _print_formatted(section, cards=pack.holds_cards(section))
     else:
         print(sanitize(section.markdown).rstrip("\n"))
     return 0
 
 
-def _print_formatted(section: Section) -> None:
+def _print_formatted(section: Section, *, cards: bool = False) -> None:
     """A section drawn for a terminal as the reading pane draws it (its file's references
     and footnotes, alerts, task lists, HTML read as text), with nothing in it that talks
     to the terminal.
 
     Links print as `text (target)`: a terminal hyperlink (OSC 8) would let a pack show
     one address and open another. Every piece of text is sanitized again on its way out.
+    `cards`: the file holds self-test cards, printed as cards with their answers shown.
     """
     from rich.console import Console
 
     console = Console(highlight=False)
-    for line in _drawn(section.markdown, console.width, section.definitions, styled=True):
+    drawn = _drawn(section.markdown, console.width, section.definitions, styled=True, cards=cards)
+    for line in drawn:
         console.print(line, soft_wrap=True)
 
 
@@ -509,7 +511,9 @@ def _print_entries_styled(pack: Pack, entries: list[GlossaryEntry]) -> None:
             console.print(Text("    ") + line if line.plain else Text(""))
 
 
-def _drawn(markdown: str, width: int, definitions: Definitions, *, styled: bool) -> list[Text]:
+def _drawn(
+    markdown: str, width: int, definitions: Definitions, *, styled: bool, cards: bool = False
+) -> list[Text]:
     """Markdown drawn as the reading pane draws it (links as `text (target)`, references
     resolved by the `definitions` of its file), as lines of sanitized text; without
     styles for a pipe."""
@@ -521,7 +525,7 @@ def _drawn(markdown: str, width: int, definitions: Definitions, *, styled: bool)
     from reader.render.draw import BlockRenderer, RenderStyles
 
     console = Console(width=width, color_system="standard" if styled else None)
-    context = BuildContext(dict(BASE_STYLES), definitions, printing=True)
+    context = BuildContext(dict(BASE_STYLES), definitions, printing=True, cards=cards)
     renderer = BlockRenderer(console, RenderStyles(dark=True))
     document = RenderedDocument(markdown, renderer, width, context)
     document.fill()
