@@ -4,9 +4,11 @@
 
 Absolute times drift on shared machines, so the headline numbers are ratios against a
 bare Textual app started the same way in the same run, the two interleaved so that
-machine noise hits both. First screen and peak RSS come from a real terminal (a private
-tmux server); search and section-open latency come from worker processes, each under a
-timeout, so a hung app gives a "timeout" row instead of a hung harness.
+machine noise hits both. First screen (of reading, and of `reader review`'s first card)
+and peak RSS come from a real terminal (a private tmux server), as do a keystroke's
+search results and a rating's next card; search and section-open latency come from
+worker processes, each under a timeout, so a hung app gives a "timeout" row instead of
+a hung harness.
 """
 
 from __future__ import annotations
@@ -47,16 +49,19 @@ REPO = Path(__file__).resolve().parents[2]
 BARE_APP = Path(__file__).resolve().with_name("bare_app.py")
 WIDTH, HEIGHT = 120, 40
 POLL_S = 0.01
+QUIT_KEY_GAP_S = 0.1  # between the keys that quit a review: each draws a screen
 RESULT_MARK = "BENCH-RESULT "
 
 #: Budgets from issue 7: first screen and RSS as ratios to bare Textual, the rest absolute;
 #: issue 16 added RSS budgets for the 260 KB section and the 20,000-heading file; issue
-#: 18's glossary pack (the 3.5 MB pack plus 500 terms) has the 3.5 MB pack's budgets.
+#: 18's glossary pack (the 3.5 MB pack plus 500 terms) has the 3.5 MB pack's budgets;
+#: issue 19's `reader review` reaches its first card within the default pack's ratio.
 FIRST_SCREEN_BUDGET = {
     "default": 1.3,
     "pack_3_5mb": 1.6,
     "pack_3_5mb_glossary": 1.6,
     "many_headings": 2.5,
+    "review": 1.3,
 }
 #: The search box's placeholder: on screen once the sidebar and footer have arrived.
 WHOLE_SCREEN_TEXT = ("Search the pack",)
@@ -86,6 +91,12 @@ OPEN_BUDGET = {
 OPEN_WITHOUT_GLOSSARY = {"big_glossary": "big", "normal_glossary": "normal_no_glossary"}
 SEARCH_P95_BUDGET = 0.030
 KEYSTROKE_BUDGET = 0.100
+#: Issue 19: a rating key to the next card's question on screen, p95.
+RATING_P95_BUDGET = 0.050
+#: What `reader review` draws around its first card, besides the card's own words.
+REVIEW_SCREEN_TEXT = ("done", "show answer")
+#: q ends the review (its summary), Enter closes the summary, q quits the reader.
+REVIEW_QUIT_KEYS = ("q", "Enter", "q")
 
 
 @dataclass(frozen=True)
@@ -98,10 +109,11 @@ class Sizes:
     headings: int
     queries_per_kind: int
     glossary_terms: int
+    ratings: int  # of one review, timed from the key to the next card
 
 
-FULL = Sizes((400, 20, 840_000), (2000, 60, 3_500_000), 260, 20_000, 30, 500)
-QUICK = Sizes(None, (40, 4, 80_000), 26, 500, 5, 100)
+FULL = Sizes((400, 20, 840_000), (2000, 60, 3_500_000), 260, 20_000, 30, 500, 50)
+QUICK = Sizes(None, (40, 4, 80_000), 26, 500, 5, 100, 6)
 
 
 @dataclass
@@ -114,6 +126,21 @@ class PackSpec:
     expect: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     without_glossary: str = ""  # the key of the same pack without its generated glossary
+    #: Started as `reader review PATH`, saving state (a fresh state folder each run) and
+    #: reading the cards' cache (warmed by the warm-up run): its first screen is a card.
+    review: bool = False
+
+    @property
+    def first_screen_what(self) -> str:
+        """The first-screen row's name."""
+        if self.review:
+            return f"reader review: first card ({self.label})"
+        return f"first screen: {self.label}"
+
+    @property
+    def rss_what(self) -> str:
+        """The peak RSS row's name."""
+        return f"peak RSS: {'reader review, ' if self.review else ''}{self.label}"
 
 
 # --------------------------------------------------------------------------- packs
@@ -137,6 +164,8 @@ def make_packs(root: Path, sizes: Sizes) -> tuple[list[PackSpec], dict[str, Path
     specs.append(PackSpec("big_section", f"file with one {sizes.big_kb} KB section", big))
     many = generate.generate_many_headings(root / "many-headings", count=sizes.headings)
     specs.append(PackSpec("many_headings", f"file with {sizes.headings:,} headings", many))
+    # Last, so the other packs' runs interleave with the bare app as they always have.
+    specs.append(PackSpec("review", "default pack", REPO / "content", review=True))
     # Opening the big section is timed from an app that starts on a small intro section.
     open_pack = root / "open-big"
     open_pack.mkdir()
@@ -246,6 +275,27 @@ def expected_text(spec: PackSpec, reader_cmd: list[str], env: dict[str, str]) ->
             expect.append(cut.strip(" ,"))
         break
     return expect
+
+
+def review_expected_text(spec: PackSpec, env: dict[str, str]) -> list[str]:
+    """What proves `reader review`'s first card: the review's title and keys, and the
+    opening words of the question a fresh review starts on (the pack's due queue with no
+    saved state, found by a worker under the children's environment and settings)."""
+    found = run_worker("first-card", {"pack": str(spec.path)}, env, timeout=120)
+    words = found.get("question") if found.get("status") == "ok" else None
+    return [*REVIEW_SCREEN_TEXT, *([words] if words else [])]
+
+
+def first_card(pack: str) -> dict[str, Any]:
+    """The first card of a fresh review of `pack` (worker side of review_expected_text)."""
+    from reader.pack import load_pack
+    from reader.study import Study
+    from tests.perf.review_rating import proof_words
+
+    queue = Study.open(load_pack(pack), enabled=False).queue()
+    if not queue:
+        return {"status": "n/a", "reason": "a fresh review of the pack has no card"}
+    return {"status": "ok", "question": proof_words(queue[0].question), "due": len(queue)}
 
 
 # --------------------------------------------------------------------------- tmux
@@ -369,14 +419,18 @@ class Tmux:
         timeout: float,
         settle_s: float,
         then_expect: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+        quit_keys: tuple[str, ...] = ("q",),
     ) -> Sample:
         """Start argv in a fresh 120x40 session; time until every expected string shows.
 
         With `then_expect`, polling goes on until those show too (`whole_s`): the reader
-        draws its text first and the sidebar and footer a moment later.
+        draws its text first and the sidebar and footer a moment later. `env` is set in
+        this session only (a fresh state folder per run); `quit_keys` quit the app.
         """
         self.count += 1
         name = f"run{self.count}"
+        session_env = [arg for item in (env or {}).items() for arg in ("-e", "=".join(item))]
         started = time.perf_counter()
         spawned = self(
             "new-session",
@@ -389,6 +443,7 @@ class Tmux:
             str(HEIGHT),
             "-c",
             str(self.cwd),
+            *session_env,
             "--",
             *argv,
         )
@@ -436,18 +491,27 @@ class Tmux:
                 for line in text.splitlines()
                 if line.strip() and not line.startswith("Pane is dead")
             )
-        quit_clean = self._quit(name, pid)  # always: it also closes the session
+        quit_clean = self._quit(name, pid, quit_keys)  # always: it also closes the session
         sample.quit_clean = None if sample.status.startswith("exited") else quit_clean
         return sample
 
-    def _quit(self, name: str, pid: int | None) -> bool:
-        """Press q like a person; kill the session either way; True if the app quit on q."""
+    def _gone(self, name: str, pid: int | None) -> bool:
+        dead = self("display-message", "-p", "-t", name, "#{pane_dead}").stdout
+        return dead.startswith("1") or bool(pid and not _alive(pid))
+
+    def _quit(self, name: str, pid: int | None, keys: tuple[str, ...] = ("q",)) -> bool:
+        """Press the keys like a person (q; a review's q, Enter, q); kill the session
+        either way; True if the app quit on the last key, not before it."""
         clean = False
-        if self("send-keys", "-t", name, "q").returncode == 0:
+        for number, key in enumerate(keys, start=1):
+            if self._gone(name, pid) or self("send-keys", "-t", name, key).returncode:
+                break  # gone before its last key, or tmux failed: not a clean quit
+            if number < len(keys):
+                time.sleep(QUIT_KEY_GAP_S)
+                continue
             deadline = time.perf_counter() + 5
             while time.perf_counter() < deadline:
-                dead = self("display-message", "-p", "-t", name, "#{pane_dead}").stdout
-                if dead.startswith("1") or (pid and not _alive(pid)):
+                if self._gone(name, pid):
                     clean = True
                     break
                 time.sleep(0.02)
@@ -478,6 +542,28 @@ def measure_typing(
         tmux.stop()
 
 
+def measure_rating(
+    pack: Path, ratings: int, args: argparse.Namespace, env: dict[str, str], root: Path
+) -> dict[str, Any]:
+    """Reveal and rate cards in `reader review` in a private tmux server, saving to a
+    fresh state folder (see review_rating.py)."""
+    from tests.perf.review_rating import LOG_ENV, measure_ratings
+
+    log_path, state_dir = root / "ratings.jsonl", root / "rating-state"
+    session_env = {**env, LOG_ENV: str(log_path), "READER_STATE_DIR": str(state_dir)}
+    tmux = Tmux(f"{args.tmux_socket}-review", session_env, REPO)
+    argv = [sys.executable, "-m", "tests.perf.review_probe", "review", str(pack)]
+    try:
+        tmux.start()
+        return measure_ratings(
+            tmux, argv, log_path, (WIDTH, HEIGHT), ratings, wait_until_idle, state_dir
+        )
+    except Exception as error:  # a harness must report, not crash
+        return {"status": "error", "reason": f"{type(error).__name__}: {error}"[:300]}
+    finally:
+        tmux.stop()
+
+
 def interleaved(specs: list[PackSpec], runs: int) -> Iterator[tuple[int, PackSpec, str]]:
     """bare, reader, reader, bare, ...: each pack's reader runs sit between bare runs."""
     for run in range(runs):
@@ -493,34 +579,58 @@ def measure_terminal(
     reader_cmd: list[str],
     env: dict[str, str],
     log: Callable[[str], None],
+    state_root: Path,
 ) -> list[Sample]:
-    """Every first-screen run, bare and reader interleaved, in one private tmux server."""
+    """Every first-screen run, bare and reader interleaved, in one private tmux server.
+
+    `reader review` runs save state, each in a fresh folder under `state_root` (so each
+    starts the same review), and read the cards' cache its warm-up run wrote.
+    """
     tmux = Tmux(args.tmux_socket, env, REPO)
     atexit.register(tmux.stop)
     settle = 0.6 if args.quick else 10.0  # quick: RSS need not wait for background work
     bare_argv = [sys.executable, str(BARE_APP)]
+    review_runs = 0
 
     def reader_argv(spec: PackSpec) -> list[str]:
         if args.reader_is_bare:
             return [*bare_argv, *spec.expect]
+        if spec.review:
+            return [*reader_cmd, "review", str(spec.path)]
         return [*reader_cmd, str(spec.path), "--no-state"]
+
+    def start(role: str, key: str, spec: PackSpec, limit_s: float) -> Sample:
+        """One run of the reader on `spec` (its review in a fresh state folder)."""
+        nonlocal review_runs
+        argv, expect, whole = reader_argv(spec), spec.expect, WHOLE_SCREEN_TEXT
+        if args.reader_is_bare:
+            return tmux.first_screen(role, key, argv, expect, args.timeout, limit_s)
+        if not spec.review:
+            return tmux.first_screen(role, key, argv, expect, args.timeout, limit_s, whole)
+        review_runs += 1  # the review covers the reading screen: no whole-screen text
+        state = {"READER_STATE_DIR": str(state_root / f"review-{review_runs}")}
+        return tmux.first_screen(
+            role, key, argv, expect, args.timeout, limit_s, (), state, REVIEW_QUIT_KEYS
+        )
 
     samples: list[Sample] = []
     try:
         tmux.start()
         if not args.quick:  # warm the disk cache and the bytecode cache; not counted
             tmux.first_screen("bare", "warm-up", bare_argv, [READY_TEXT], args.timeout, 0)
-            tmux.first_screen(
-                "reader", "warm-up", reader_argv(specs[0]), specs[0].expect, args.timeout, 0
-            )
+            start("reader", "warm-up", specs[0], 0)
+        for spec in specs:
+            if spec.review:  # writes the cards' cache, and the search index's once idle
+                warm = start("reader", "warm-up", spec, settle)
+                log(f"{spec.key} warm-up: {warm.status} {_seconds(warm.seconds)}")
         total = args.runs * len(specs) * 2
         for number, (_run, spec, role) in enumerate(interleaved(specs, args.runs), start=1):
             if role == "bare":
-                argv, expect = bare_argv, [READY_TEXT]
+                sample = tmux.first_screen(
+                    role, spec.key, bare_argv, [READY_TEXT], args.timeout, settle
+                )
             else:
-                argv, expect = reader_argv(spec), spec.expect
-            whole = WHOLE_SCREEN_TEXT if role == "reader" and not args.reader_is_bare else ()
-            sample = tmux.first_screen(role, spec.key, argv, expect, args.timeout, settle, whole)
+                sample = start(role, spec.key, spec, settle)
             samples.append(sample)
             shown = f"{sample.seconds:.3f} s" if sample.seconds is not None else ""
             if sample.peak_rss_kb and sample.settle_s is not None:
@@ -584,6 +694,8 @@ def worker_main(kind: str, params_json: str) -> int:
             result = measure_search(**params)
         elif kind == "open":
             result = asyncio.run(measure_open(**params))
+        elif kind == "first-card":
+            result = first_card(**params)
         else:
             result = {"status": "error", "reason": f"unknown worker {kind}"}
     except Exception as error:  # a harness must report, not crash
@@ -909,7 +1021,7 @@ def terminal_rows(
         )
     ]
     for spec in specs:
-        what, budget = f"first screen: {spec.label}", FIRST_SCREEN_BUDGET.get(spec.key)
+        what, budget = spec.first_screen_what, FIRST_SCREEN_BUDGET.get(spec.key)
         entry = packs.get(spec.key)
         if entry is None:
             rows.append(Row(what, reason, budget=budget, budget_unit="×"))
@@ -944,6 +1056,8 @@ def terminal_rows(
                 )
             )
     for spec in specs:
+        if spec.review:  # the review covers the reading screen's sidebar and footer
+            continue
         entry = packs.get(spec.key)
         whole = entry["reader"].get("whole_median_s") if entry else None
         paired = entry["bare"].get("median_s") if entry else None
@@ -971,7 +1085,7 @@ def terminal_rows(
         budget = RSS_BUDGET.get(spec.key)
         rows.append(
             Row(
-                f"peak RSS: {spec.label}",
+                spec.rss_what,
                 _megabytes(rss, reason or "n/a"),
                 rss,
                 "kB",
@@ -1040,6 +1154,27 @@ def keystroke_rows(result: dict[str, Any], label: str, judge: bool) -> list[Row]
                 ok=_judge(value, budget, judge),
             )
         )
+    return rows
+
+
+def rating_rows(result: dict[str, Any], judge: bool) -> list[Row]:
+    """A rating key to the next card's question drawn, in `reader review` (issue 19: 50 ms
+    p95); the answer's arrival after space beside it, unbudgeted."""
+    ok = result.get("status") == "ok"
+    rows = []
+    for source, key, name, budget in [
+        (result, "p50_s", "rating to the next card, p50", None),
+        (result, "p95_s", "rating to the next card, p95", RATING_P95_BUDGET),
+        (result, "max_s", "rating to the next card, slowest", None),
+        (result.get("reveal") or {}, "p95_s", "space to the answer, p95", None),
+    ]:
+        value = source.get(key) if ok else None
+        shown = f"{value * 1000:.1f} ms" if value is not None else result.get("status", "n/a")
+        if ok and name.endswith("p50"):
+            name += f" ({result['ratings']} ratings)"
+        failed = result.get("status") in ("timeout", "error")
+        ok_row = False if failed and budget else _judge(value, budget, judge)
+        rows.append(Row(f"review: {name}", shown, value, budget=budget, ok=ok_row))
     return rows
 
 
@@ -1157,13 +1292,18 @@ def reader_command(given: str | None) -> list[str]:
 
 
 def child_env(state_dir: Path) -> dict[str, str]:
-    """One environment for every child: no Textual debug switches, no state on disk."""
+    """One environment for every child: no Textual debug switches, state and caches in
+    the run's temp folder (never the user's), and no user settings (the defaults)."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("TEXTUAL") and key not in ("TMUX", "TMUX_PANE")
     }
     env.update(TERM="xterm-256color", READER_STATE_DIR=str(state_dir), SHELL="/bin/sh")
+    env.update(
+        READER_CACHE_DIR=str(state_dir.with_name("cache")),
+        READER_CONFIG_DIR=str(state_dir.with_name("config")),  # never created: no settings
+    )
     if "utf-8" not in (env.get("LC_ALL") or env.get("LANG") or "").lower().replace("utf8", "utf-8"):
         env["LANG"] = "C.UTF-8"
         env.pop("LC_ALL", None)
@@ -1198,7 +1338,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--packs",
         help="comma-separated subset of: default, pack_840k, pack_3_5mb, pack_3_5mb_glossary, "
-        "big_section, many_headings (default: all)",
+        "big_section, many_headings, review (`reader review` on the default pack: its first "
+        "card, and ratings; default: all)",
     )
     parser.add_argument(
         "--expect",
@@ -1313,12 +1454,18 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
         overrides.setdefault(key, []).append(text)
     for spec in specs:
         describe(spec)
-        spec.expect = overrides.get(spec.key) or expected_text(spec, command, env)
+        if spec.key in overrides:
+            spec.expect = overrides[spec.key]
+        elif spec.review:
+            spec.expect = review_expected_text(spec, env)
+        else:
+            spec.expect = expected_text(spec, command, env)
         log(f"{spec.key}: {spec.label}; first screen shows {spec.expect}")
 
-    loads = {spec.key: time_loads(spec, 1 if args.quick else 5) for spec in specs}
+    runs = 1 if args.quick else 5
+    loads = {spec.key: time_loads(spec, runs) for spec in specs if not spec.review}
     no_tmux = "" if shutil.which("tmux") else "n/a (tmux not found)"
-    samples = [] if no_tmux else measure_terminal(specs, args, command, env, log)
+    samples = [] if no_tmux else measure_terminal(specs, args, command, env, log, root / "review")
     terminal = summarize_terminal(samples, specs) if samples else {}
 
     search_spec = next((spec for spec in specs if spec.key == "pack_3_5mb"), None)
@@ -1334,6 +1481,13 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
     elif search_spec:
         log("search: keystroke to results on screen, reader in tmux")
         keystroke = measure_typing(search_spec.path, args, env, root)
+    review_spec = next((spec for spec in specs if spec.review), None)
+    rating: dict[str, Any] = {"status": "n/a", "reason": "the review was not selected"}
+    if review_spec and no_tmux:
+        rating = {"status": no_tmux}
+    elif review_spec:
+        log(f"review: {sizes.ratings} ratings to the next card, reader in tmux")
+        rating = measure_rating(review_spec.path, sizes.ratings, args, env, root)
     log("section open: in-process app")
     cases, labels = open_cases(open_packs, sizes.big_kb, sizes.glossary_terms)
     params = {"cases": cases, "runs": args.runs, "timeout": args.timeout}
@@ -1347,6 +1501,7 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
         *open_rows(opened, labels, judge),
         *search_rows(search, search_label, judge),
         *keystroke_rows(keystroke, search_label, judge),
+        *rating_rows(rating, judge),
         *load_rows(loads, specs),
     ]
     settings = {
@@ -1365,6 +1520,7 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
         "first_screen": terminal,
         "search": search,
         "keystroke": keystroke,
+        "review_rating": rating,
         "section_open": opened,
         "pack_load": loads,
         "rows": [asdict(row) for row in rows],
@@ -1424,6 +1580,9 @@ def main(argv: list[str] | None = None) -> int:
 def _notes(report: dict[str, Any]) -> list[str]:
     """Why a row says n/a, timeout or a failure: the first thing anyone asks."""
     notes = []
+    rating = report.get("review_rating") or {}
+    if rating.get("status") not in ("ok", None):
+        notes.append(f"- review_rating: {rating.get('status')}: {rating.get('reason', '')}")
     for name in ("search", "section_open"):
         result = report[name]
         if result.get("status") != "ok":

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from reader.glossary import TermMatcher, parse_glossary
+from tests.perf.bench import QUICK, RATING_P95_BUDGET
 from tests.perf.generate import (
     generate_big_section,
     generate_many_headings,
@@ -57,7 +58,15 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path: Path) -> None:
     assert "machine:" in run.stdout
 
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert {"machine", "settings", "packs", "rows", "search", "section_open"} <= set(report)
+    assert {
+        "machine",
+        "settings",
+        "packs",
+        "rows",
+        "search",
+        "section_open",
+        "review_rating",
+    } <= set(report)
     assert {"nproc", "python", "textual", "date"} <= set(report["machine"])
     assert report["settings"]["quick"] is True
     assert set(report["packs"]) >= {
@@ -66,7 +75,12 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path: Path) -> None:
         "pack_3_5mb_glossary",
         "big_section",
         "many_headings",
+        "review",
     }
+    review_pack = report["packs"]["review"]
+    assert review_pack["path"] == report["packs"]["default"]["path"]
+    # The review's title and keys, and the first card's question (from a worker).
+    assert review_pack["expect"][:2] == ["done", "show answer"] and len(review_pack["expect"]) == 3
     glossary_pack, base_pack = report["packs"]["pack_3_5mb_glossary"], report["packs"]["pack_3_5mb"]
     assert glossary_pack["glossary_terms"] == 100 and base_pack["glossary_terms"] == 0
     assert glossary_pack["files"] == base_pack["files"] + 1
@@ -87,6 +101,13 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path: Path) -> None:
         "normal_glossary",
     }
     assert all(case["status"] == "ok" for case in opened["cases"].values()), opened
+    rows = {row["what"]: row for row in report["rows"]}
+    first_card = rows["reader review: first card (default pack)"]
+    assert (first_card["budget"], first_card["budget_unit"]) == (1.3, "×"), first_card
+    rating = rows["review: rating to the next card, p95"]
+    assert rating["budget"] == RATING_P95_BUDGET == 0.05 and rating["ok"] is None, rating
+    assert not any(what.startswith("whole screen") and "review" in what for what in rows)
+    assert "load_pack (before the first screen): default pack" in rows  # not twice
     costs = [row for row in report["rows"] if "the glossary's own cost" in row["what"]]
     assert len(costs) == 5, costs  # the first screen, and two open cases × two flags
     assert all(row["value"] and row["value"] > 0 for row in costs[1:]), costs
@@ -98,7 +119,17 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path: Path) -> None:
         typed = report["keystroke"]
         assert typed["status"] == "ok", typed  # every key's results reached the screen
         assert typed["keystrokes"] >= 50 and 0 < typed["p50_s"] <= typed["p95_s"], typed
-        for used in (socket, f"{socket}-keys"):
+        review = report["first_screen"]["packs"]["review"]
+        assert review["reader"]["ok"] == review["reader"]["runs"] >= 1, review  # a card drawn
+        assert all(review["reader"]["quit_clean"]), "reader review did not quit on q, Enter, q"
+        assert first_card["value"] and first_card["ratio"], first_card
+        rated = report["review_rating"]
+        assert rated["status"] == "ok", rated  # every rating drew the next card, and was saved
+        assert rated["ratings"] == rated["logged"] == QUICK.ratings, rated
+        assert 0 < rated["p50_s"] <= rated["p95_s"] and rated["reveal"]["p95_s"] > 0, rated
+        assert rated["quit_clean"], rated
+        assert rating["value"] == rated["p95_s"]
+        for used in (socket, f"{socket}-keys", f"{socket}-review"):
             left = subprocess.run(["tmux", "-L", used, "list-sessions"], capture_output=True)
             assert left.returncode != 0, f"the harness left its tmux server {used} running"
             assert not (Path(f"/tmp/tmux-{os.getuid()}") / used).exists()
