@@ -314,6 +314,20 @@ class Pack:
                 self._card_files[section.file.relative] = known
             return known
 
+    def may_hold_cards(self) -> bool:
+        """Whether the pack could have any card at all, told without reading cards: a
+        manifest list, a glossary, a comparison, or a file mentioning the tag or front
+        matter `cards:` (the app then does not even load the study modules)."""
+        if self.card_files_listed or self.glossary_files or self.comparison_id:
+            return True
+        return any(
+            "lashcards" in text
+            or "LASHCARDS" in text
+            or "lashCards" in text
+            or (text.startswith("---") and "cards:" in text[:65536])
+            for text in (pack_file.text for pack_file in self.files)
+        )
+
     def cards(self, *, glossary: bool = True, comparison: bool = True) -> CardSet:
         """The pack's self-test cards, found the first time they are asked for (a pack
         that never reviews never reads them); derived ones can be left out."""

@@ -46,8 +46,9 @@ class StudyController:
 
     # ------------------------------------------------------------------ loading
     def start_loading(self) -> None:
-        """Find the cards in a worker thread (the first screen never waits for them)."""
-        if self.study is None:
+        """Find the cards in a worker thread (the first screen never waits for them); a
+        pack that cannot hold any (no card file, glossary or comparison) loads nothing."""
+        if self.study is None and self.app.pack.may_hold_cards():
             self.app.run_worker(self._load, thread=True, group="study", name="study-cards")
 
     def _load(self) -> Study:
@@ -96,7 +97,8 @@ class StudyController:
     def _take(self, study: Study) -> None:
         self.study = study
         self.app._tell([*study.messages, *study.store.take_notices()])
-        self.refresh_counts()
+        # After the frame: a review started from the command line shows its card first.
+        self.app.call_after_refresh(self.refresh_counts)
         if study.cards.cards:  # cards fall due while the reader reads: counted each minute
             self.app.set_interval(COUNT_EVERY, self.refresh_counts, name="due-counts")
 
@@ -135,11 +137,14 @@ class StudyController:
         """Start a review of what is due in the pack, this section or this chapter."""
         from reader.ui.screens.review import ReviewScreen, ReviewSession
 
+        fresh = self.study is None
         study = self.ensure()
         if not study.cards.cards:
             self.app.notify(NO_CARDS, markup=False, timeout=4)
             self.app.open_deferred()
             return
+        if not fresh:
+            study.reload()  # another session may have reviewed since
         section = self.app.current
         if scope != "pack" and section is None:
             scope = "pack"
@@ -153,7 +158,6 @@ class StudyController:
 
                 place = sanitize_line(chapter_of(section).title)
             label = f"“{place}”"
-        study.reload()
         cards = study.queue(section_ids)
         self.suspended = None
         session = ReviewSession(study, cards, label)

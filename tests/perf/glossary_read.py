@@ -10,8 +10,8 @@ That work waits for nothing else, so it is timed in fresh processes, as the app 
 - core (one process each): the pack loaded and cut (`load_all`, as `_finish_screen`
   does first), markdown-it's parser built (the first screen built it), then the time to
   find the glossary files (`pack.glossary`), build the block-rules parser the glossary
-  reads them with (`_block_parser`, once a process), parse them (`.entries`) and build
-  the matcher (`.matcher`);
+  reads them with (`reader.markdown.block_parser`, once a process), parse them
+  (`.entries`) and build the matcher (`.matcher`);
 - app (one process each, headless, 120x40): the whole `_read_glossary` call (the three
   above and the first screen measured again with marks), then, once start-up is over,
   the section on show measured again, `--repeats` times each with and without marks:
@@ -49,8 +49,7 @@ def _ms(start: float) -> float:
 
 def measure_core(path: str) -> dict[str, Any]:
     """The glossary read in a fresh process, in the state the first screen leaves."""
-    from reader.glossary import _block_parser as block_parser
-    from reader.markdown import markdown_parser
+    from reader.markdown import block_parser, markdown_parser
     from reader.pack import load_pack
 
     pack = load_pack(path)

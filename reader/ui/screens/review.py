@@ -35,6 +35,10 @@ __all__ = ["LEARN_AHEAD", "ReviewScreen", "ReviewSession"]
 #: "learn ahead limit").
 LEARN_AHEAD = timedelta(minutes=20)
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+#: The review's widest (`#review`'s max-width) and the columns around the card's text:
+#: the review's padding (1 + 1), the card's border (1 + 1) and padding (2 + 2).
+REVIEW_WIDTH = 110
+REVIEW_CHROME = 8
 
 
 class ReviewSession:
@@ -115,12 +119,21 @@ class ReviewScreen(Screen[None]):
             yield Static(id="review-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#review-card", DocumentView).max_text_width = 100
+        view = self.query_one("#review-card", DocumentView)
+        view.max_text_width = 100
+        # The card is drawn before the first layout, at the width the stylesheet will give
+        # it: waiting for the layout cost `reader review` two frames (~30 ms).
+        view.width_hint = self._card_width
         self.app.clear_notifications()
         if self.session.finished:
             self._show_summary()
         else:
             self._show_card()
+
+    def _card_width(self) -> int:
+        """The card's text width as study.tcss lays it out: the review at most
+        REVIEW_WIDTH wide less its padding, the card's border and padding."""
+        return min(self.app.size.width, REVIEW_WIDTH) - REVIEW_CHROME
 
     # ------------------------------------------------------------------ drawing
     def _show_card(self) -> None:
