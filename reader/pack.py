@@ -306,12 +306,16 @@ class Pack:
     def holds_cards(self, section: Section) -> bool:
         """Whether the section's file has opted into holding cards (drawn as cards)."""
         with self._lock:
-            known = self._card_files.get(section.file.relative)
+            relative = section.file.relative
+            known = self._card_files.get(relative)
             if known is None:
-                from reader.cards import is_card_file
+                listed = self.card_files_listed
+                known = relative in listed
+                if not known and _might_opt_in(section.file.text):
+                    from reader.cards import is_card_file  # only a file that might, reads it
 
-                known = is_card_file(section.file, self.card_files_listed)
-                self._card_files[section.file.relative] = known
+                    known = is_card_file(section.file, listed)
+                self._card_files[relative] = known
             return known
 
     def may_hold_cards(self) -> bool:
@@ -320,13 +324,7 @@ class Pack:
         matter `cards:` (the app then does not even load the study modules)."""
         if self.card_files_listed or self.glossary_files or self.comparison_id:
             return True
-        return any(
-            "lashcards" in text
-            or "LASHCARDS" in text
-            or "lashCards" in text
-            or (text.startswith("---") and "cards:" in text[:65536])
-            for text in (pack_file.text for pack_file in self.files)
-        )
+        return any(_might_opt_in(pack_file.text) for pack_file in self.files)
 
     def cards(self, *, glossary: bool = True, comparison: bool = True) -> CardSet:
         """The pack's self-test cards, found the first time they are asked for (a pack
@@ -471,6 +469,18 @@ class Pack:
                     lambda section: section.file is pack_file, self._sections[start:]
                 )
             )
+
+
+def _might_opt_in(text: str) -> bool:
+    """Whether a file's text could opt it into holding cards (the `#flashcards` tag in a
+    usual spelling, or front matter naming `cards`), told by plain searches: most files
+    are ruled out without loading reader.cards."""
+    return (
+        "lashcards" in text
+        or "LASHCARDS" in text
+        or "lashCards" in text
+        or (text.startswith("---") and "cards:" in text[:65536])
+    )
 
 
 def default_pack_path() -> Path:
