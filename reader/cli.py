@@ -241,9 +241,19 @@ def _cards(args: list[str]) -> int:
     options = parser.parse_args(args)
     pack = load_pack(options.path)
     gc.enable()
+    from reader.state_io import cache_folder
     from reader.study import Study
 
-    study = Study.open(pack, state_dir=options.state_dir, enabled=not options.no_state)
+    saving = not options.no_state
+    restricted = _restricted_by_environment()
+    study = Study.open(
+        pack,
+        state_dir=options.state_dir,
+        enabled=saving,
+        # The cards cache the app keeps (read only when restricted, none with --no-state).
+        cache_dir=cache_folder("cards") if saving or restricted else None,
+        write_cache=not restricted,
+    )
     everything = study.cards.cards
     cards = study.queue() if options.due else everything
     state = study.state
