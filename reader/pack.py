@@ -196,8 +196,8 @@ class Pack:
     __slots__ = (
         "_anchors", "_by_id", "_card_files", "_card_sets", "_comparison_id", "_cut_ahead",
         "_file_starts", "_files_by_real", "_files_indexed", "_folder_chain", "_glossary",
-        "_glossary_files", "_lock", "_problems", "_sections", "_slugs", "_wanted_comparison",
-        "files", "manifest", "root", "title",
+        "_glossary_files", "_lock", "_may_hold_cards", "_problems", "_sections", "_slugs",
+        "_wanted_comparison", "files", "manifest", "root", "title",
     )  # fmt: skip
 
     def __init__(
@@ -232,6 +232,7 @@ class Pack:
         self._glossary_files: list[int] | None = None
         self._card_sets: dict[tuple[bool, bool], CardSet] = {}
         self._card_files: dict[str, bool] = {}  # by relative path: see `holds_cards`
+        self._may_hold_cards: bool | None = None
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -322,9 +323,11 @@ class Pack:
         """Whether the pack could have any card at all, told without reading cards: a
         manifest list, a glossary, a comparison, or a file mentioning the tag or front
         matter `cards:` (the app then does not even load the study modules)."""
-        if self.card_files_listed or self.glossary_files or self.comparison_id:
-            return True
-        return any(_might_opt_in(pack_file.text) for pack_file in self.files)
+        if self._may_hold_cards is None:
+            self._may_hold_cards = bool(
+                self.card_files_listed or self.glossary_files or self.comparison_id
+            ) or any(_might_opt_in(pack_file.text) for pack_file in self.files)
+        return self._may_hold_cards
 
     def cards(self, *, glossary: bool = True, comparison: bool = True) -> CardSet:
         """The pack's self-test cards, found the first time they are asked for (a pack

@@ -297,11 +297,13 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             return "This pack has no comparison table"
         if action == "glossary" and not self.pack.has_glossary:
             return NO_GLOSSARY
-        if (
-            action in ("review", "review_section", "review_chapter", "progress")
-            and self._study is not None
-            and self._study.study is not None
-            and not self._study.study.cards.cards
+        if action in ("review", "review_section", "review_chapter") and (
+            not self.pack.may_hold_cards()
+            or (
+                self._study is not None
+                and self._study.study is not None
+                and not self._study.study.cards.cards
+            )
         ):
             from reader.ui.study_controller import NO_CARDS
 
