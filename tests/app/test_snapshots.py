@@ -30,6 +30,13 @@ async def settle(pilot: Pilot) -> None:
     """Wait until nothing on screen is still on its way: index, rendering, notices."""
     app: ReaderApp = pilot.app  # type: ignore[assignment]
     await wait_for_index(pilot, app)
+    # The cards are found in a worker too: their due counts are in the header and outline.
+    if app.pack.may_hold_cards():
+        await wait_until(
+            pilot,
+            lambda: app.study.study is not None and app.study.due_label(),
+            what="the due counts",
+        )
     await wait_rendered(pilot, app.main.query_one("#document", DocumentView))
     if app.main.query("#comparison.-open"):
         await wait_rendered(pilot, app.main.query_one("#comparison-document", DocumentView))
