@@ -82,7 +82,7 @@ MAX_CLOZES = 50
 MAX_PARAGRAPH_PROBLEMS = 10
 _FIRST_LINK = LazyPattern(r"\]\(\s*<?([^)\s>]++)")
 #: What stands for a hidden deletion without a hint.
-HIDDEN = "[…]"
+HIDDEN = "[...]"  # as Anki shows a cloze
 #: A card side longer than this is cut (a wall of text is not a card).
 MAX_SIDE_CHARS = 4000
 
@@ -106,6 +106,9 @@ class Written(NamedTuple):
     answer: str  # Markdown; "" for a `?` card whose answer is the block after it
     line: int  # its first line, counted from the paragraph's first (0)
     deletions: tuple[Deletion, ...] = ()
+    #: A `?` card's separator line (from the paragraph's first); -1 for others. Its
+    #: answer runs to a blank line: a list or a quote straight after it belongs to it.
+    separator: int = -1
 
     @property
     def numbers(self) -> list[int]:
@@ -281,7 +284,7 @@ def _multiline(lines: list[str], separator: int, problems: list[tuple[int, str]]
         problems.append((separator, f"a `{lines[separator].strip()}` line with no question"))
         return []
     kind = "both" if lines[separator].strip() == "??" else "basic"
-    return [Written(kind, question, answer, 0)]
+    return [Written(kind, question, answer, 0, separator=separator)]
 
 
 def _inline_cards(
@@ -396,6 +399,8 @@ def _masked(text: str) -> str:
     """`text` with code spans, inline HTML, autolinks, comments and link destinations
     blanked (the same length, so offsets hold): no separator is looked for in them."""
     spans = _code_spans(text)
+    # A backslash escape (`\::`) is a character written, not a separator.
+    spans.extend(match.span() for match in re.finditer(r"\\[^\n]", text))
     covered = _blank(text, spans)
     spans.extend(_comments(covered))
     covered = _blank(text, spans)
@@ -482,7 +487,7 @@ def anki_cloze(written: Written) -> str:
 
 
 def _hidden_mark(deletion: Deletion) -> str:
-    return f"\\[{deletion.hint}\\]" if deletion.hint else "\\[…\\]"
+    return f"\\[{deletion.hint}\\]" if deletion.hint else "\\[...\\]"
 
 
 def _bold(deletion: Deletion) -> str:
@@ -525,8 +530,9 @@ def find_cards(text: str, path: str) -> tuple[list[Card], list[Problem]]:
             problems.append(Problem(path, first + offset + 1, message, "warning"))
         for piece in pieces:
             answer = piece.answer
-            if piece.kind in ("basic", "both") and not answer:
-                answer = _following_block(tokens, position, lines)
+            if piece.separator >= 0:  # a list or quote right after is part of the answer
+                after = _following_block(tokens, position, lines, lines[first + piece.separator])
+                answer = f"{answer}\n{after}".strip() if after else answer
                 if not answer:
                     where = first + piece.line + 1
                     problems.append(Problem(path, where, "a card with an empty answer", "warning"))
@@ -535,11 +541,13 @@ def find_cards(text: str, path: str) -> tuple[list[Card], list[Problem]]:
     return cards, problems
 
 
-def _following_block(tokens: list[Token], position: int, lines: list[str]) -> str:
-    """The Markdown of the block right after a paragraph (no blank line between), which is
-    a `?` card's answer when it ends the paragraph: a list, a quote, code or a table, never
-    a heading (the card ends there). Its lines lose the containers' markers the `?` line
-    has (`> `, a list item's indent), so the answer reads as it would on its own."""
+def _following_block(
+    tokens: list[Token], position: int, lines: list[str], separator_line: str
+) -> str:
+    """The Markdown of the block right after a `?` card's paragraph (no blank line
+    between), which belongs to its answer: a list, a quote, code or a table, never a
+    heading (the card ends there). Its lines lose the containers' markers the `?` line has
+    (`> `, a list item's indent), so the answer reads as it would on its own."""
     opening = tokens[position - 1]
     level = opening.level
     if not opening.map:
@@ -551,8 +559,7 @@ def _following_block(tokens: list[Token], position: int, lines: list[str]) -> st
         if token.level == level and token.nesting >= 0:
             if token.type not in _ANSWER_BLOCKS or not token.map or token.map[0] != end:
                 return ""
-            question_line = lines[end - 1]
-            prefix = question_line[: question_line.find("?")]
+            prefix = separator_line[: separator_line.find("?")]
             answer = [_unprefixed(line, prefix) for line in lines[token.map[0] : token.map[1]]]
             return "\n".join(answer).strip()
     return ""
@@ -560,8 +567,8 @@ def _following_block(tokens: list[Token], position: int, lines: list[str]) -> st
 
 #: What may answer a `?` card from the lines right after it.
 _ANSWER_BLOCKS = frozenset(
-    {"bullet_list_open", "ordered_list_open", "blockquote_open", "fence", "code_block",
-     "table_open", "dl_open"}
+    {"bullet_list_open", "ordered_list_open", "blockquote_open", "alert_open", "fence",
+     "code_block", "table_open", "dl_open"}
 )  # fmt: skip
 
 
@@ -593,7 +600,8 @@ def _cards_of(piece: Written, path: str, line: int) -> list[Card]:
     if piece.kind == "text":
         return []
     question, answer = _cut(piece.question), _cut(piece.answer)
-    note = _identity("note", question, answer)
+    # One way or both are different Anki note types: adding `:` makes a new note.
+    note = _identity("note-both" if piece.kind == "both" else "note", question, answer)
     cards = [
         Card(
             "basic",
@@ -642,6 +650,17 @@ def pack_cards(pack: Pack, *, glossary: bool = True, comparison: bool = True) ->
     listed = pack.card_files_listed
     cards: list[Card] = []
     problems: list[Problem] = []
+    wanted = pack.manifest.get("cards")
+    if wanted is not None and (
+        not isinstance(wanted, list) or not all(isinstance(name, str) for name in wanted)
+    ):
+        problems.append(
+            Problem(
+                "pack.toml",
+                0,
+                'cards must be a list of file names, such as cards = ["notes.md"]; ignored',
+            )
+        )
     for name in listed:
         if not any(pack_file.relative == name for pack_file in pack.files):
             problems.append(
@@ -764,7 +783,8 @@ def _comparison_cards(pack: Pack) -> list[Card]:
         for column, cell in zip(columns[1:], cells[1:], strict=False):
             if not cell.strip() or not label.strip():
                 continue
-            question = f"{title} — {label}: {column}?"
+            # A row label asking already ("Targets self?") asks once.
+            question = f"{title} — {label.rstrip(' ?')}: {column.rstrip(' ?')}?"
             cards.append(
                 Card(
                     "comparison",

@@ -208,7 +208,7 @@ class CardBlock(Block):
     until the reader reveals it. A cloze paragraph's question is the paragraph with its
     deletions hidden; its answer, the paragraph with them shown."""
 
-    __slots__ = ("children", "number", "question", "revealed")
+    __slots__ = ("children", "number", "open_ended", "question", "revealed")
 
     def __init__(
         self,
@@ -217,12 +217,15 @@ class CardBlock(Block):
         children: list[Block] | None = None,
         number: int = 0,
         revealed: bool = False,
+        open_ended: bool = False,
     ) -> None:
         super().__init__(line)
         self.question = Text() if question is None else question
         self.children = [] if children is None else children
         self.number = number  # which card of the document, for revealing
         self.revealed = revealed
+        #: A `?` card: a list or quote straight after its paragraph is its answer too.
+        self.open_ended = open_ended
 
 
 class BuildContext:
@@ -327,8 +330,8 @@ def _build(
             if cards:
                 blocks.extend(cards)
                 last = cards[-1]
-                if isinstance(last, CardBlock) and not last.children and token.map:
-                    awaiting = (len(blocks) - 1, token.map[1])  # answered by the next block
+                if isinstance(last, CardBlock) and last.open_ended and token.map:
+                    awaiting = (len(blocks) - 1, token.map[1])  # a list after it: its answer
             else:
                 blocks.append(ParagraphBlock(line, _inline(tokens[position + 1], context)))
             position += 3
@@ -381,11 +384,16 @@ def _build(
     return blocks, position
 
 
+#: What may answer a `?` card from the lines right after it (as reader.cards reads it).
+_ANSWER_BLOCKS = (ListBlock, QuoteBlock, CodeBlock, TableBlock, DefinitionListBlock, AlertBlock)
+
+
 def _answer_with_next(blocks: list[Block], index: int, end: int) -> None:
     """Move the block after card `index` into its answer if it starts where the card's
     paragraph ends (no blank line between: a list or a quote answering a `?` card)."""
     card = blocks[index]
-    if isinstance(card, CardBlock) and index + 1 < len(blocks) and blocks[index + 1].line == end:
+    after = blocks[index + 1] if index + 1 < len(blocks) else None
+    if isinstance(card, CardBlock) and isinstance(after, _ANSWER_BLOCKS) and after.line == end:
         card.children.append(blocks.pop(index + 1))
 
 
@@ -414,7 +422,8 @@ def _cards(inline: Token, line: int, context: BuildContext) -> list[Block] | Non
             text = _inline_markdown(answer, context, terms=False)
             children.append(ParagraphBlock(at, text))
         revealed = context.printing
-        blocks.append(CardBlock(at, question, children, context.cards_shown, revealed))
+        open_ended = piece.separator >= 0
+        blocks.append(CardBlock(at, question, children, context.cards_shown, revealed, open_ended))
         context.cards_shown += 1
     return blocks
 

@@ -62,6 +62,8 @@ async def test_keys_the_footer_no_longer_shows_are_let_go(app: ReaderApp) -> Non
     which made the collector's full passes slower and slower while a reader searched."""
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.main.chrome_ready, what="the footer")
+        # The cards' worker relabels the outline when it ends: not in the middle of this.
+        await wait_until(pilot, lambda: app.study.study is not None, what="the cards")
         for _ in range(8):  # search box and back: the keys shown change both ways
             await pilot.press("slash")
             await pilot.pause()

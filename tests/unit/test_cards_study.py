@@ -183,7 +183,7 @@ def test_a_cloze_hides_its_deletions_and_printing_shows_every_answer() -> None:
         drawn("The ==barrier== fails and {{c1::IgE::an antibody}} rises.\n").plain_lines()
     )
     assert "barrier" not in text and "IgE" not in text
-    assert "[…]" in text and "[an antibody]" in text
+    assert "[...]" in text and "[an antibody]" in text
     printed = "\n".join(drawn("Q::A one\n\nThe ==barrier== fails.\n", printing=True).plain_lines())
     assert "A one" in printed and "barrier" in printed and "Show answer" not in printed
 

@@ -114,7 +114,7 @@ def sample_cards() -> list[Card]:
         *clozes(
             "The {{c1::mast cell}} binds {{c2::IgE::antibody}}.",
             {
-                1: ("The \\[…\\] binds IgE.", "The **mast cell** binds IgE."),
+                1: ("The \\[...\\] binds IgE.", "The **mast cell** binds IgE."),
                 2: ("The mast cell binds \\[antibody\\].", "The mast cell binds **IgE**."),
             },
         ),
@@ -443,7 +443,7 @@ def test_the_text_file_has_ankis_headers_and_one_row_per_card(tmp_path: Path) ->
         ["What is IgE?", "An antibody class.", TAG, genanki.guid_for(cards[0].id)],
         ["Filaggrin", "A skin barrier protein", TAG, genanki.guid_for(cards[1].id)],
         ["A skin barrier protein", "Filaggrin", TAG, genanki.guid_for(cards[2].id)],
-        ["The […] binds IgE.", "The mast cell binds IgE.", TAG, genanki.guid_for(cards[3].id)],
+        ["The [...] binds IgE.", "The mast cell binds IgE.", TAG, genanki.guid_for(cards[3].id)],
         [
             "The mast cell binds [antibody].",
             "The mast cell binds IgE.",
@@ -582,7 +582,7 @@ def test_a_packs_cards_export_through_pack_cards(
         ["Skin", "Barrier"],
         ["Barrier", "Skin"],
         ["The mast cell binds [antibody].", "The mast cell binds IgE."],
-        ["The […] binds IgE.", "The mast cell binds IgE."],
+        ["The [...] binds IgE.", "The mast cell binds IgE."],
         ["Define: Keratin", "A protein."],
     ]
 
