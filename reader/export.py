@@ -21,11 +21,21 @@ when the import's modification time is newer and its note type the same. So:
   fixed `timestamp` makes the file byte for byte the same.
 
 Card sides are Markdown; Anki shows HTML. The package renders each side with markdown-it
-(CommonMark, tables and strikethrough, raw HTML off so nothing written as HTML passes
-unescaped); images become their description (a pack's pictures are not in the package,
-and a remote one would be fetched by Anki), and links other than web and mail links
-become their text (a link to another page of the pack leads nowhere in Anki). The section
-path is a field shown above the question, and a hierarchical tag `reader::Top::Child`.
+(CommonMark, tables and strikethrough); images become their description (a pack's
+pictures are not in the package, and a remote one would be fetched by Anki), and links
+other than web and mail links become their text (a link to another page of the pack
+leads nowhere in Anki). The section path is a field shown above the question, and a
+hierarchical tag `reader::Top::Child`.
+
+Raw HTML never reaches Anki as written, whose card view runs scripts. Inline HTML
+(`H<sub>2</sub>O`, `<kbd>Ctrl</kbd>`, `<br>`) is rebuilt tag by tag (`_InlineHtml`):
+the formatting tags in `_KEPT_TAGS` are written again bare, without any attribute; any
+other tag is dropped and its text kept, as the reader shows it; the content of `script`,
+`style` and the like (`_HIDDEN_CONTENT`), comments, declarations and processing
+instructions are dropped whole. A kept tag left open is closed at the end of its
+paragraph (a browser would carry it into the next paragraphs and the other side). An
+HTML block is written as the words the reader and the text file show for it
+(`reader.html_text`), escaped, its lines and paragraphs kept.
 
 The text file is plain text (`#html:false`) because Anki escapes such fields: one row per
 card, question and answer on one line each (line breaks and tabs become spaces, list
@@ -57,6 +67,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -189,12 +200,32 @@ def section_tag(breadcrumb: str) -> str:
 
 
 # ----------------------------------------------------------------- Markdown
+#: Raw inline tags written again (bare) in a field: formatting a card may need, none of
+#: which can load, run or link anything. `br` is also here: it has no closing tag.
+_KEPT_TAGS = frozenset(
+    {"sub", "sup", "b", "i", "em", "strong", "u", "s", "del", "ins", "mark", "kbd", "code"}
+    | {"small", "br"}
+)
+#: Elements whose content is dropped with them: code, styles, embedded documents, text
+#: meant for a browser without scripts (Anki's runs them), and a form's raw text.
+_HIDDEN_CONTENT = frozenset(
+    {"script", "style", "iframe", "object", "template", "noscript", "textarea"}
+)
+#: Hidden elements that can hold themselves; the others end at their first closing tag,
+#: as a browser reads their content as text.
+_NESTING_HIDDEN = frozenset({"object", "template"})
+#: How many kept tags may be open at once in a paragraph: deeper ones are dropped, so a
+#: run of unclosed tags cannot nest the field without bound.
+_MAX_OPEN_TAGS = 32
+
+
 @lru_cache(maxsize=1)
 def _html_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     parser.add_render_rule("image", _image_text)
+    parser.add_render_rule("html_block", _html_block_text)
     return parser
 
 
@@ -202,20 +233,158 @@ def _image_text(renderer: Any, tokens: Sequence[Token], index: int, options: Any
     """An image as its description: the package carries no picture to show."""
     from reader.markdown import image_alt
 
-    alt = image_alt(tokens[index])
+    return _image_label(image_alt(tokens[index]))
+
+
+def _image_label(alt: str) -> str:
     return html.escape(f"[image: {alt}]" if alt else "[image]", quote=False)
 
 
+def _html_block_text(
+    renderer: Any, tokens: Sequence[Token], index: int, options: Any, env: Any
+) -> str:
+    """An HTML block as the words the reader and the text file show for it, escaped: its
+    tables, lists and paragraphs keep their lines, none of its tags are written."""
+    from reader.html_text import html_block_text
+
+    text = html_block_text(tokens[index].content, plain=True)
+    paragraphs = (paragraph for paragraph in text.split("\n\n") if paragraph.strip())
+    return "".join(
+        "<p>"
+        + "<br>".join(html.escape(line, quote=False) for line in paragraph.split("\n"))
+        + "</p>\n"
+        for paragraph in paragraphs
+    )
+
+
 def markdown_html(markdown: str) -> str:
-    """A card side's Markdown as HTML for an Anki field: raw HTML escaped, images as their
-    description, links kept only to the web and mail."""
+    """A card side's Markdown as HTML for an Anki field: raw HTML reduced to bare
+    formatting tags, images as their description, links kept only to the web and mail."""
     parser = _html_parser()
     tokens = parser.parse(sanitize(markdown))
     for token in tokens:
         if token.children:
-            token.children = _without_local_links(token.children)
+            token.children = _without_local_links(_with_safe_html(token.children))
     rendered: str = parser.renderer.render(tokens, parser.options, {})
     return rendered.strip()
+
+
+def _with_safe_html(children: list[Token]) -> list[Token]:
+    """A paragraph's inline tokens with their raw HTML rebuilt by `_InlineHtml`, what a
+    hidden element holds dropped, and the kept tags left open closed at its end.
+
+    Markdown's own opening and closing tokens inside a hidden element stay unless both
+    are in it (`<script>**x**</script>`): each kept one then still has its pair, and none
+    is left open past the paragraph."""
+    if not any(child.type == "html_inline" for child in children):
+        return children
+    from markdown_it.token import Token
+
+    rebuilder = _InlineHtml()
+    kept: list[Token] = []
+    hidden_openings: list[int] = []  # where in `kept` openings met while hiding are
+    for child in children:
+        if child.type == "html_inline":
+            child.content = rebuilder.rebuild(child.content)
+            if child.content:
+                kept.append(child)
+        elif not rebuilder.hiding:
+            kept.append(child)
+        elif child.nesting == 1:
+            hidden_openings.append(len(kept))
+            kept.append(child)
+        elif child.nesting == -1:
+            if hidden_openings and hidden_openings[-1] == len(kept) - 1:
+                hidden_openings.pop()
+                kept.pop()  # its opening, with nothing shown between them
+            else:
+                kept.append(child)
+    closing = rebuilder.close_open_tags()
+    if closing:
+        kept.append(Token("html_inline", "", 0, content=closing))
+    return kept
+
+
+class _InlineHtml(HTMLParser):
+    """Raw inline HTML rebuilt one tag at a time (markdown-it's `html_inline` tokens, each
+    one whole tag, comment or declaration), remembering across a paragraph's tags which
+    kept tags are open and whether a hidden element's content is being skipped.
+
+    What it writes is only ever a bare `<name>` or `</name>` from `_KEPT_TAGS` or escaped
+    text, whatever it reads; the parser is reset before each tag, so a tag it could not
+    read whole is dropped, not carried into the next one. Each tag costs constant time
+    (open tags are counted by name), so a paragraph costs time linear in its length.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._written: list[str] = []
+        self._open: list[str] = []
+        self._open_count: dict[str, int] = {}
+        self._hidden: str | None = None  # the element whose content is skipped
+        self._hidden_depth = 0
+
+    @property
+    def hiding(self) -> bool:
+        """Whether the paragraph's text at this point is inside a hidden element."""
+        return self._hidden is not None
+
+    def rebuild(self, tag: str) -> str:
+        """The HTML to write for one raw tag (often none)."""
+        if tag.startswith(("<!", "<?")):  # a comment, declaration, CDATA or instruction
+            return ""
+        self.reset()
+        self._written = []
+        self.feed(tag)
+        return "".join(self._written)
+
+    def close_open_tags(self) -> str:
+        """Closing tags for the kept tags still open, innermost first."""
+        closing = "".join(f"</{name}>" for name in reversed(self._open))
+        self._open.clear()
+        self._open_count.clear()
+        return closing
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._hidden is not None:
+            if tag == self._hidden and tag in _NESTING_HIDDEN:
+                self._hidden_depth += 1
+        elif tag in _HIDDEN_CONTENT:
+            self._hidden, self._hidden_depth = tag, 1
+        elif tag == "br":
+            self._written.append("<br>")
+        elif tag == "img":  # as the reader shows it, and as a Markdown image is written
+            self._written.append(_image_label(dict(attrs).get("alt") or ""))
+        elif tag in _KEPT_TAGS and len(self._open) < _MAX_OPEN_TAGS:
+            self._written.append(f"<{tag}>")
+            self._open.append(tag)
+            self._open_count[tag] = self._open_count.get(tag, 0) + 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # HTML ignores the slash of `<b/>` (and `<script/>`): the element opens.
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._hidden is not None:
+            if tag == self._hidden:
+                self._hidden_depth -= 1
+                if self._hidden_depth == 0:
+                    self._hidden = None
+        elif tag == "br":  # read as `<br>`, as the HTML standard says
+            self._written.append("<br>")
+        elif self._open_count.get(tag):  # closes it and any kept tag opened inside it
+            while True:
+                name = self._open.pop()
+                self._open_count[name] -= 1
+                self._written.append(f"</{name}>")
+                if name == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        # Only text the parser could not read as a tag (markdown-it's and its rules for
+        # a tag differ at the edges): shown as written, as the reader shows it.
+        if self._hidden is None:
+            self._written.append(html.escape(data, quote=False))
 
 
 def _without_local_links(children: list[Token]) -> list[Token]:

@@ -102,7 +102,8 @@ class RenderedDocument:
         self.renderer = renderer  # and the measurer: see the `renderer` setter
         self.width = max(4, width)
         self.context = BuildContext() if context is None else context
-        self._chunks: deque[str] = deque(chunks(markdown))
+        #: Pieces left to parse, each with the line of `markdown` it starts at.
+        self._chunks: deque[tuple[str, int]] = deque(chunks_with_lines(markdown))
         self._footnotes_due = True  # drawn once every chunk is parsed
         self._footer = footer
         self._pending: deque[Block] = deque()  # parsed, not measured yet
@@ -152,8 +153,12 @@ class RenderedDocument:
             if self._pending:
                 self._append(self._pending.popleft())
             elif self._chunks:
-                tokens = self.context.parse(self._chunks.popleft())
-                self._pending.extend(build_blocks(tokens, self.context))
+                text, first_line = self._chunks.popleft()
+                blocks = build_blocks(self.context.parse(text), self.context)
+                if first_line:
+                    for block in blocks:  # lines of the section, not of the piece
+                        block.line += first_line
+                self._pending.extend(blocks)
             elif self._footnotes_due:  # the notes the section referenced, at its end
                 self._footnotes_due = False
                 self._pending.extend(build_footnotes(self.context))
@@ -293,6 +298,16 @@ class RenderedDocument:
                     return True
         return False
 
+    def row_of_source_line(self, line: int) -> int:
+        """The first drawn row of the block holding line `line` (0-based) of the Markdown,
+        as far as it is measured: where the reader is taken to see what that line says."""
+        row = 0
+        for placed in self._placed:
+            if placed.block.line > line:
+                break
+            row = placed.start
+        return row
+
     def toggle_card(self, number: int) -> bool:
         """Show or hide card `number`'s answer; False when there is none."""
         for index, placed in enumerate(self._placed):
@@ -354,15 +369,20 @@ class RenderedDocument:
 
 
 def chunks(markdown: str) -> list[str]:
+    """The pieces of `chunks_with_lines`, without their lines."""
+    return [piece for piece, _ in chunks_with_lines(markdown)]
+
+
+def chunks_with_lines(markdown: str) -> list[tuple[str, int]]:
     """Cut Markdown at blank lines outside code and details into pieces of ~CHUNK_CHARS,
     not before an indented line: it may go on a list item or a footnote (a paragraph of
     its own there, and indented code if parsed apart). A piece four times that size is
     cut anyway (a whole section of indented lines would otherwise be parsed at once)."""
     if len(markdown) <= CHUNK_CHARS:
-        return [markdown]
+        return [(markdown, 0)]
     lines = markdown.split("\n")
     offsets = [0, *accumulate(len(line) + 1 for line in lines)]
-    pieces: list[str] = []
+    pieces: list[tuple[str, int]] = []
     start = 0
     for number in scan_markdown(lines).break_lines:
         size = offsets[number] - offsets[start]
@@ -371,10 +391,10 @@ def chunks(markdown: str) -> list[str]:
         if following[:1] in (" ", "\t", ":", "~") and size < 4 * CHUNK_CHARS:
             continue
         if size >= CHUNK_CHARS:
-            pieces.append("\n".join(lines[start:number]))
+            pieces.append(("\n".join(lines[start:number]), start))
             start = number
-    pieces.append("\n".join(lines[start:]))
-    return [piece for piece in pieces if piece.strip()]
+    pieces.append(("\n".join(lines[start:]), start))
+    return [(piece, line) for piece, line in pieces if piece.strip()]
 
 
 def _has_code(block: Block) -> bool:

@@ -137,6 +137,16 @@ class Panes:
             results.display, outline.display = True, False
         main.set_focus(target)
 
+    def something_open(self) -> bool:
+        """Whether Esc has something to close: the comparison, a search, the overlay."""
+        main, host = self._main, self._host
+        panel = main.comparison
+        return bool(
+            (panel is not None and panel.has_class("-open"))
+            or host.search.active
+            or (main.narrow and main.sidebar_choice)
+        )
+
     def back_out(self) -> None:
         """Esc closes whatever is open, innermost first; the place is kept."""
         main, host = self._main, self._host

@@ -105,7 +105,9 @@ class StudyController:
     def ensure(self) -> Study:
         """The study, found now if the worker has not finished (or started) yet."""
         if self.study is None:
-            self._take(self._open())
+            study = self._open()
+            study.state  # noqa: B018 - read now, so a file set aside is told at once
+            self._take(study)
         assert self.study is not None
         return self.study
 
@@ -137,6 +139,8 @@ class StudyController:
         """Start a review of what is due in the pack, this section or this chapter."""
         from reader.ui.screens.review import ReviewScreen, ReviewSession
 
+        if scope == "pack" and self.resume():
+            return  # `r` while a review waits for its card's section: that review
         fresh = self.study is None
         study = self.ensure()
         if not study.cards.cards:
@@ -171,11 +175,23 @@ class StudyController:
         """Leave the review for the card's section; Esc comes back to the same card."""
         self.suspended = session
         self.app.pop_screen()
-        if card.section_id and self.app.pack.get(card.section_id) is not None:
-            self.app.open_section(card.section_id)
+        section = self.app.pack.get(card.section_id) if card.section_id else None
+        if section is not None:
+            self.app.open_section(section.id)
+            if section.path == card.path and section.start_line <= card.line <= section.end_line:
+                self.app.call_after_refresh(self._show_line, card.line - section.start_line)
         self.app.open_deferred()
         self.refresh_counts()  # the ratings made so far show in the outline and header
         self.app.notify("Reading the card's section: Esc returns to the review", markup=False)
+
+    def _show_line(self, line: int) -> None:
+        """Scroll the reading pane to line `line` of its section's Markdown (a card's)."""
+        from reader.ui.widgets.document_view import DocumentView
+
+        view = self.app.main.query_one("#document", DocumentView)
+        view.render_everything()
+        if view.document is not None:
+            view.go_to_line(max(0, view.document.row_of_source_line(line) - 1))
 
     def resume(self) -> bool:
         """Resume a review left for a card's section; False when there is none."""

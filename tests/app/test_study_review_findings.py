@@ -86,8 +86,8 @@ async def _answer_comes_into_view(
         await ready(pilot, app)
         await pilot.press("r")
         screen = await review_shown(pilot, app)
-        first_line = question.split("\n")[0]
-        assert any(first_line in line for line in visible_lines(card_view(screen)))
+        first_words = question.split("\n")[0][:24]  # a long line wraps
+        assert any(first_words in line for line in visible_lines(card_view(screen)))
         await press_and_draw(pilot, screen, "space")
         assert answer in "\n".join(card_view(screen).plain_lines()), "the answer is drawn"
         await pilot.pause(0.2)

@@ -21,6 +21,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from reader.glyphs import current as current_glyphs
+from reader.render.blocks import RuleBlock
 from reader.sanitize import sanitize_line
 from reader.ui.styles import use_stylesheet
 from reader.ui.widgets.document_view import DocumentView
@@ -124,7 +126,6 @@ class ReviewScreen(Screen[None]):
         # The card is drawn before the first layout, at the width the stylesheet will give
         # it: waiting for the layout cost `reader review` two frames (~30 ms).
         view.width_hint = self._card_width
-        self.app.clear_notifications()
         if self.session.finished:
             self._show_summary()
         else:
@@ -144,14 +145,17 @@ class ReviewScreen(Screen[None]):
             return
         self._summary = False
         new, learning, due = session.left()
+        glyphs = current_glyphs()
+        dot = glyphs.separator
         title = Text("Review", style="bold")
-        title.append(f"  ·  {new} new  ·  {learning} learning  ·  {due} to review", style="")
-        title.append(f"  ·  {session.reviewed} done", style="")
+        title.append(f"{dot}{new} new{dot}{learning} learning{dot}{due} to review", style="")
+        title.append(f"{dot}{session.reviewed} done", style="")
         self.query_one("#review-title", Static).update(title)
         place = sanitize_line(card.breadcrumb or card.path or session.study.pack.title)
+        place = place.replace(" › ", f" {glyphs.breadcrumb.strip()} ")
         kind = _KIND_NAMES.get(card.kind, "")
         self.query_one("#review-place", Static).update(
-            Text.assemble((place, "bold"), (f"  ·  {kind}" if kind else "", ""))
+            Text.assemble((place, "bold"), (f"{dot}{kind}" if kind else "", ""))
         )
         markdown = card.question
         if session.revealed:
@@ -159,7 +163,26 @@ class ReviewScreen(Screen[None]):
         view = self.query_one("#review-card", DocumentView)
         view.show(markdown, definitions=session.study.pack.definitions_of(card.path))
         view.focus()
+        if session.revealed:
+            self.call_after_refresh(self._answer_into_view)
         self._show_keys()
+
+    def _answer_into_view(self) -> None:
+        """Scroll the card so the answer shows from its rule down: under a long question,
+        or in a small terminal, it would be below the box (the view scrolls no further
+        than its end, so a card that fits does not move)."""
+        view = self.query_one("#review-card", DocumentView)
+        view.render_everything()
+        document = view.document
+        if document is None:
+            return
+        for index, block in enumerate(document.blocks):
+            if isinstance(block, RuleBlock) and index + 1 < len(document.blocks):
+                rule, answer = document.block_start(index), document.block_start(index + 1)
+                # The rule above the answer when both fit, else the answer from its top.
+                fits = document.line_count - rule <= view.scrollable_content_region.height
+                view.go_to_line(rule if fits else answer)
+                return
 
     def _show_keys(self) -> None:
         keys = Text()
@@ -260,10 +283,10 @@ def _now() -> datetime:
 
 def _next_due_line(study: Study) -> str:
     """ "Next card due: in 9 min (14:05)", or that nothing is scheduled yet."""
-    counts = study.counts()
-    if counts.to_review:
+    due_now = len(study.queue())  # what `r` would show, as the header counts it
+    if due_now:
         return (
-            f"Still due now: **{counts.to_review}** (new cards within today's limit "
+            f"Still due now: **{due_now}** (new cards within today's limit "
             "included): `r` reviews them."
         )
     due = study.next_due()
