@@ -60,6 +60,7 @@ __all__ = [
     "load_user_settings",
     "new_left_today",
     "next_due",
+    "study_day",
     "summary",
     "user_settings_path",
 ]
@@ -137,8 +138,19 @@ def _parse_time(value: object) -> datetime | None:
         return None
 
 
+#: A study day starts at 4 in the morning, as Anki's do: reviewing past midnight is still
+#: the same day's work (its new-card limit, its forecast bar).
+DAY_STARTS_AT = timedelta(hours=4)
+
+
 def _local_day(moment: datetime, zone: tzinfo | None) -> date:
-    return moment.astimezone(zone).date()
+    return (moment.astimezone(zone) - DAY_STARTS_AT).date()
+
+
+def study_day(moment: datetime, zone: tzinfo | None = None) -> date:
+    """The study day `moment` falls in, in `zone` (None: its own): from 4 am to 4 am."""
+    _utc(moment)
+    return _local_day(moment, zone if zone is not None else moment.tzinfo)
 
 
 def _zone(now: datetime, tz: tzinfo | None) -> tzinfo:

@@ -174,13 +174,15 @@ class Study:
         """The cards without new siblings held back till tomorrow, as Anki buries them: a
         new card whose note (the other way of a `:::` card, another cloze of the
         paragraph) was reviewed today, or comes earlier among the new cards, waits."""
+        from reader.review import study_day
+
         state = self.state
-        today = now.date()
+        today = study_day(now)
         reviewed_today = {
             card.note
             for card in cards
             if (progress := state.get(card.id)) is not None
-            and progress.last_review.astimezone(now.tzinfo).date() == today
+            and study_day(progress.last_review, now.tzinfo) == today
         }
         kept, new_notes = [], set()
         for card in cards:

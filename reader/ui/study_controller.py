@@ -206,6 +206,7 @@ class StudyController:
     # ------------------------------------------------------------------ progress
     def show_progress(self) -> None:
         from reader.progress import counts as read_counts
+        from reader.review import study_day
         from reader.study import local_now
         from reader.ui.screens.progress import ProgressRow, ProgressScreen
         from reader.ui.screens.review import describe_when
@@ -239,7 +240,7 @@ class StudyController:
             sanitize_line(pack.title),
             rows,
             study.forecast(None, now),
-            now.date(),
+            study_day(now),  # the forecast's first bar: today's study day, from 4 am
             study.due_now(now),
             when,
         )

@@ -468,17 +468,18 @@ def test_due_queue_order_and_new_card_limit() -> None:
 
 
 def test_new_cards_seen_today_count_against_the_limit() -> None:
-    """Today is the local calendar day: 01:00 in New York is 06:00 UTC, a day behind."""
+    """Today is the local study day, from 4 am (as Anki's): 05:00 in New York is 10:00
+    UTC, and 03:59 there is still the day before."""
     new_york = ZoneInfo("America/New_York")
-    now = datetime(2025, 3, 2, 1, 0, tzinfo=new_york)
+    now = datetime(2025, 3, 2, 5, 0, tzinfo=new_york)
     state = ReviewState(
         {
             "seen-today": progress_due(
-                now + DAY, first=datetime(2025, 3, 2, 0, 30, tzinfo=new_york)
+                now + DAY, first=datetime(2025, 3, 2, 4, 30, tzinfo=new_york)
             ),
             "seen-today-2": progress_due(now + DAY, first=now - timedelta(minutes=5)),
             "seen-yesterday": progress_due(
-                now + DAY, first=datetime(2025, 3, 1, 23, 59, tzinfo=new_york)
+                now + DAY, first=datetime(2025, 3, 2, 3, 59, tzinfo=new_york)
             ),
         }
     )
@@ -486,7 +487,7 @@ def test_new_cards_seen_today_count_against_the_limit() -> None:
     settings = ReviewSettings(new_per_day=3)
     assert due_queue(ids, state, settings, now) == ["n1"]
     assert summary(ids, state, settings, now).new_available == 1
-    # The same moment seen from UTC is 06:00 on the 2nd, and "yesterday" (04:59 UTC) is today.
+    # The same moment seen from UTC is 10:00 on the 2nd, and "yesterday" (08:59 UTC) is today.
     assert due_queue(ids, state, settings, now.astimezone(UTC)) == []
     assert due_queue(ids, state, settings, now.astimezone(UTC), tz=new_york) == ["n1"]
     assert review.new_left_today(state, ReviewSettings(new_per_day=1), now) == 0
@@ -533,17 +534,19 @@ def test_forecast_by_local_day() -> None:
         {
             "overdue": progress_due(NOW - 10 * DAY),
             "tonight": progress_due(NOW + timedelta(hours=5)),  # 23:00 in Tokyo
-            "after-midnight": progress_due(NOW + timedelta(hours=7)),  # 01:00 tomorrow
+            "after-midnight": progress_due(NOW + timedelta(hours=7)),  # 01:00: still today
+            "after-four": progress_due(NOW + timedelta(hours=11)),  # 05:00 tomorrow
             "day-13": progress_due(NOW + 13 * DAY),
             "day-14": progress_due(NOW + 14 * DAY),
             "unlisted": progress_due(NOW),
         }
     )
-    ids = ["overdue", "tonight", "after-midnight", "day-13", "day-14", "new"]
+    ids = ["overdue", "tonight", "after-midnight", "after-four", "day-13", "day-14", "new"]
     days = forecast(ids, state, NOW, tz=tokyo)
-    assert days == [2, 1] + [0] * 11 + [1]
-    assert forecast(ids, state, NOW) == [3] + [0] * 12 + [1]  # UTC: 14:00 and 16:00 today
-    assert forecast(ids, state, NOW, days=3, tz=tokyo) == [2, 1, 0]
+    assert days == [3, 1] + [0] * 11 + [1]
+    # UTC: 14:00, 16:00 and 20:00 today.
+    assert forecast(ids, state, NOW) == [4] + [0] * 12 + [1]
+    assert forecast(ids, state, NOW, days=3, tz=tokyo) == [3, 1, 0]
     assert forecast(ids, state, NOW, days=0) == []
 
 
