@@ -201,7 +201,7 @@ def section_tag(breadcrumb: str) -> str:
 
 # ----------------------------------------------------------------- Markdown
 #: Raw inline tags written again (bare) in a field: formatting a card may need, none of
-#: which can load, run or link anything. `br` is also here: it has no closing tag.
+#: which can load, run or link anything. `br` is written alone: it has no content.
 _KEPT_TAGS = frozenset(
     {"sub", "sup", "b", "i", "em", "strong", "u", "s", "del", "ins", "mark", "kbd", "code"}
     | {"small", "br"}
@@ -237,6 +237,7 @@ def _image_text(renderer: Any, tokens: Sequence[Token], index: int, options: Any
 
 
 def _image_label(alt: str) -> str:
+    """`[image: alt]`, escaped: what the reader shows for a picture."""
     return html.escape(f"[image: {alt}]" if alt else "[image]", quote=False)
 
 
@@ -382,7 +383,7 @@ class _InlineHtml(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         # Only text the parser could not read as a tag (markdown-it's and its rules for
-        # a tag differ at the edges): shown as written, as the reader shows it.
+        # a tag differ at the edges): escaped, so Anki shows it as the text it is.
         if self._hidden is None:
             self._written.append(html.escape(data, quote=False))
 
