@@ -39,6 +39,15 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
+def reading_state_file(folder: Path) -> Path:
+    """The pack's reading state among its files (the review state's lie beside it)."""
+    return next(
+        path
+        for path in files_under(folder)
+        if path.suffix == ".json" and not path.name.endswith(".cards.json")
+    )
+
+
 def outline_label(app: ReaderApp, section_id: str) -> str:
     """The outline text for a section, unfolding down to it first, without the mark of
     the current section."""
@@ -218,7 +227,7 @@ async def test_bookmark_add_jump_rename_delete(pack: Pack, tmp_path: Path) -> No
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.main, what="the list to close")
 
-    saved = json.loads(files_under(state_dir / "packs")[0].read_text())
+    saved = json.loads(reading_state_file(state_dir / "packs").read_text())
     assert saved.get("bookmarks") == []
 
 
