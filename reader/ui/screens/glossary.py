@@ -71,6 +71,10 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         #: Section ids using each term, by the term's first name folded; None: counting.
         self.usage: dict[str, list[str]] | None = None
         self._showing: GlossaryEntry | None = None
+        #: Enter has moved to the sections, whose focus may not have landed yet: keys
+        #: typed together ("Enter Enter" over SSH) both reach the filter, and the second
+        #: must open the section, as typed.
+        self._in_sections = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="glossary-dialog"):
@@ -132,8 +136,14 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         self._show(self._showing, force=True)
 
     # ------------------------------------------------------------------ the list
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Back in the filter or the terms: Enter goes to the sections again."""
+        if event.widget is not self.query_one("#glossary-sections"):
+            self._in_sections = False
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._in_sections = False
         self._fill(event.value)
 
     def _fill(self, query: str) -> None:
@@ -174,6 +184,8 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         """The entry beside the list: its definition and the sections that use it."""
         if entry is self._showing and not force:
             return
+        if entry is not self._showing:
+            self._in_sections = False  # another term: its sections are not chosen yet
         self._showing = entry
         heading = self.query_one("#glossary-term", Static)
         used = self.query_one("#glossary-used", Static)
@@ -230,10 +242,11 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         section, open it. (`say_why`: a term no section uses says so; not for a click,
         which may only be choosing a term to read.)"""
         sections = self.query_one("#glossary-sections", OptionList)
-        if self.focused is sections:
+        if self.focused is sections or (self._in_sections and sections.option_count):
             self._open_highlighted_section()
         elif sections.option_count:
             sections.highlighted = sections.highlighted or 0
+            self._in_sections = True
             sections.focus()
         elif say_why and self._showing is not None and self.usage is not None:
             self.notify("No section uses this term", markup=False, timeout=3)
