@@ -210,23 +210,25 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         start = self.pack.get(position.section) if position else None
         first = start or self.pack.first_section
         scroll = round(position.scroll) if start is not None and position is not None else 0
+        if self.handle_signals:
+            watch_hang_up(self.hang_up)
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+        if self.start_review:
+            # `reader review`: the review is the first screen; the reading screen is built,
+            # and the place reading left off opened, when the reader first comes to it.
+            self.start_review = False
+            self._deferred_opening = (first.id, scroll, start is None)
+            self._tell(self.store.take_notices())
+            self.study.review()
+            self.call_after_refresh(resume_after_start)
+            return
         # The first screen is drawn now; the rest of a big section waits for the sidebar
         # and footer (see _finish_screen), which would otherwise queue behind its slices.
         self.main.query_one("#document", DocumentView).pause_rendering()
-        if self.start_review:
-            # `reader review`: the review is the first screen; the place reading left off
-            # is opened under it when the review ends (or a card's section is read).
-            self.start_review = False
-            self._deferred_opening = (first.id, scroll, start is None)
-            self.study.review()
-        else:
-            self.open_section(first.id, scroll=scroll, record=start is None)
+        self.open_section(first.id, scroll=scroll, record=start is None)
         self._tell(self.store.take_notices())
         self.progress.show()
-        if self.handle_signals:
-            watch_hang_up(self.hang_up)
         self.search.start_indexing()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
         if self.CHROME_DELAY:
             self.call_after_refresh(self.set_timer, self.CHROME_DELAY, self._finish_screen)
         else:
@@ -350,8 +352,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         )
 
     def refresh_status(self) -> None:
-        if not self.main.is_attached:
-            return  # shutting down: the header is already gone
+        if not self.main.is_attached or self.main.deferred:
+            return  # shutting down, or not built yet (a review opened first): no header
         percent = ""  # until every file is cut into sections, after the first screen
         if self.pack.loaded:
             read = len(self.reading.read & self.pack.by_id.keys())
@@ -526,11 +528,30 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.study.show_progress()
 
     def open_deferred(self) -> None:
-        """Open the place reading left off, if a review opened first and it waits."""
+        """Build the reading screen under a review `reader review` started on, and open
+        the place reading left off there (once: later calls do nothing)."""
+        if self._deferred_opening is not None:
+            self.call_later(self.reading_screen_ready)
+
+    async def reading_screen_ready(self, *, open_place: bool = True) -> None:
+        """The reading screen built, its section open (where reading left off, unless
+        `open_place` is False: the caller opens another), and its sidebar and footer
+        mounted, as after the first frame of a plain start."""
         waiting, self._deferred_opening = self._deferred_opening, None
-        if waiting is not None and self.current is None:
+        if not self.main.deferred:
+            if waiting is not None and open_place and self.current is None:
+                self.open_section(waiting[0], scroll=waiting[1], record=waiting[2])
+            return
+        await self.main.build()
+        document = self.main.query_one("#document", DocumentView)
+        document.pause_rendering()
+        if waiting is not None and open_place:
             section_id, scroll, record = waiting
             self.open_section(section_id, scroll=scroll, record=record)
+        self.progress.show()
+        self.search.start_indexing()
+        await self._finish_screen()
+        self.study.refresh_counts()  # the outline exists now: its due counts
 
     def open_review_source(self, session: ReviewSession, card: Card) -> None:
         """`o` in a review: read the card's section, Esc to come back."""

@@ -58,7 +58,12 @@ class KeyOrder:
         """
         if not isinstance(event, events.Key) or event.is_forwarded:
             return False
-        if not self._main.chrome_ready and self._main.is_attached:
+        if (
+            not self._main.chrome_ready
+            and self._main.is_attached
+            and self._app.screen is self._main
+        ):
+            # (A review `reader review` opened on takes its keys at once.)
             self._held.append(event)
             return True
         return await self._key_now(event)

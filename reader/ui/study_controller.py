@@ -175,14 +175,20 @@ class StudyController:
         """Leave the review for the card's section; Esc comes back to the same card."""
         self.suspended = session
         self.app.pop_screen()
-        section = self.app.pack.get(card.section_id) if card.section_id else None
+        self.app.call_later(self._read_card_section, card)
+
+    async def _read_card_section(self, card: Card) -> None:
+        """The card's section on the reading screen (built first if a review started
+        the reader), scrolled to the card's own line."""
+        app = self.app
+        section = app.pack.get(card.section_id) if card.section_id else None
+        await app.reading_screen_ready(open_place=section is None)
         if section is not None:
-            self.app.open_section(section.id)
+            app.open_section(section.id)
             if section.path == card.path and section.start_line <= card.line <= section.end_line:
-                self.app.call_after_refresh(self._show_line, card.line - section.start_line)
-        self.app.open_deferred()
+                app.call_after_refresh(self._show_line, card.line - section.start_line)
         self.refresh_counts()  # the ratings made so far show in the outline and header
-        self.app.notify("Reading the card's section: Esc returns to the review", markup=False)
+        app.notify("Reading the card's section: Esc returns to the review", markup=False)
 
     def _show_line(self, line: int) -> None:
         """Scroll the reading pane to line `line` of its section's Markdown (a card's)."""

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 
 from reader.pack import Pack, load_pack
 from reader.ui.app import ReaderApp, create_app
+from reader.ui.widgets.card_face import CardFace
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
 
@@ -83,7 +84,7 @@ async def wait_for_index(pilot: Pilot, app: ReaderApp, timeout: float = 10.0) ->
     await wait_until(pilot, lambda: app.search.index is not None, timeout, "the search index")
 
 
-async def wait_rendered(pilot: Pilot, view: DocumentView, timeout: float = 10.0) -> None:
+async def wait_rendered(pilot: Pilot, view: DocumentView | CardFace, timeout: float = 10.0) -> None:
     """A big section renders between frames; wait until its last line exists."""
     await wait_until(pilot, lambda: view.fully_rendered, timeout, "the document to render")
 
@@ -155,7 +156,7 @@ def text_of(app: ReaderApp) -> str:
     return "\n".join(document(app).plain_lines())
 
 
-def visible_lines(view: DocumentView) -> list[str]:
+def visible_lines(view: DocumentView | CardFace) -> list[str]:
     """The lines of the view that are on screen right now."""
     top, document = round(view.scroll_y), view.document
     if document is None:

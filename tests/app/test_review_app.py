@@ -32,6 +32,7 @@ from reader.study import chapter_of
 from reader.ui.app import ReaderApp, create_app
 from reader.ui.screens.review import ReviewScreen, ReviewSession
 from reader.ui.study_controller import StudyController
+from reader.ui.widgets.card_face import CardFace
 from reader.ui.widgets.document_view import DocumentView
 from reader.ui.widgets.outline import Outline
 
@@ -96,8 +97,8 @@ async def review_shown(pilot: Pilot, app: ReaderApp) -> ReviewScreen:
     return screen
 
 
-def card_view(screen: ReviewScreen) -> DocumentView:
-    return screen.query_one("#review-card", DocumentView)
+def card_view(screen: ReviewScreen) -> CardFace:
+    return screen.query_one("#review-card", CardFace)
 
 
 def card_text(screen: ReviewScreen) -> str:

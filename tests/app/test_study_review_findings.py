@@ -19,7 +19,7 @@ from reader.review import ReviewStore
 from reader.ui.app import ReaderApp, create_app
 from reader.ui.screens.review import ReviewScreen
 from reader.ui.study_controller import StudyController
-from reader.ui.widgets.document_view import DocumentView
+from reader.ui.widgets.card_face import CardFace
 
 SIZE = (80, 24)
 
@@ -62,8 +62,8 @@ async def review_shown(pilot: Pilot, app: ReaderApp) -> ReviewScreen:
     return screen
 
 
-def card_view(screen: ReviewScreen) -> DocumentView:
-    return screen.query_one("#review-card", DocumentView)
+def card_view(screen: ReviewScreen) -> CardFace:
+    return screen.query_one("#review-card", CardFace)
 
 
 async def press_and_draw(pilot: Pilot, screen: ReviewScreen, *keys: str) -> None:

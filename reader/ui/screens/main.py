@@ -70,8 +70,17 @@ class MainScreen(Screen[None]):
         self.results: SearchResults | None = None
         self.comparison: ComparisonPanel | None = None
         self.chrome_ready = False
+        #: `reader review` opens on the review, over this screen: its parts are built only
+        #: when the reader first comes to it (`build`), not for the first frame.
+        self.deferred = False
 
     def compose(self) -> ComposeResult:
+        if getattr(self.app, "start_review", False):
+            self.deferred = True
+            return
+        yield from self._parts()
+
+    def _parts(self) -> ComposeResult:
         # No containers: Textual renders every visible widget in full each frame, covered
         # or not (a container cost the first screen ~8 ms). reader.tcss docks the header
         # and footer at the top and bottom, and the rest lays out side by side.
@@ -109,6 +118,20 @@ class MainScreen(Screen[None]):
         self.chrome_ready = True
 
     def on_mount(self) -> None:
+        if not self.deferred:
+            self._lay_out()
+        self.app.start_reading()  # type: ignore[attr-defined]
+
+    async def build(self) -> None:
+        """Build the parts a review started on left unbuilt (see `deferred`)."""
+        if not self.deferred:
+            return
+        self.deferred = False
+        await self.mount_all(list(self._parts()))
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """The sidebar's width and the reading pane's, before the section is drawn."""
         reading = getattr(self.app, "reading", None)
         if reading is not None:
             self.wide_choice, self.chosen_width = reading.sidebar_shown, reading.sidebar_width
@@ -118,7 +141,6 @@ class MainScreen(Screen[None]):
             self._titles_need = self._measure_titles()
         self.apply_width(self.app.size.width)
         self.query_one("#document", DocumentView).width_hint = self._document_width
-        self.app.start_reading()  # type: ignore[attr-defined]
 
     def _document_width(self) -> int:
         """The reading pane's text width as the stylesheet will lay it out."""
@@ -163,6 +185,8 @@ class MainScreen(Screen[None]):
         return wanted
 
     def on_resize(self, event: events.Resize) -> None:
+        if self.deferred:
+            return  # nothing to lay out yet: `build` lays it out for the size then
         self.apply_width(event.size.width)
         self.set_class(event.size.height < SHORT_HEIGHT, "-short")
         self.fit_comparison(event.size.height)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -25,7 +24,7 @@ from reader.glyphs import current as current_glyphs
 from reader.render.blocks import RuleBlock
 from reader.sanitize import sanitize_line
 from reader.ui.styles import use_stylesheet
-from reader.ui.widgets.document_view import DocumentView
+from reader.ui.widgets.card_face import CardFace
 
 if TYPE_CHECKING:
     from reader.cards import Card
@@ -37,8 +36,8 @@ __all__ = ["LEARN_AHEAD", "ReviewScreen", "ReviewSession"]
 #: "learn ahead limit").
 LEARN_AHEAD = timedelta(minutes=20)
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-#: The review's widest (`#review`'s max-width) and the columns around the card's text:
-#: the review's padding (1 + 1), the card's border (1 + 1) and padding (2 + 2).
+#: The review's widest (its parts' max-width) and the columns around the card's text:
+#: the screen's padding (1 + 1), the card's border (1 + 1) and padding (2 + 2).
 REVIEW_WIDTH = 110
 REVIEW_CHROME = 8
 
@@ -114,15 +113,15 @@ class ReviewScreen(Screen[None]):
         self._summary = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="review"):
-            yield Static(id="review-title")
-            yield Static(id="review-place")
-            yield DocumentView(id="review-card")
-            yield Static(id="review-keys")
+        # No container: each one costs the first frame ~15 M instructions (`reader
+        # review` draws this screen first); the screen itself lays the four out.
+        yield Static(id="review-title")
+        yield Static(id="review-place")
+        yield CardFace(id="review-card")
+        yield Static(id="review-keys")
 
     def on_mount(self) -> None:
-        view = self.query_one("#review-card", DocumentView)
-        view.max_text_width = 100
+        view = self.query_one("#review-card", CardFace)
         # The card is drawn before the first layout, at the width the stylesheet will give
         # it: waiting for the layout cost `reader review` two frames (~30 ms).
         view.width_hint = self._card_width
@@ -160,18 +159,18 @@ class ReviewScreen(Screen[None]):
         markdown = card.question
         if session.revealed:
             markdown = f"{card.question}\n\n---\n\n{card.answer}"
-        view = self.query_one("#review-card", DocumentView)
+        view = self.query_one("#review-card", CardFace)
         view.show(markdown, definitions=session.study.pack.definitions_of(card.path))
         view.focus()
         if session.revealed:
-            self.call_after_refresh(self._answer_into_view)
+            self._answer_into_view()
         self._show_keys()
 
     def _answer_into_view(self) -> None:
         """Scroll the card so the answer shows from its rule down: under a long question,
         or in a small terminal, it would be below the box (the view scrolls no further
         than its end, so a card that fits does not move)."""
-        view = self.query_one("#review-card", DocumentView)
+        view = self.query_one("#review-card", CardFace)
         view.render_everything()
         document = view.document
         if document is None:
@@ -225,7 +224,7 @@ class ReviewScreen(Screen[None]):
             )
             lines.append(f"Ratings: {tally}.")
         lines.append(_next_due_line(study))
-        view = self.query_one("#review-card", DocumentView)
+        view = self.query_one("#review-card", CardFace)
         view.show("\n\n".join(lines))
         view.focus()
         self._show_keys()
