@@ -322,6 +322,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         for screen in self.screen_stack:
             for view in screen.query(DocumentView):
                 view.restyle()
+            for face in screen.query("CardFace"):  # a review's card (not imported before)
+                face.restyle()  # type: ignore[attr-defined]
 
     def _tell(self, notices: list[str]) -> None:
         for notice in notices:

@@ -67,6 +67,11 @@ class CardFace(LineView, can_focus=True):
         self.virtual_size = Size(width, document.line_count)
         self.refresh()
 
+    def restyle(self) -> None:
+        """A new theme (light or dark): drawn again in its colours."""
+        if self.document is not None:
+            self._draw()
+
     def on_resize(self) -> None:
         if self.document is not None and self.document.width != self._text_width():
             self._draw()

@@ -1,7 +1,7 @@
 """Bugs found by reviewing issue 19 (self-test cards) as its users would meet them: a
 teacher writing a pack, an Anki user exporting it. Each test fails until its bug is fixed.
 
-The app-side findings are in tests/app/test_study_review_findings.py.
+The app-side findings are in tests/app/test_review_findings_app.py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ over SSH meets them. Each test fails until its bug is fixed.
 
 Every pack here is written by the test (the default pack is being edited by others), the
 review state lives in a temporary folder, and fuzzing is off. The core findings are in
-tests/unit/test_study_review_findings.py.
+tests/unit/test_review_findings.py.
 """
 
 from __future__ import annotations
