@@ -161,3 +161,12 @@ def test_render_loads_no_textual_module_through_what_it_imports() -> None:
     )
     result = _run("-c", code)
     _assert_clean(result)
+
+
+def test_every_test_module_has_a_name_of_its_own() -> None:
+    """pytest imports test modules by their file name (the rootdir import mode): two
+    `test_x.py` in different folders stop the whole run at collection, on a fresh clone."""
+    names: dict[str, list[str]] = {}
+    for path in (REPO_ROOT / "tests").rglob("test_*.py"):
+        names.setdefault(path.name, []).append(str(path.relative_to(REPO_ROOT)))
+    assert {name: where for name, where in names.items() if len(where) > 1} == {}
