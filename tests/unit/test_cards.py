@@ -1040,6 +1040,9 @@ def test_find_cards_never_raises_and_names_lines_of_the_file(text: str) -> None:
 @given(MARKDOWNISH)
 def test_text_added_above_moves_every_card_and_problem_by_as_many_lines(text: str) -> None:
     assume(not text.startswith("---"))
+    # After a paragraph, a line opening with `:` or `~` is that paragraph's definition
+    # (a definition list): the text above would change what the text is, not where.
+    assume(not text.lstrip(" ").startswith((":", "~")))
     found, trouble = find_cards(text, "p.md")
     moved, moved_trouble = find_cards("# Moved\n\nSome text above.\n\n" + text, "p.md")
     assert [(card.id, card.line + 4) for card in found] == [(c.id, c.line) for c in moved]
