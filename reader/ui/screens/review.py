@@ -1,7 +1,7 @@
 """A review: the due cards one at a time, rated 1–4, scheduled by FSRS.
 
-The card's question is drawn by a reading pane of its own (links, code and tables as in
-the text), under its section path; space or Enter shows the answer under a rule, and the
+The card's question is drawn by the reading pane's pipeline (`CardFace`: code and tables
+as in the text), under its section path; space or Enter shows the answer under a rule, and the
 four rating keys appear with the interval each would give, as Anki shows them. A card
 rated Again (or still learning) comes back at the end of the review if it falls due
 within `LEARN_AHEAD`. `o` leaves the review for the card's section (the app keeps the
@@ -95,7 +95,7 @@ class ReviewScreen(Screen[None]):
     """See the module docstring."""
 
     BINDINGS = [
-        # Priority: the reading pane inside has its own space and Enter (page, follow).
+        # Priority: before the app's own keys (q quits the reader, Esc backs out).
         Binding("space,enter", "reveal", "Show answer", priority=True, id="review.reveal"),
         Binding("1", "rate(1)", "Again", priority=True, id="review.again"),
         Binding("2", "rate(2)", "Hard", priority=True, id="review.hard"),
