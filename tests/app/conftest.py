@@ -8,6 +8,7 @@ pauses, never by a fixed long sleep.
 
 from __future__ import annotations
 
+import threading
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
@@ -154,6 +155,17 @@ def document(app: ReaderApp) -> DocumentView:
 def text_of(app: ReaderApp) -> str:
     """Everything the reading pane has rendered, as plain text."""
     return "\n".join(document(app).plain_lines())
+
+
+async def wait_for_deliveries(pilot: Pilot) -> None:
+    """Wait for Textual's file writer threads (a screenshot) to end: each tells the app it
+    is done through the app's loop (`call_from_thread`), and one whose app stopped first
+    waits for ever, which hung the test run at exit."""
+    await wait_until(
+        pilot,
+        lambda: not any("save_file_thread" in t.name for t in threading.enumerate()),
+        what="the file writer threads to end",
+    )
 
 
 def visible_lines(view: DocumentView | CardFace) -> list[str]:

@@ -12,7 +12,15 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, document, header, record_notifications, wait_rendered, wait_until
+from conftest import (
+    SIZE,
+    document,
+    header,
+    record_notifications,
+    wait_for_deliveries,
+    wait_rendered,
+    wait_until,
+)
 from rich.segment import Segment
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -108,6 +116,7 @@ async def assert_only_the_control_screenshot(pilot: Pilot, app: ReaderApp, shots
     assert app.deliver_screenshot("control.svg", str(shots)) is not None
     control = shots / "control.svg"
     await wait_until(pilot, control.is_file, what="the control screenshot to be written")
+    await wait_for_deliveries(pilot)
     assert sorted(path.name for path in shots.iterdir()) == ["control.svg"], "no other one"
 
 

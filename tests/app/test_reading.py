@@ -21,6 +21,7 @@ from conftest import (
     record_notifications,
     text_of,
     visible_lines,
+    wait_for_deliveries,
     wait_rendered,
     wait_until,
 )
@@ -533,6 +534,7 @@ async def test_unrestricted_mode_keeps_screenshots(pack: Pack, _isolated_home: P
         shot.parent.mkdir()
         assert app.deliver_screenshot("x.svg", str(shot.parent)) is not None
         await wait_until(pilot, shot.is_file, what="the screenshot file")
+        await wait_for_deliveries(pilot)
 
 
 async def test_restricted_palette_offers_no_screenshot(pack: Pack) -> None:
