@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from reader.files import Problem
 from reader.lazy_pattern import LazyPattern
+from reader.state import Record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -116,13 +117,14 @@ class Written(NamedTuple):
         return sorted({deletion.number for deletion in self.deletions})
 
 
-class Card:
+class Card(Record):
     """One card to review: both sides as Markdown, where it comes from, and its identity."""
 
     __slots__ = (
         "anki_text", "answer", "breadcrumb", "cloze", "id", "kind", "line", "note", "path",
         "question", "section_id",
     )  # fmt: skip
+    FIELDS = __slots__
 
     def __init__(
         self,
@@ -154,12 +156,7 @@ class Card:
     def __repr__(self) -> str:
         return f"Card({self.kind!r}, {self.question[:40]!r}, {self.path}:{self.line})"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Card):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in Card.__slots__)
-
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]  # equal cards have equal ids
         return hash(self.id)
 
 

@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from reader.state import NewerFormatError, StateFormatError
+from reader.state import NewerFormatError, Record, StateFormatError
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -196,7 +196,7 @@ def _parse_step(text: object) -> timedelta | None:
     return timedelta(seconds=seconds) if 0 < seconds <= _MAX_STEP_SECONDS else None
 
 
-class ReviewSettings:
+class ReviewSettings(Record):
     """How reviews are scheduled and which cards a pack derives; defaults are Anki's.
 
     `new_per_day` is the pack's daily limit of cards seen for the first time.
@@ -234,17 +234,6 @@ class ReviewSettings:
         self.fuzzing = fuzzing
         self.glossary_cards = glossary_cards
         self.comparison_cards = comparison_cards
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
-        return f"ReviewSettings({fields})"
 
     @classmethod
     def from_tables(
@@ -359,7 +348,7 @@ def _describe(exc: BaseException) -> str:
 # --- one card's progress, and the whole pack's ------------------------------------------
 
 
-class CardProgress:
+class CardProgress(Record):
     """One reviewed card's scheduling state: FSRS's card plus what FSRS does not keep.
 
     Immutable, so a state's copy can share them. `state` is "learning", "review" or
@@ -412,17 +401,8 @@ class CardProgress:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"CardProgress is immutable (tried to set {name})")
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
-
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]  # immutable: hashable, unlike others
         return hash(tuple(getattr(self, name) for name in self.FIELDS))
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
-        return f"CardProgress({fields})"
 
     def is_due(self, now: datetime) -> bool:
         return self.due <= now
@@ -526,20 +506,14 @@ def _clean_card_id(value: object) -> str | None:
     return value if value.isascii() and value.isprintable() else None
 
 
-class ReviewState:
+class ReviewState(Record):
     """Every reviewed card of one pack, by card id; a card not here is new."""
 
-    __slots__ = ("cards",)
+    FIELDS = ("cards",)
+    __slots__ = FIELDS
 
     def __init__(self, cards: dict[str, CardProgress] | None = None) -> None:
         self.cards: dict[str, CardProgress] = {} if cards is None else cards
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.cards == other.cards
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"ReviewState({len(self.cards)} cards)"
@@ -600,7 +574,7 @@ class ReviewState:
         return cls(cards)
 
 
-class ReviewLogEntry:
+class ReviewLogEntry(Record):
     """One line of the review log: which card, when (UTC), the rating, the time it took."""
 
     FIELDS = ("card", "time", "rating", "elapsed_ms")
@@ -611,17 +585,6 @@ class ReviewLogEntry:
         self.time = time
         self.rating = rating
         self.elapsed_ms = elapsed_ms
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
-        return f"ReviewLogEntry({fields})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -767,7 +730,7 @@ class Scheduler:
 # --- what is due ----------------------------------------------------------------------
 
 
-class Counts:
+class Counts(Record):
     """One set of cards split four ways (each card in exactly one): `new` never reviewed,
     `due` reviewed and due now, `learning` in (re)learning and not due yet, `known` in
     review and not due. `new_available` is how many of the new ones today's limit lets in.
@@ -784,17 +747,6 @@ class Counts:
         self.learning = learning
         self.known = known
         self.new_available = new_available
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
-        return f"Counts({fields})"
 
     @property
     def to_review(self) -> int:
