@@ -32,12 +32,12 @@ Log lines: ``{"card":"<id>","time":"<ISO UTC>","rating":1-4,"elapsed_ms":int|nul
 from __future__ import annotations
 
 import os
-import threading
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from reader.state import NewerFormatError, Record, StateFormatError
+from reader.state_store import FallbackStore, pack_root_key
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -861,7 +861,7 @@ def next_due(card_ids: list[str], state: ReviewState) -> datetime | None:
 # --- the store ------------------------------------------------------------------------
 
 
-class ReviewStore:
+class ReviewStore(FallbackStore):
     """Loads and saves one pack's ReviewState and appends its log; falls back to memory.
 
     `saving` is False when state lives only in memory (disabled, or saving became
@@ -869,17 +869,15 @@ class ReviewStore:
     be chosen. Safe to use from several threads; calls are serialised per store.
     """
 
+    NAME = "Review state"
+
     def __init__(self, pack_root: str, pack_title: str) -> None:
-        self.saving = False
-        self.path: Path | None = None
+        super().__init__()
         self.log_path: Path | None = None
         self._identity = {"root": pack_root, "title": pack_title}
         self._state = ReviewState()
         self._disk_bytes: bytes | None = None  # the card file as last read or written
         self._unsaved: list[ReviewLogEntry] = []  # ratings the log on disk lacks
-        self._notices: list[str] = []
-        self._stopped = False
-        self._mutex = threading.RLock()
 
     @classmethod
     def open(
@@ -891,27 +889,13 @@ class ReviewStore:
         enabled: bool = True,
     ) -> ReviewStore:
         """Find (and prove writable) the pack's review files; never raises for I/O."""
-        try:
-            root = str(Path(pack_root).resolve())
-        except (OSError, RuntimeError):  # symlink loops and the like: fall back to absolute
-            root = str(Path(pack_root).absolute())
+        root = pack_root_key(pack_root)
         store = cls(root, pack_title)
-        if not enabled:
-            store._stopped = True  # the user asked for it: nothing to tell them
-            return store
-        state_io = _io()
-        try:
-            packs = state_io.resolve_state_dir(state_dir) / "packs"
-            state_io.ensure_dir(packs)
-            stem = state_io.pack_file_name(root, pack_title).removesuffix(".json")
-            path = packs / f"{stem}.cards.json"
-            with state_io.locked(_lock_path(path)):
-                state_io.remove_stale_temps(path)
-                state_io.probe_writable(path)
-        except (state_io.Unavailable, OSError) as exc:
-            store._stop_saving(exc)
-            return store
-        store.path, store.log_path, store.saving = path, packs / f"{stem}.reviews.jsonl", True
+        path = store._open_file(state_dir, root, pack_title, ".cards.json", enabled)
+        if path is not None:  # the log beside it: `<stem>.reviews.jsonl`
+            store.log_path = path.with_name(
+                path.name.removesuffix(".cards.json") + ".reviews.jsonl"
+            )
         return store
 
     def load(self) -> ReviewState:
@@ -961,12 +945,6 @@ class ReviewStore:
             log_path = self.log_path
         return (_read_log_file(log_path) if log_path is not None else []) + unsaved
 
-    def take_notices(self) -> list[str]:
-        """Messages for the user, each returned once."""
-        with self._mutex:
-            notices, self._notices = self._notices, []
-            return notices
-
     def _locked_cycle(
         self, entry: ReviewLogEntry | None, scheduler: Scheduler | None = None
     ) -> CardProgress | None:
@@ -978,7 +956,7 @@ class ReviewStore:
         assert self.path is not None
         state_io = _io()
         try:
-            with state_io.locked(_lock_path(self.path)):
+            with state_io.locked(state_io.lock_path(self.path)):
                 try:
                     self._read(self.path)
                 except (state_io.Unavailable, NewerFormatError, OSError) as exc:
@@ -1078,21 +1056,6 @@ class ReviewStore:
                 f"{moved} and a new log starts."
             )
         raise _io().Unavailable(f"cannot open the review log {log_path}")
-
-    def _stop_saving(self, exc: BaseException) -> None:
-        """Switch to memory-only, telling the user once per store."""
-        self.saving = False
-        if not self._stopped:
-            self._stopped = True
-            self._notify(f"Review state will not be saved: {_io().describe(exc)}")
-
-    def _notify(self, message: str) -> None:
-        if message not in self._notices:
-            self._notices.append(message)
-
-
-def _lock_path(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
 
 
 def _read_log_file(log_path: Path) -> list[ReviewLogEntry]:

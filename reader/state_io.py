@@ -42,8 +42,10 @@ __all__ = [
     "cache_folder",
     "decode_json",
     "ensure_dir",
+    "lock_path",
     "locked",
     "pack_file_name",
+    "prepare_state_file",
     "probe_writable",
     "read_state_bytes",
     "remove_stale_temps",
@@ -116,6 +118,24 @@ def pack_file_name(root: str, title: str) -> str:
     """`<sha256(identity)[:16]>-<slug>.json`: the hash keeps packs apart, the slug is for humans."""
     identity = os.fsencode(root) + b"\0" + title.encode("utf-8", "surrogatepass")
     return f"{hashlib.sha256(identity).hexdigest()[:16]}-{_slug(title)}.json"
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file beside a state file (never replaced, unlike the file itself)."""
+    return path.with_name(path.name + ".lock")
+
+
+def prepare_state_file(state_dir: Path | None, root: str, title: str, suffix: str) -> Path:
+    """The pack's state file `<hash>-<slug><suffix>` under `packs/`: the folder made,
+    a killed writer's temp files removed and writing proven, under the file's lock.
+    Raises Unavailable or OSError when the file cannot be used."""
+    packs = resolve_state_dir(state_dir) / "packs"
+    ensure_dir(packs)
+    path = packs / (pack_file_name(root, title).removesuffix(".json") + suffix)
+    with locked(lock_path(path)):
+        remove_stale_temps(path)
+        probe_writable(path)
+    return path
 
 
 def ensure_dir(path: Path) -> None:

@@ -20,7 +20,7 @@ from reader.state import FORMAT_VERSION, NewerFormatError, ReadingState, StateFo
 if TYPE_CHECKING:
     from types import ModuleType
 
-__all__ = ["StateStore"]
+__all__ = ["FallbackStore", "StateStore", "pack_root_key"]
 
 
 def _io() -> ModuleType:
@@ -30,7 +30,66 @@ def _io() -> ModuleType:
     return state_io
 
 
-class StateStore:
+def pack_root_key(pack_root: Path) -> str:
+    """The pack's folder as its state files are keyed by: resolved, or made absolute
+    when it cannot be (a symlink loop and the like)."""
+    try:
+        return str(Path(pack_root).resolve())
+    except (OSError, RuntimeError):
+        return str(Path(pack_root).absolute())
+
+
+class FallbackStore:
+    """What the reading state's store and the review state's share: a file chosen and
+    proven writable at open, memory when saving is impossible, and what to tell the user
+    about it, once each. Nothing here raises for I/O."""
+
+    #: What the user is told will not be saved.
+    NAME = "Reading state"
+
+    def __init__(self) -> None:
+        self.saving = False
+        self.path: Path | None = None
+        self._notices: list[str] = []
+        self._stopped = False
+        self._mutex = threading.RLock()
+
+    def _open_file(
+        self, state_dir: Path | None, root: str, title: str, suffix: str, enabled: bool
+    ) -> Path | None:
+        """Choose the pack's file (`<hash>-<slug><suffix>`) and prove it writable; None
+        (and memory from now on) when disabled or impossible."""
+        if not enabled:
+            self._stopped = True  # the user asked for it: nothing to tell them
+            return None
+        state_io = _io()
+        try:
+            path: Path = state_io.prepare_state_file(state_dir, root, title, suffix)
+        except (state_io.Unavailable, OSError) as exc:
+            self._stop_saving(exc)
+            return None
+        self.path, self.saving = path, True
+        return path
+
+    def take_notices(self) -> list[str]:
+        """Messages for the user, each returned once."""
+        with self._mutex:
+            notices, self._notices = self._notices, []
+            return notices
+
+    def _stop_saving(self, exc: BaseException) -> None:
+        """Switch to memory-only, telling the user once per store."""
+        self.saving = False
+        if not self._stopped:
+            self._stopped = True
+            self._notify(f"{self.NAME} will not be saved: {_io().describe(exc)}")
+
+    def _notify(self, message: str) -> None:
+        if message not in self._notices:
+            self._notices.append(message)
+
+
+class StateStore(FallbackStore):
     """Loads and saves one pack's ReadingState; falls back to memory instead of failing.
 
     `saving` is False when state lives only in memory (disabled, or saving became
@@ -39,13 +98,9 @@ class StateStore:
     """
 
     def __init__(self, pack_root: str, pack_title: str) -> None:
-        self.saving = False
-        self.path: Path | None = None
+        super().__init__()
         self._identity = {"root": pack_root, "title": pack_title}
         self._state = ReadingState()
-        self._notices: list[str] = []
-        self._stopped = False
-        self._mutex = threading.RLock()
 
     @classmethod
     def open(
@@ -57,26 +112,9 @@ class StateStore:
         enabled: bool = True,
     ) -> StateStore:
         """Find (and prove writable) the pack's state file; never raises for I/O problems."""
-        try:
-            root = str(Path(pack_root).resolve())
-        except (OSError, RuntimeError):  # symlink loops and the like: fall back to absolute
-            root = str(Path(pack_root).absolute())
+        root = pack_root_key(pack_root)
         store = cls(root, pack_title)
-        if not enabled:
-            store._stopped = True  # the user asked for it: nothing to tell them
-            return store
-        state_io = _io()
-        try:
-            packs = state_io.resolve_state_dir(state_dir) / "packs"
-            state_io.ensure_dir(packs)
-            path = packs / state_io.pack_file_name(root, pack_title)
-            with state_io.locked(_lock_path(path)):
-                state_io.remove_stale_temps(path)
-                state_io.probe_writable(path)
-        except (state_io.Unavailable, OSError) as exc:
-            store._stop_saving(exc)
-            return store
-        store.path, store.saving = path, True
+        store._open_file(state_dir, root, pack_title, ".json", enabled)
         return store
 
     def load(self) -> ReadingState:
@@ -105,18 +143,12 @@ class StateStore:
             self._state = state
             return state.copy()
 
-    def take_notices(self) -> list[str]:
-        """Messages for the user, each returned once."""
-        with self._mutex:
-            notices, self._notices = self._notices, []
-            return notices
-
     def _locked_cycle(self, change: Callable[[ReadingState], object] | None) -> ReadingState | None:
         """Read (and, given a change, write) under the lock; None if nothing was read."""
         assert self.path is not None
         state_io = _io()
         try:
-            with state_io.locked(_lock_path(self.path)):
+            with state_io.locked(state_io.lock_path(self.path)):
                 try:
                     state = self._read(self.path)
                 except (state_io.Unavailable, NewerFormatError, OSError) as exc:
@@ -158,18 +190,3 @@ class StateStore:
         if len(data) > state_io.MAX_STATE_BYTES:
             raise state_io.Unavailable("the reading state grew larger than 4 MiB")
         state_io.atomic_write(path, data + b"\n")
-
-    def _stop_saving(self, exc: BaseException) -> None:
-        """Switch to memory-only, telling the user once per store."""
-        self.saving = False
-        if not self._stopped:
-            self._stopped = True
-            self._notify(f"Reading state will not be saved: {_io().describe(exc)}")
-
-    def _notify(self, message: str) -> None:
-        if message not in self._notices:
-            self._notices.append(message)
-
-
-def _lock_path(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
