@@ -290,10 +290,19 @@ class RenderedDocument:
 
     def toggle_details(self, number: int) -> bool:
         """Open or close `<details>` number `number`; False when there is none."""
+        return self._toggle(DetailsBlock, "open", number)
+
+    def toggle_card(self, number: int) -> bool:
+        """Show or hide card `number`'s answer; False when there is none."""
+        return self._toggle(CardBlock, "revealed", number)
+
+    def _toggle(self, kind: type[DetailsBlock | CardBlock], flag: str, number: int) -> bool:
+        """Flip `flag` of fold `number` of `kind` (a summary's, a card's) and measure its
+        block again; False when there is none."""
         for index, placed in enumerate(self._placed):
             for node in nested(placed.block):
-                if isinstance(node, DetailsBlock) and node.number == number:
-                    node.open = not node.open
+                if isinstance(node, kind) and node.number == number:
+                    setattr(node, flag, not getattr(node, flag))
                     self.redraw(index)
                     return True
         return False
@@ -307,16 +316,6 @@ class RenderedDocument:
                 break
             row = placed.start
         return row
-
-    def toggle_card(self, number: int) -> bool:
-        """Show or hide card `number`'s answer; False when there is none."""
-        for index, placed in enumerate(self._placed):
-            for node in nested(placed.block):
-                if isinstance(node, CardBlock) and node.number == number:
-                    node.revealed = not node.revealed
-                    self.redraw(index)
-                    return True
-        return False
 
     def redraw_code(self, languages: set[str]) -> None:
         """Drop the drawn lines of blocks holding code in `languages` (drawn plain before

@@ -274,14 +274,17 @@ class DocumentView(LineView, can_focus=True):
 
     def toggle_details(self, number: int) -> None:
         if self.document is not None and self.document.toggle_details(number):
-            self._loader.after_growth()
-            self._focus_spot("details", number)
+            self._folded("details", number)
 
     def toggle_card(self, number: int) -> None:
-        """Show (or hide again) a card's answer; the fold keeps the focus."""
+        """Show (or hide again) a card's answer."""
         if self.document is not None and self.document.toggle_card(number):
-            self._loader.after_growth()
-            self._focus_spot("card", number)
+            self._folded("card", number)
+
+    def _folded(self, kind: str, number: int) -> None:
+        """A fold opened or closed: the lines below it moved; it keeps the focus."""
+        self._loader.after_growth()
+        self._focus_spot(kind, number)
 
     def _focus_spot(self, kind: str, number: int) -> None:
         self._scroll_to_spot(self._navigator.focus(kind, number))
