@@ -134,13 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument(
         "--glossary", action="store_true", help="print every glossary term and definition"
     )
-    parser.add_argument(
-        "--restricted",
-        action="store_true",
-        help=f"locked-down mode for SSH ForceCommand (also ${RESTRICTED_ENV}=1)",
-    )
-    parser.add_argument("--no-state", action="store_true", help="remember nothing on disk")
-    parser.add_argument("--state-dir", type=Path, help="where reading state is kept")
+    _session_options(parser, "where reading state is kept")
     parser.add_argument("--version", action=_version_action(), help="show the version and exit")
     return parser
 
@@ -378,14 +372,19 @@ def _review_parser() -> argparse.ArgumentParser:
         "today's new cards); q ends it, and the reader stays open.",
     )
     parser.add_argument("path", nargs="?", help=_PATH_HELP)
+    _session_options(parser, "where reading and review state is kept")
+    return parser
+
+
+def _session_options(parser: argparse.ArgumentParser, state_help: str) -> None:
+    """The options of a session in the full-screen reader (`reader`, `reader review`)."""
     parser.add_argument(
         "--restricted",
         action="store_true",
         help=f"locked-down mode for SSH ForceCommand (also ${RESTRICTED_ENV}=1)",
     )
     parser.add_argument("--no-state", action="store_true", help="remember nothing on disk")
-    parser.add_argument("--state-dir", type=Path, help="where reading and review state is kept")
-    return parser
+    parser.add_argument("--state-dir", type=Path, help=state_help)
 
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
