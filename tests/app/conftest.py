@@ -133,6 +133,14 @@ async def ready(pilot: Pilot, app: ReaderApp) -> DocumentView:
     return view
 
 
+async def cards_ready(pilot: Pilot, app: ReaderApp) -> DocumentView:
+    """`ready`, and the pack's cards found (their due counts shown), by the worker that
+    finds them after the first screen."""
+    view = await ready(pilot, app)
+    await wait_until(pilot, lambda: app.study.study is not None, 10, "the cards to be found")
+    return view
+
+
 def _luminance(rgb: tuple[int, int, int]) -> float:
     def channel(value: int) -> float:
         c = value / 255

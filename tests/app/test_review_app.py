@@ -24,6 +24,9 @@ from conftest import (
     wait_rendered,
     wait_until,
 )
+from conftest import (
+    cards_ready as ready,
+)
 from textual.pilot import Pilot
 
 from reader.pack import Pack, load_pack
@@ -57,15 +60,6 @@ def studying(state_dir: Path, pack: Pack | None = None, **options: bool) -> Read
     app = create_app(pack or load_pack(CONTENT), state_dir=state_dir, **options)
     app.READ_DWELL = 3600
     return app
-
-
-async def ready(pilot: Pilot, app: ReaderApp) -> DocumentView:
-    """The first section drawn, the sidebar mounted and the cards found (due counts)."""
-    view = document(app)
-    await wait_rendered(pilot, view)
-    await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
-    await wait_until(pilot, lambda: app.study.study is not None, 10, "the cards to be found")
-    return view
 
 
 def stored(app: ReaderApp, state_dir: Path) -> ReviewState:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import cards_ready as ready
 from conftest import document, visible_lines, wait_rendered, wait_until
 from textual.pilot import Pilot
 
@@ -42,12 +43,6 @@ def studying(tmp_path: Path, files: dict[str, str], **options: bool) -> ReaderAp
     app = create_app(pack, state_dir=tmp_path / "state", **options)
     app.READ_DWELL = 3600
     return app
-
-
-async def ready(pilot: Pilot, app: ReaderApp) -> None:
-    await wait_rendered(pilot, document(app))
-    await wait_until(pilot, lambda: app.main.chrome_ready, what="the sidebar")
-    await wait_until(pilot, lambda: app.study.study is not None, 10, "the cards to be found")
 
 
 async def review_shown(pilot: Pilot, app: ReaderApp) -> ReviewScreen:
