@@ -599,30 +599,22 @@ def _cards_of(piece: Written, path: str, line: int) -> list[Card]:
     question, answer = _cut(piece.question), _cut(piece.answer)
     # One way or both are different Anki note types: adding `:` makes a new note.
     note = _identity("note-both" if piece.kind == "both" else "note", question, answer)
-    cards = [
+    ways = [("basic", question, answer)]
+    if piece.kind == "both":
+        ways.append(("reversed", answer, question))
+    return [
         Card(
-            "basic",
-            question,
-            answer,
-            identity=_identity("basic", question, answer),
+            kind,
+            front,
+            back,
+            # Both ways are known by the card as written (question, answer).
+            identity=_identity(kind, question, answer),
             note=note,
             path=path,
             line=line,
         )
+        for kind, front, back in ways
     ]
-    if piece.kind == "both":
-        cards.append(
-            Card(
-                "reversed",
-                answer,
-                question,
-                identity=_identity("reversed", question, answer),
-                note=note,
-                path=path,
-                line=line,
-            )
-        )
-    return cards
 
 
 def _cut(side: str) -> str:
