@@ -509,10 +509,10 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.panes.cycle_focus(direction)
 
     def action_back_out(self) -> None:
-        waiting = self._study is not None and self._study.suspended is not None
-        if waiting and not self.panes.something_open() and self._study is not None:
-            self._study.resume()  # Esc after `o` in a review, nothing else open: the card
+        if self.panes.close_one():
             return
+        if self._study is not None and self._study.resume():
+            return  # Esc after `o` in a review, nothing else open: back to the card
         self.panes.back_out()
 
     # ------------------------------------------------------------------ study

@@ -137,18 +137,9 @@ class Panes:
             results.display, outline.display = True, False
         main.set_focus(target)
 
-    def something_open(self) -> bool:
-        """Whether Esc has something to close: the comparison, a search, the overlay."""
-        main, host = self._main, self._host
-        panel = main.comparison
-        return bool(
-            (panel is not None and panel.has_class("-open"))
-            or host.search.active
-            or (main.narrow and main.sidebar_choice)
-        )
-
-    def back_out(self) -> None:
-        """Esc closes whatever is open, innermost first; the place is kept."""
+    def close_one(self) -> bool:
+        """Close the innermost thing open (the comparison, a search, the overlay); False
+        when nothing was."""
         main, host = self._main, self._host
         panel = main.comparison
         if panel is not None and panel.has_class("-open"):
@@ -157,5 +148,12 @@ class Panes:
             host.search.clear()
         elif main.narrow and main.sidebar_choice:
             self.toggle_sidebar()
-        elif host.focused is not main.query_one("#document"):
+        else:
+            return False
+        return True
+
+    def back_out(self) -> None:
+        """Esc closes whatever is open, innermost first, else the text takes the focus;
+        the place is kept."""
+        if not self.close_one() and self._host.focused is not self._main.query_one("#document"):
             self.focus_document()
