@@ -83,9 +83,9 @@ class StudyController:
         """Take the worker's study; True when the event was the study worker's."""
         if event.worker.group != "study":
             return False
-        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, object):
-            if self.study is None and event.worker.result is not None:
-                self._take(event.worker.result)  # type: ignore[arg-type]
+        found = event.worker.result
+        if event.state is WorkerState.SUCCESS and self.study is None and found is not None:
+            self._take(found)  # a review started meanwhile found its own first: kept
         elif event.state is WorkerState.ERROR and self.study is None:
             self.app.notify(
                 "Self-test cards could not be read; reviewing is unavailable",
