@@ -49,7 +49,10 @@ class ComparisonPanel(Vertical):
         yield document
 
     def on_mount(self) -> None:
-        header = self.query_one("#comparison-header", Static)
+        found = self.query("#comparison-header")
+        if not found:
+            return  # mounted as the app shuts down (a quit during start-up): no children
+        header = found.first(Static)
         header.styles.height = "auto"
         header.styles.padding = (0, 2)  # as the reading view's text
         header.display = False
