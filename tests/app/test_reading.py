@@ -41,18 +41,20 @@ from reader.ui.widgets.header_bar import HeaderBar
 from reader.ui.widgets.outline import Outline
 
 COMPARISON_ROWS = (
-    "What the immune system reacts to",
-    "Targets self?",
+    "Main target",
+    "Reaction against self",
     "Autoantibodies",
     "Typical antibody class",
+    "Extrinsic vs intrinsic",
     "Main immune drivers",
     "Role of the barrier",
     "Genetic factors",
     "Typical triggers",
-    "Example diseases",
+    "How it is diagnosed",
+    "Typical course",
+    "Disease family",
     "Linked conditions",
-    "Treatment approach",
-    "Where eczema sits",
+    "What treatments target",
 )
 
 
@@ -326,7 +328,7 @@ async def test_comparison_opens_with_the_table_and_keeps_the_place(app: ReaderAp
         text = "\n".join(table.plain_lines())
         rows = [row for row in COMPARISON_ROWS if row in text.replace("\n", " ")]
         assert len(rows) >= 8, f"only these rows are in the comparison: {rows}"
-        assert "Classic autoimmune" in text and "Allergic" in text
+        assert "Classic autoimmune" in text and "Atopic dermatitis" in text
         title = str(panel.query_one("#comparison-title").render())
         assert "Autoimmune vs allergic" in title
         assert view.scroll_y == place

@@ -67,7 +67,7 @@ def test_read_search_compare_quit_over_ssh(tmux: Tmux, sshd: SshServer, connect)
     tmux.wait_screen(lambda s: FILAGGRIN in header(s), why="the best result to open")
 
     tmux.send("c")
-    tmux.wait_for("Autoimmune vs allergic", "c or Esc closes", "Targets self?")
+    tmux.wait_for("Autoimmune vs allergic", "c or Esc closes", "Reaction against self")
     tmux.send("c")
     closed = tmux.wait_screen(lambda s: "c or Esc closes" not in s, why="the panel to close")
     assert FILAGGRIN in header(closed)

@@ -137,12 +137,12 @@ def test_read_search_compare_and_quit(tmux: Tmux, start_reader: StartReader, pla
     )
 
     tmux.send("c")
-    panel = tmux.wait_for("Autoimmune vs allergic", "c or Esc closes", "Targets self?")
+    panel = tmux.wait_for("Autoimmune vs allergic", "c or Esc closes", "Reaction against self")
     assert "Treatments that target" in header(panel), "the comparison lost the reader's place"
     tmux.send("c")
     # The footer and the panel may change a frame apart: wait for both.
     closed = tmux.wait_screen(
-        lambda s: "c or Esc closes" not in s and "Targets self?" not in s,
+        lambda s: "c or Esc closes" not in s and "Reaction against self" not in s,
         why="the panel to close, and its keys to leave the footer",
     )
     assert "Treatments that target" in header(closed)

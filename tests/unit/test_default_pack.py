@@ -489,6 +489,10 @@ def test_a_red_flags_section_names_eczema_herpeticum_and_infection(pack: Pack) -
     )
 
 
+# At 80 columns the sidebar stays open and a code block in the default pack's reading pane
+# holds 40 columns before it wraps (measured in tmux): a diagram read at 80 columns fits that.
+DIAGRAM_COLUMNS = 40
+
 DIAGRAMS = {
     "barrier-immune loop": ["filaggrin", "IL-4", "IL-13", "itch", "scratch"],
     "allergy-autoimmunity spectrum": ["allerg", "autoimmun", "eczema|atopic dermatitis"],
@@ -507,12 +511,12 @@ def test_two_text_diagrams_read_at_80_columns(pack: Pack) -> None:
         f"{name}: {cell_len(line)} columns: {line!r}"
         for name, content in fences
         for line in content.split("\n")
-        if cell_len(line) > 78
+        if cell_len(line) > DIAGRAM_COLUMNS
     ]
     for name, patterns in DIAGRAMS.items():
         if not any(found_all(patterns, content) for _, content in fences):
             problems.append(f"no fenced diagram of the {name} holding {patterns}")
-    none_of(problems, "text diagrams (78 columns at most)")
+    none_of(problems, f"text diagrams ({DIAGRAM_COLUMNS} columns at most)")
 
 
 REFERENCE = {
