@@ -540,3 +540,23 @@ def test_further_reading_lists_real_references(pack: Pack) -> None:
         f"a {scheme}:// link: only https:// ones" for scheme in schemes if scheme != "https"
     ]
     none_of(problems, "further reading in chapter 11")
+
+
+def test_the_readme_counts_match_the_pack(pack: Pack, authored: list[Card]) -> None:
+    """The README describes the bundled pack by its numbers: they must stay true."""
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text("utf-8").split())
+    counts = pack.cards().counts()
+    claims = {
+        r"(\d+)-term glossary": len(pack.glossary.entries),
+        r"defines (\d+) terms": len(pack.glossary.entries),
+        r"(\d+) self-test cards": len(authored),
+        r"(\d+) written cards": len(authored),
+        r"(\d+) from the glossary": counts["glossary"],
+        r"(\d+) from the comparison": counts["comparison"],
+    }
+    wrong = []
+    for pattern, actual in claims.items():
+        found = re.search(pattern, readme)
+        if found is None or int(found[1]) != actual:
+            wrong.append(f"{pattern!r}: README {found and found[1]}, pack {actual}")
+    none_of(wrong, "README numbers that do not match the bundled pack")
