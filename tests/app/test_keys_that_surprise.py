@@ -292,7 +292,9 @@ async def test_the_comparison_keeps_its_header_row_and_uses_the_width(app: Reade
         await pilot.pause()
         assert max(len(line.rstrip()) for line in table.plain_lines()) > 120
         header_row = app.main.query_one("#comparison-header", Static)
-        assert "Atopic dermatitis" in " ".join(visible_lines(table)[:4]), "the header row, in the table"
+        assert "Atopic dermatitis" in " ".join(visible_lines(table)[:4]), (
+            "the header row, in the table"
+        )
         for _ in range(10):
             await pilot.press("down")
         await pilot.pause()
