@@ -1,5 +1,5 @@
 """The `reader` command: start the app, or print an outline, a section, search results;
-and the subcommands `check`, `cards`, `export` and `review`.
+and the subcommands `check`, `cards`, `export`, `index` and `review`.
 
 Textual is imported only when the full-screen app really starts, so the printing modes
 stay fast and a session without a terminal (`ssh -T`, sftp, a pipe) never draws.
@@ -105,6 +105,8 @@ commands (each with its own --help):
   reader check [PATH]          validate a pack: links, files, headings, glossary, cards
   reader cards [PATH] [--due]  list the self-test cards, one a line: DUE, SECTION-ID, QUESTION
   reader review [PATH]         start the reader in a review of the cards due now
+  reader index [PATH] [--index-dir DIR]
+                               build the pack's search index once, for every user to share
   reader export (--anki FILE.apkg | --tsv FILE) [PATH]
                                export the cards for Anki: a deck package or a text file"""
 
@@ -190,11 +192,16 @@ def _check(args: list[str]) -> int:
         "problem as FILE:LINE: MESSAGE.",
     )
     parser.add_argument("path", nargs="?", help=_PATH_HELP)
-    pack = load_pack(parser.parse_args(args).path)
+    _index_dir_option(parser, "where to look for the shared search index")
+    options = parser.parse_args(args)
+    pack = load_pack(options.path)
     gc.enable()
     problems = check_pack(pack)
     for problem in problems:
         print(sanitize_line(str(problem)))
+    index_note = _shared_index_note(pack, options.index_dir)
+    if index_note is not None:
+        print(sanitize_line(index_note))
     failures = sum(1 for problem in problems if is_failure(problem))
     links = sum(len(section.links) for section in pack.sections)
     terms = len(pack.glossary)
@@ -207,6 +214,97 @@ def _check(args: list[str]) -> int:
     )
     print(summary, file=sys.stderr if failures else sys.stdout)
     return EXIT_PROBLEMS if failures else 0
+
+
+def _index_dir_option(parser: argparse.ArgumentParser, purpose: str) -> None:
+    from reader.search import INDEX_DIR_ENV
+
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"{purpose}: one file per pack in DIR (also ${INDEX_DIR_ENV}; "
+        "default: .reader/index.sqlite in the pack folder)",
+    )
+
+
+def _shared_index_note(pack: Pack, index_dir: Path | None) -> str | None:
+    """`reader check`'s line on the shared search index: only when there is one, or a
+    folder for them was named (a pack without one checks exactly as before)."""
+    from reader.search import INDEX_DIR_ENV, shared_index_path, shared_index_state
+
+    named = index_dir is not None or bool(os.environ.get(INDEX_DIR_ENV))
+    path = shared_index_path(pack.root, index_dir)
+    if not named and not os.path.lexists(path):
+        return None
+    found = shared_index_state(pack, path)
+    shown = _shown_path(path, pack.root)
+    rebuild = "reader index" + (f" --index-dir {index_dir}" if index_dir is not None else "")
+    if found.state == "fresh":
+        return f"note: shared search index {shown} is fresh"
+    if found.state == "missing":
+        return f"note: no shared search index at {shown}: run {rebuild} to build it"
+    if found.state == "stale":
+        return f"note: shared search index {shown} is stale: run {rebuild}"
+    return f"note: shared search index {shown} cannot be used ({found.reason}): run {rebuild}"
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    """A path inside the pack as the pack's authors know it (`.reader/index.sqlite`)."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _index(args: list[str]) -> int:
+    """`reader index`: build the pack's search index once, where every session of the
+    pack finds it (beside the pack, or in --index-dir/$READER_INDEX_DIR), so that no
+    user builds or caches their own copy."""
+    import argparse
+    import time
+
+    from reader.search import shared_index_path, write_shared_index
+
+    parser = argparse.ArgumentParser(
+        prog="reader index",
+        description="Build the pack's search index for every user of the pack to share: "
+        "sessions open it read-only instead of indexing the pack themselves, as long as "
+        "the pack's files are unchanged (after a change, run this again; until then each "
+        "user falls back to a private index).",
+    )
+    parser.add_argument("path", nargs="?", help=_PATH_HELP)
+    _index_dir_option(parser, "where to write it")
+    parser.add_argument(
+        "--restricted",
+        action="store_true",
+        help=f"refuse, as in restricted mode (also ${RESTRICTED_ENV}=1)",
+    )
+    options = parser.parse_args(args)
+    if options.restricted or _restricted_by_environment():
+        message = "reader: index is not available in restricted mode (it writes files)"
+        print(message, file=sys.stderr)
+        return EXIT_USAGE
+    pack = load_pack(options.path)
+    gc.enable()
+    import sqlite3
+
+    path = shared_index_path(pack.root, options.index_dir)
+    started = time.perf_counter()
+    try:
+        sections = write_shared_index(pack, path)
+    except (OSError, sqlite3.Error) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        print(f"reader: cannot write the search index {path}: {reason}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    seconds = time.perf_counter() - started
+    size = path.stat().st_size
+    print(
+        sanitize_line(
+            f"wrote {path} ({sections} sections, {size / 1_000_000:.1f} MB) in {seconds:.2f} s"
+        )
+    )
+    return 0
 
 
 def _cards(args: list[str]) -> int:
@@ -401,7 +499,7 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     if args.print_section is not None:
         return _print_section(pack, args.print_section)
     if args.search is not None:
-        return _print_search(pack, args.search)
+        return _print_search(pack, args.search, saving=not args.no_state, restricted=restricted)
     return _start_app(pack, restricted=restricted, no_state=args.no_state, state_dir=args.state_dir)
 
 
@@ -548,11 +646,14 @@ def _drawn(
     return lines
 
 
-def _print_search(pack: Pack, query: str) -> int:
-    from reader.search import SearchIndex, pack_documents
+def _print_search(pack: Pack, query: str, *, saving: bool, restricted: bool) -> int:
+    """Results as the app finds them, from the same index: the pack's fresh shared index,
+    else the per-user cache (built and saved on the first search when saving is allowed
+    and not restricted), so a second search never indexes the pack again."""
+    from reader.search import open_pack_index
 
-    index = SearchIndex.build(pack_documents(pack))
-    hits = index.search(query, limit=20)
+    with open_pack_index(pack, saving=saving, restricted=restricted) as index:
+        hits = index.search(query, limit=20)
     for hit in hits:
         print(f"{sanitize_line(hit.title)}  [{hit.id}]")
         if hit.path:
@@ -565,7 +666,13 @@ def _print_search(pack: Pack, query: str) -> int:
 
 
 #: `reader NAME ...`: run by `main` before anything else reads the arguments.
-_SUBCOMMANDS = {"check": _check, "cards": _cards, "export": _export, "review": _review}
+_SUBCOMMANDS = {
+    "check": _check,
+    "cards": _cards,
+    "export": _export,
+    "index": _index,
+    "review": _review,
+}
 
 
 def _silence_stdout() -> None:

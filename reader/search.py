@@ -7,13 +7,17 @@ under a lock. With a cache directory the index is one SQLite file, written atomi
 thrown away (never reported) when it is stale or unreadable, and searched where it lies:
 the process keeps SQLite's small page cache, not a copy of the index (6 MB for a file of
 20,000 headings), and readers of one pack share the file in the system's page cache.
-Without one (no saving, or the disk fails) the index is built in memory. Query parsing
-and highlighting live in :mod:`reader.search_query`. No Textual here.
+Without one (no saving, or the disk fails) the index is built in memory. Before either,
+a session looks for the pack's shared index (`reader index` writes it, beside the pack or
+under $READER_INDEX_DIR) and, when it is fresh, searches that file read-only: fifty
+readers of one pack then share one copy in the page cache and build nothing. Query
+parsing and highlighting live in :mod:`reader.search_query`. No Textual here.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import re
@@ -42,13 +46,21 @@ from reader.search_query import (
 )
 
 __all__ = [
+    "INDEX_DIR_ENV",
     "SCHEMA_VERSION",
     "SearchDocument",
     "SearchHit",
     "SearchIndex",
+    "SharedIndexState",
     "match_spans",
     "one_line",
+    "open_pack_index",
+    "pack_cache_key",
     "pack_documents",
+    "search_cache_dir",
+    "shared_index_path",
+    "shared_index_state",
+    "write_shared_index",
 ]
 
 if TYPE_CHECKING:
@@ -110,6 +122,11 @@ _TO_SPACE = {
 _SURROGATES = re.compile("[\ud800-\udfff]")  # which SQLite cannot store
 _SPACE_RUNS = re.compile(" {2,}+")
 _CACHE_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+#: The folder that holds the packs' shared indexes, one file each (`reader index`).
+INDEX_DIR_ENV = "READER_INDEX_DIR"
+#: Beside the pack: `PACK/.reader/index.sqlite` (the pack's walk skips dot-folders).
+SHARED_INDEX_FOLDER = ".reader"
+SHARED_INDEX_NAME = "index.sqlite"
 
 
 @dataclass(frozen=True)
@@ -158,15 +175,20 @@ def one_line(text: str) -> str:
 class SearchIndex:
     """A searchable set of documents; safe to build in one thread and query from another.
 
-    `loaded_from_cache` is True when build reused a cache file instead of indexing.
+    `loaded_from_cache` is True when build reused a file (the shared index or the
+    per-user cache) instead of indexing; `source` says which: "shared", "cache", or
+    "built" (indexed now, into a cache file or memory).
     """
 
-    def __init__(self, conn: sqlite3.Connection, *, loaded_from_cache: bool) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, *, loaded_from_cache: bool, source: str | None = None
+    ) -> None:
         self._conn: sqlite3.Connection | None = conn
         self._lock = threading.Lock()
         # Loaded now, in the builder's thread, so the first typo never stalls the UI.
         self._vocabulary = _load_vocabulary(conn)
         self.loaded_from_cache = loaded_from_cache
+        self.source = source or ("cache" if loaded_from_cache else "built")
 
     @classmethod
     def build(
@@ -176,8 +198,13 @@ class SearchIndex:
         cache_dir: Path | None = None,
         cache_key: str | None = None,
         read_only: bool = False,
+        shared: Path | None = None,
     ) -> SearchIndex:
         """Index documents, or reuse the cached index for cache_key without reading them.
+
+        A fresh `shared` index (`reader index`'s file for this pack: same cache_key,
+        schema and SQLite) comes first, opened read-only, never written or deleted; a
+        stale, missing or broken one is passed over with a debug log line, no more.
 
         With a cache directory, documents that can be read twice (a list, or
         `pack_documents`) are indexed straight into the cache file, so building never
@@ -187,6 +214,10 @@ class SearchIndex:
         `read_only` (restricted mode): use a fresh cache file, opened read-only, but never
         write, replace or delete one.
         """
+        if shared is not None and cache_key:
+            conn = _load_shared(shared, cache_key)
+            if conn is not None:
+                return cls(conn, loaded_from_cache=True, source="shared")
         cache_path = None
         if cache_dir is not None and cache_key:
             name = _CACHE_KEY_UNSAFE.sub("_", cache_key)[:128]
@@ -326,12 +357,46 @@ def _load_vocabulary(conn: sqlite3.Connection) -> Vocabulary:
 
 
 def _open_file(path: Path | str) -> sqlite3.Connection:
-    """A cache file opened for reading only, as one that never changes: cache files are
-    replaced whole (renamed over), never written in place, so SQLite needs no locks, and
-    it writes nothing (no journal, no repair, temporary tables in memory)."""
+    """An index file opened for reading only, as one that never changes.
+
+    `immutable=1` is safe because no writer of ours ever changes an index file in place:
+    the per-user cache and the shared index (`write_shared_index`) are both built under
+    a temp name and renamed over the old file. A rename gives the name a new inode; a
+    connection already open keeps reading the old one, which nobody writes again (the
+    system frees it when its last reader closes). So SQLite needs no locks (none on a
+    read-only folder or a file system that lacks them) and no change counter check per
+    query, and it writes nothing (no journal, no repair, temporary tables in memory). A
+    file someone else overwrote in place (`cp` over it) could read as corrupt: searches
+    then fail as "nothing found", logged, never raised (see `search`)."""
     uri = f"{Path(path).absolute().as_uri()}?mode=ro&immutable=1"
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+class _StaleIndex(sqlite3.DatabaseError):
+    """An index file that is sound but was built from other text, schema or SQLite."""
+
+
+def _open_checked(path: Path, cache_key: str) -> sqlite3.Connection:
+    """Open an index file read-only and prove it is the index for `cache_key`, in the
+    current schema, and sound; raises _StaleIndex, sqlite3.Error or OSError if not."""
+    conn = _open_file(path)
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        expected = {
+            "schema_version": str(SCHEMA_VERSION),
+            "cache_key": cache_key,
+            "sqlite_version": sqlite3.sqlite_version,  # its tokenizer tables may differ
+        }
+        if any(meta.get(key) != value for key, value in expected.items()):
+            raise _StaleIndex("stale search index")
+        if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
+            raise sqlite3.DatabaseError("corrupt search index")
+        conn.execute("SELECT term, docs FROM terms LIMIT 1").fetchall()  # every table we read
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -341,28 +406,25 @@ def _load_cache(
     """Open a valid cache file to search in place; delete it if unusable (unless read_only)."""
     if not path.is_file():
         return None
-    conn: sqlite3.Connection | None = None
     try:
-        conn = _open_file(path)
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        expected = {
-            "schema_version": str(SCHEMA_VERSION),
-            "cache_key": cache_key,
-            "sqlite_version": sqlite3.sqlite_version,  # its tokenizer tables may differ
-        }
-        if any(meta.get(key) != value for key, value in expected.items()):
-            raise sqlite3.DatabaseError("stale search cache")
-        if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
-            raise sqlite3.DatabaseError("corrupt search cache")
-        conn.execute("SELECT term, docs FROM terms LIMIT 1").fetchall()  # every table we read
-        return conn
+        return _open_checked(path, cache_key)
     except (sqlite3.Error, OSError) as exc:
-        if conn is not None:
-            conn.close()
         log.info("rebuilding search cache %s: %s", path, exc)
         if not read_only:
             with contextlib.suppress(OSError):
                 path.unlink()
+        return None
+
+
+def _load_shared(path: Path, cache_key: str) -> sqlite3.Connection | None:
+    """The shared index, if fresh and sound; else None, quietly (the per-user cache
+    takes over). Never deleted or repaired here: it is the administrator's file."""
+    try:
+        if not path.is_file():
+            return None
+        return _open_checked(path, cache_key)
+    except (sqlite3.Error, OSError) as exc:
+        log.debug("shared search index %s not used: %s", path, exc)
         return None
 
 
@@ -433,6 +495,118 @@ def _write_cache(conn: sqlite3.Connection, path: Path) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def pack_cache_key(pack: Pack) -> str:
+    """The pack's content hash (every file's name and text, in reading order): what a
+    cache file or shared index must have been built from to be used for this pack."""
+    digest = hashlib.sha256()
+    for pack_file in pack.files:
+        digest.update(pack_file.relative.encode("utf-8", "replace") + b"\0")
+        digest.update(pack_file.text.encode("utf-8", "replace"))
+    return digest.hexdigest()[:32]
+
+
+def shared_index_path(pack_root: Path, index_dir: Path | None = None) -> Path:
+    """Where the pack's shared index lives: in `index_dir` (else $READER_INDEX_DIR) as
+    `index-<hash of the pack's folder>.sqlite`, one file per pack; with neither, beside
+    the pack as `.reader/index.sqlite`."""
+    from reader.state_store import pack_root_key
+
+    if index_dir is None:
+        configured = os.environ.get(INDEX_DIR_ENV, "")
+        index_dir = Path(configured) if configured else None
+    if index_dir is None:
+        return Path(pack_root) / SHARED_INDEX_FOLDER / SHARED_INDEX_NAME
+    root_key = os.fsencode(pack_root_key(Path(pack_root)))
+    return Path(index_dir) / f"index-{hashlib.sha256(root_key).hexdigest()[:16]}.sqlite"
+
+
+def search_cache_dir(*, saving: bool, restricted: bool) -> Path | None:
+    """Where the per-user index cache is: none when nothing may be saved, except in
+    restricted mode, which reads a cache made before (never writing one)."""
+    if not saving and not restricted:
+        return None
+    from reader.state_io import cache_folder
+
+    return cache_folder("search")
+
+
+def open_pack_index(
+    pack: Pack, *, saving: bool, restricted: bool, index_dir: Path | None = None
+) -> SearchIndex:
+    """The pack's index as every session gets it (the app and `reader --search`): the
+    fresh shared index, else the per-user cache (written only when saving and not
+    restricted), else built in memory."""
+    return SearchIndex.build(
+        pack_documents(pack),
+        cache_dir=search_cache_dir(saving=saving, restricted=restricted),
+        cache_key=pack_cache_key(pack),
+        read_only=restricted,
+        shared=shared_index_path(pack.root, index_dir),
+    )
+
+
+@dataclass(frozen=True)
+class SharedIndexState:
+    """What `reader check` says of a shared index: `state` is "fresh", "stale",
+    "missing" or "unusable" (then `reason` says why)."""
+
+    path: Path
+    state: str
+    reason: str = ""
+
+
+def shared_index_state(pack: Pack, path: Path) -> SharedIndexState:
+    """Whether the shared index at `path` would be used for this pack, and if not why."""
+    try:
+        if not path.exists():
+            return SharedIndexState(path, "missing")
+        if not path.is_file():
+            return SharedIndexState(path, "unusable", "not a file")
+        _open_checked(path, pack_cache_key(pack)).close()
+    except _StaleIndex:
+        return SharedIndexState(path, "stale")
+    except (sqlite3.Error, OSError) as exc:
+        return SharedIndexState(path, "unusable", str(exc))
+    return SharedIndexState(path, "fresh")
+
+
+def write_shared_index(pack: Pack, path: Path) -> int:
+    """Build the pack's shared index at `path` for every user to read; returns how many
+    sections it holds. Raises OSError or sqlite3.Error when it cannot be written.
+
+    Built under a temp name in the same folder and renamed over the old file, never
+    written in place: sessions that have the old one open keep reading it unchanged
+    (see `_open_file`), new ones open the new one. The file is made readable by
+    everyone (0644) and a folder made for it 0755, whatever the umask.
+    """
+    cache_key = pack_cache_key(pack)
+    folder = path.parent
+    if not folder.is_dir():
+        folder.mkdir(parents=True, mode=0o755)
+        folder.chmod(0o755)  # mkdir's mode is cut by the umask
+    tmp = _temp_beside(path)
+    renamed = False
+    try:
+        disk = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            disk.execute("PRAGMA journal_mode = OFF")  # a half-built file is thrown away
+            _fill(disk, pack_documents(pack), cache_key)
+            sections = disk.execute("SELECT count(*) FROM docs").fetchone()[0]
+        finally:
+            disk.close()
+        with open(tmp, "rb") as written:
+            os.fsync(written.fileno())  # on disk before its name is: never half a file
+        os.chmod(tmp, 0o644)
+        _open_checked(Path(tmp), cache_key).close()  # what sessions will check
+        os.replace(tmp, path)
+        renamed = True
+    finally:
+        if not renamed:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return int(sections)
 
 
 def pack_documents(pack: Pack) -> Iterable[SearchDocument]:

@@ -1,15 +1,14 @@
 """Search as you type: runs queries off the UI thread and keeps the results in order.
 
-The index is built in a worker after the first screen (cached on disk by content hash
-when state is allowed; restricted mode only reads an existing cache, read-only), so
-opening a big pack never waits for it.
+The index is opened or built in a worker after the first screen (the pack's shared index
+when a fresh one exists, else cached on disk by content hash when state is allowed;
+restricted mode only reads, never writes, either), so opening a big pack never waits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from reader.ui.memory import freeze_long_lived
@@ -94,29 +93,20 @@ class SearchController:
         )
 
     def _build(self) -> SearchIndex | Exception:
-        """Build (or read from the cache) the index, in a worker thread. The app hands
-        the result over when the worker ends (`index_built`): a thread that waited on the
-        app's loop (`call_from_thread`) after the app had stopped held the process at exit."""
-        import hashlib
-
-        from reader.search import SearchIndex, pack_documents  # SQLite: after the first screen
+        """Open the shared index, or read or build the per-user one, in a worker thread
+        (`open_pack_index`, as `reader --search` does). The app hands the result over
+        when the worker ends (`index_built`): a thread that waited on the app's loop
+        (`call_from_thread`) after the app had stopped held the process at exit."""
+        from reader.search import open_pack_index  # SQLite: after the first screen
 
         try:
-            pack = self.app.pack
-            cache_dir = self._cache_dir()
-            digest = hashlib.sha256()
-            for pack_file in pack.files:
-                digest.update(pack_file.relative.encode("utf-8", "replace") + b"\0")
-                digest.update(pack_file.text.encode("utf-8", "replace"))
-            index = SearchIndex.build(
-                pack_documents(pack),
-                cache_dir=cache_dir,
-                cache_key=digest.hexdigest()[:32],
-                read_only=self.app.restricted,  # restricted mode writes only the reading state
+            return open_pack_index(
+                self.app.pack,
+                saving=self.app.store.saving,
+                restricted=self.app.restricted,  # restricted mode writes only reading state
             )
         except Exception as error:  # never let indexing take the reader down
             return error
-        return index
 
     def index_built(self, built: SearchIndex | Exception) -> None:
         """The index worker's result, on the UI thread."""
@@ -124,14 +114,6 @@ class SearchController:
             self._index_failed(built)
         else:
             self._ready(built)
-
-    def _cache_dir(self) -> Path | None:
-        """Where the index is cached; in restricted mode it is only ever read from there."""
-        if not self.app.store.saving and not self.app.restricted:
-            return None
-        from reader.state_io import cache_folder
-
-        return cache_folder("search")
 
     def _ready(self, index: SearchIndex) -> None:
         self.index = index
