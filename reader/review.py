@@ -14,7 +14,9 @@ The pieces, and why each is here rather than elsewhere:
   and appends every rating to ``<stem>.reviews.jsonl``, with the reading state's mechanics
   (:mod:`reader.state_io`) and policy (:mod:`reader.state_store`): every access under one
   lock, the card file re-read before each rating and written atomically, a bad file set
-  aside with one notice, state kept in memory with one notice when saving is impossible.
+  aside with one notice, state kept in memory with one notice when saving is impossible,
+  and the ratings made while a full or read-only disk paused saving replayed once it is
+  back.
   The log's order is the order ratings were applied in, so replaying it rebuilds the card
   file.
 * :func:`due_queue`, :func:`summary`, :func:`forecast` answer what the review screen, the
@@ -878,6 +880,8 @@ class ReviewStore(FallbackStore):
         self._state = ReviewState()
         self._disk_bytes: bytes | None = None  # the card file as last read or written
         self._unsaved: list[ReviewLogEntry] = []  # ratings the log on disk lacks
+        self._unapplied: list[ReviewLogEntry] = []  # paused: ratings the card file lacks
+        self._scheduler: Scheduler | None = None  # the one that rated them, to replay
 
     @classmethod
     def open(
@@ -901,8 +905,8 @@ class ReviewStore(FallbackStore):
     def load(self) -> ReviewState:
         """The current state, as saved by any session (a copy: change it through rate)."""
         with self._mutex:
-            if self.saving:
-                self._locked_cycle(None)
+            if self._try_disk():
+                self._locked_cycle(None, self._scheduler)
             return self._state.copy()
 
     def rate(
@@ -927,13 +931,16 @@ class ReviewStore(FallbackStore):
         elapsed = None if elapsed_ms is None else min(max(int(elapsed_ms), 0), MAX_ELAPSED_MS)
         entry = ReviewLogEntry(card_id, moment, rating, elapsed)
         with self._mutex:
-            if self.saving:
+            self._scheduler = scheduler
+            if self._try_disk():
                 progress = self._locked_cycle(entry, scheduler)
                 if progress is not None:
                     return progress
             progress = scheduler.review(self._state.get(card_id), rating, moment, card_id=card_id)
             self._state.cards[card_id] = progress
             self._unsaved.append(entry)
+            if self.paused:  # replayed on the card file once the disk takes it
+                self._unapplied.append(entry)
             return progress
 
     def read_log(self) -> list[ReviewLogEntry]:
@@ -946,9 +953,10 @@ class ReviewStore(FallbackStore):
         return (_read_log_file(log_path) if log_path is not None else []) + unsaved
 
     def _locked_cycle(
-        self, entry: ReviewLogEntry | None, scheduler: Scheduler | None = None
+        self, entry: ReviewLogEntry | None, scheduler: Scheduler | None
     ) -> CardProgress | None:
-        """Re-read the card file under the lock and, given a rating, apply and save it.
+        """Re-read the card file under the lock and apply what it lacks: the ratings kept
+        through a pause, then `entry`; save the card file, append to the log what it lacks.
 
         Returns the rated card's progress; None when nothing was rated (no entry, or the
         store had to stop saving before rating: the caller then rates in memory).
@@ -962,19 +970,35 @@ class ReviewStore(FallbackStore):
                 except (state_io.Unavailable, NewerFormatError, OSError) as exc:
                     self._stop_saving(exc)
                     return None
-                if entry is None or scheduler is None:
-                    return None
-                progress = scheduler.review(
-                    self._state.get(entry.card), entry.rating, entry.time, card_id=entry.card
-                )
-                self._state.cards[entry.card] = progress
-                try:
-                    self._write(self.path)
-                    self._append_log(entry)
-                except (state_io.Unavailable, OSError) as exc:
+                ratings = [*self._unapplied, *([entry] if entry is not None else [])]
+                progress = None
+                for rating in ratings:
+                    assert scheduler is not None  # rate() gave one; load() passes rate()'s
+                    progress = scheduler.review(
+                        self._state.get(rating.card),
+                        rating.rating,
+                        rating.time,
+                        card_id=rating.card,
+                    )
+                    self._state.cards[rating.card] = progress
+                if entry is not None:
                     self._unsaved.append(entry)
+                try:
+                    if ratings:
+                        self._write(self.path)
+                    self._unapplied = []
+                    while self._unsaved:  # oldest first: the log's order is the rating order
+                        self._append_log(self._unsaved[0])
+                        del self._unsaved[0]
+                except (state_io.Unavailable, OSError) as exc:
+                    if self._disk_bytes is None:  # the card file lacks them still
+                        self._unapplied = ratings
                     self._stop_saving(exc)  # the rating still holds, in memory
-                return progress
+                    if not self.paused:
+                        self._unapplied = []  # for good: nothing will replay them
+                    return progress if entry is not None else None
+                self._saved()
+                return progress if entry is not None else None
         except state_io.Unavailable as exc:
             self._stop_saving(exc)
             return None

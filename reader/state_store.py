@@ -5,15 +5,21 @@ the filesystem mechanics live in :mod:`reader.state_io` and the data in
 :mod:`reader.state`. Every disk access happens under an exclusive lock and every update
 re-reads the file first, so two sessions of the same user never lose each other's
 changes. Nothing here raises for I/O: when saving is impossible the store keeps state in
-memory and leaves one notice for the user. No Textual here.
+memory and leaves one notice for the user. When the disk refused a write that may pass (a
+full disk, a folder made read-only), the store keeps the changes made since and tries the
+disk again every few seconds; once a write goes through, those changes are replayed on
+what is on disk (other sessions' changes kept) and the user is told saving is back.
+No Textual here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from reader.state import FORMAT_VERSION, NewerFormatError, ReadingState, StateFormatError
 
@@ -42,16 +48,28 @@ def pack_root_key(pack_root: Path) -> str:
 class FallbackStore:
     """What the reading state's store and the review state's share: a file chosen and
     proven writable at open, memory when saving is impossible, and what to tell the user
-    about it, once each. Nothing here raises for I/O."""
+    about it, once each. Nothing here raises for I/O.
+
+    A failure that may pass (an OSError: the disk full, the folder read-only or gone)
+    pauses saving instead of ending it: `saving` is False, and every RETRY_SECONDS the
+    next load or change tries the disk again. Failures that will not pass (saving
+    disabled, no file could be chosen at start, a newer reader's file, a lock another
+    session never lets go of, a file grown past its cap) end saving for the session.
+    """
 
     #: What the user is told will not be saved.
     NAME = "Reading state"
+    #: How long a paused store waits before trying the disk again: short enough that
+    #: saving is back soon after the disk is, long enough that a full disk is not tried
+    #: on every scroll.
+    RETRY_SECONDS: ClassVar[float] = 2.0
 
     def __init__(self) -> None:
         self.saving = False
         self.path: Path | None = None
         self._notices: list[str] = []
         self._stopped = False
+        self._retry_at: float | None = None  # paused: when to try the disk again
         self._mutex = threading.RLock()
 
     def _open_file(
@@ -71,6 +89,15 @@ class FallbackStore:
         self.path, self.saving = path, True
         return path
 
+    @property
+    def paused(self) -> bool:
+        """Saving stopped by a failure that may pass: the disk is tried again later."""
+        return self._retry_at is not None
+
+    def _try_disk(self) -> bool:
+        """Whether this load or change goes to the disk: saving, or paused long enough."""
+        return self.saving or (self._retry_at is not None and time.monotonic() >= self._retry_at)
+
     def take_notices(self) -> list[str]:
         """Messages for the user, each returned once."""
         with self._mutex:
@@ -78,15 +105,38 @@ class FallbackStore:
             return notices
 
     def _stop_saving(self, exc: BaseException) -> None:
-        """Switch to memory-only, telling the user once per store."""
+        """Switch to memory: paused (tried again later) when the failure may pass, for
+        good otherwise; the user is told once per pause and once when it ends for good."""
         self.saving = False
+        if self.path is not None and _may_pass(exc):
+            if self._retry_at is None:
+                self._notify(
+                    f"{self.NAME} will not be saved: {_io().describe(exc)}. It is kept in "
+                    "memory and saved once the folder can be written again."
+                )
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
+            return
+        self._retry_at = None
         if not self._stopped:
             self._stopped = True
             self._notify(f"{self.NAME} will not be saved: {_io().describe(exc)}")
 
+    def _saved(self) -> None:
+        """A load or change went through to the disk: a pause ends, and the user hears so."""
+        if self._retry_at is not None:
+            self._retry_at = None
+            self.saving = True
+            self._notify(f"{self.NAME} is saved again.")
+
     def _notify(self, message: str) -> None:
         if message not in self._notices:
             self._notices.append(message)
+
+
+def _may_pass(exc: BaseException) -> bool:
+    """An OSError (or a refusal caused by one) may pass: space freed, a folder made
+    writable again. A lock held too long, a file too large or from a newer reader won't."""
+    return isinstance(exc, OSError) or isinstance(exc.__cause__, OSError)
 
 
 class StateStore(FallbackStore):
@@ -97,10 +147,16 @@ class StateStore(FallbackStore):
     are safe to read from any thread; load and update are serialised per store.
     """
 
+    #: Changes kept for replay while paused, beyond which the state in memory as a whole
+    #: is replayed instead (other sessions' changes made during the pause then lost).
+    MAX_PENDING: ClassVar[int] = 500
+
     def __init__(self, pack_root: str, pack_title: str) -> None:
         super().__init__()
         self._identity = {"root": pack_root, "title": pack_title}
         self._state = ReadingState()
+        #: While paused: the changes made since the disk last took one, to replay on it.
+        self._pending: list[Callable[[ReadingState], object]] = []
 
     @classmethod
     def open(
@@ -120,7 +176,7 @@ class StateStore(FallbackStore):
     def load(self) -> ReadingState:
         """The current state (a copy: change it through update, not by mutation)."""
         with self._mutex:
-            if self.saving:
+            if self._try_disk():
                 fresh = self._locked_cycle(None)
                 if fresh is not None:
                     self._state = fresh
@@ -130,10 +186,11 @@ class StateStore(FallbackStore):
         """Re-read under the lock, apply `change`, write atomically; return the new state.
 
         `change` must only edit the state it is given: it may run against the newer state
-        another session saved. If it raises, nothing is written and the error propagates.
+        another session saved, and, after a pause, again when the disk is back. If it
+        raises, nothing is written and the error propagates.
         """
         with self._mutex:
-            if self.saving:
+            if self._try_disk():
                 fresh = self._locked_cycle(change)
                 if fresh is not None:
                     self._state = fresh
@@ -141,10 +198,23 @@ class StateStore(FallbackStore):
             state = self._state.copy()
             change(state)
             self._state = state
+            self._keep_for_replay(change)
             return state.copy()
 
+    def _keep_for_replay(self, change: Callable[[ReadingState], object]) -> None:
+        """While paused, remember `change` for the disk; past MAX_PENDING, the state in
+        memory stands for all of them (bounded memory however long the disk is full)."""
+        if not self.paused:
+            self._pending.clear()  # saving ended for good: nothing will replay them
+            return
+        self._pending.append(change)
+        if len(self._pending) > self.MAX_PENDING:
+            whole = self._state.copy()
+            self._pending = [lambda state: _become(state, whole)]
+
     def _locked_cycle(self, change: Callable[[ReadingState], object] | None) -> ReadingState | None:
-        """Read (and, given a change, write) under the lock; None if nothing was read."""
+        """Read (and, given a change or changes kept from a pause, write) under the lock;
+        None if nothing was read."""
         assert self.path is not None
         state_io = _io()
         try:
@@ -154,12 +224,23 @@ class StateStore(FallbackStore):
                 except (state_io.Unavailable, NewerFormatError, OSError) as exc:
                     self._stop_saving(exc)
                     return None
+                for pending in self._pending:  # they all ran once already: none raises
+                    with contextlib.suppress(Exception):
+                        pending(state)
                 if change is not None:
                     change(state)
+                if change is not None or self._pending:
                     try:
                         self._write(self.path, state)
                     except (state_io.Unavailable, OSError) as exc:
+                        if change is not None:
+                            self._pending.append(change)
                         self._stop_saving(exc)  # the change still holds, in memory
+                        if not self.paused:
+                            self._pending.clear()  # for good: nothing will replay them
+                        return state
+                    self._pending.clear()
+                self._saved()
                 return state
         except state_io.Unavailable as exc:
             self._stop_saving(exc)
@@ -190,3 +271,10 @@ class StateStore(FallbackStore):
         if len(data) > state_io.MAX_STATE_BYTES:
             raise state_io.Unavailable("the reading state grew larger than 4 MiB")
         state_io.atomic_write(path, data + b"\n")
+
+
+def _become(state: ReadingState, whole: ReadingState) -> None:
+    """Make `state` (what is on disk) the state `whole` was in memory."""
+    fresh = whole.copy()
+    for name in ReadingState.FIELDS:
+        setattr(state, name, getattr(fresh, name))
