@@ -198,19 +198,22 @@ class StateStore(FallbackStore):
             state = self._state.copy()
             change(state)
             self._state = state
-            self._keep_for_replay(change)
+            self._keep_for_replay(change, state)
             return state.copy()
 
-    def _keep_for_replay(self, change: Callable[[ReadingState], object]) -> None:
-        """While paused, remember `change` for the disk; past MAX_PENDING, the state in
-        memory stands for all of them (bounded memory however long the disk is full)."""
+    def _keep_for_replay(
+        self, change: Callable[[ReadingState], object], whole: ReadingState
+    ) -> None:
+        """While paused, remember `change` for the disk; past MAX_PENDING, `whole` (the
+        state with every change made) stands for all of them, so memory stays bounded
+        however long the disk is full."""
         if not self.paused:
             self._pending.clear()  # saving ended for good: nothing will replay them
             return
         self._pending.append(change)
         if len(self._pending) > self.MAX_PENDING:
-            whole = self._state.copy()
-            self._pending = [lambda state: _become(state, whole)]
+            snapshot = whole.copy()
+            self._pending = [lambda state: _become(state, snapshot)]
 
     def _locked_cycle(self, change: Callable[[ReadingState], object] | None) -> ReadingState | None:
         """Read (and, given a change or changes kept from a pause, write) under the lock;
@@ -233,10 +236,10 @@ class StateStore(FallbackStore):
                     try:
                         self._write(self.path, state)
                     except (state_io.Unavailable, OSError) as exc:
-                        if change is not None:
-                            self._pending.append(change)
                         self._stop_saving(exc)  # the change still holds, in memory
-                        if not self.paused:
+                        if change is not None:
+                            self._keep_for_replay(change, state)
+                        elif not self.paused:
                             self._pending.clear()  # for good: nothing will replay them
                         return state
                     self._pending.clear()
