@@ -65,6 +65,7 @@ def child_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.pop("READER_RESTRICTED", None)
+    env.pop("READER_INDEX_DIR", None)  # a developer's shared-index folder must not leak in
     env.update(extra)
     return env
 

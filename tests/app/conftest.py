@@ -37,6 +37,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("READER_CACHE_DIR", str(home / "reader-cache"))
     monkeypatch.delenv("READER_STATE_DIR", raising=False)
     monkeypatch.delenv("READER_RESTRICTED", raising=False)
+    monkeypatch.delenv("READER_INDEX_DIR", raising=False)
     return home
 
 
