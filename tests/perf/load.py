@@ -352,14 +352,13 @@ class LoadRun:
 
     def hang_up(self, name: str) -> bool:
         """Close a client's terminal (its ssh gets SIGHUP); True once its reader is gone."""
-        assert self.server is not None
+        server = self.server
+        assert server is not None
         self.tmux("kill-session", "-t", name)
         self.sessions.pop(name, None)
-
-        def gone() -> bool:
-            return name not in find_readers(self.server).sessions.values()  # type: ignore[arg-type]
-
-        return harness.wait_until(gone, HANG_UP_LIMIT_S)
+        return harness.wait_until(
+            lambda: name not in find_readers(server).sessions.values(), HANG_UP_LIMIT_S
+        )
 
     # ------------------------------------------------------------------ measuring
     def settle(self) -> float:
@@ -905,9 +904,13 @@ def main(argv: list[str] | None = None) -> int:
             run.close()
             log("stopped sshd, tmux and every reader")
     report["took_s"] = time.perf_counter() - began
+    report["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     print_report(report)
-    print(f"\nthe run took {report['took_s']:.0f} s")
+    print(
+        f"\nthe run took {report['took_s']:.0f} s; load average "
+        f"{report['machine']['loadavg_end'][0]} at the end"
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"JSON: {args.json}")
