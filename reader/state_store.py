@@ -98,6 +98,12 @@ class FallbackStore:
         """Whether this load or change goes to the disk: saving, or paused long enough."""
         return self.saving or (self._retry_at is not None and time.monotonic() >= self._retry_at)
 
+    def try_disk_now(self) -> None:
+        """A paused store tries the disk at its next load or change, whenever it last
+        tried: the session is ending, and what it kept in memory should not wait."""
+        if self._retry_at is not None:
+            self._retry_at = time.monotonic()
+
     def take_notices(self) -> list[str]:
         """Messages for the user, each returned once."""
         with self._mutex:

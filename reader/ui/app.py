@@ -326,8 +326,15 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
                 face.restyle()  # type: ignore[attr-defined]
 
     def _tell(self, notices: list[str]) -> None:
+        """The stores' notices: a warning each, but saving back after a pause is good news."""
         for notice in notices:
-            self.notify(sanitize_line(notice), severity="warning", markup=False, timeout=8)
+            good = notice.endswith(" is saved again.")
+            self.notify(
+                sanitize_line(notice),
+                severity="information" if good else "warning",
+                markup=False,
+                timeout=8,
+            )
 
     # ------------------------------------------------------------------ sections
     @property
@@ -644,8 +651,14 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
 
     # ------------------------------------------------------------------ leaving
     def save_and_exit(self) -> None:
-        """Keep the place, then leave (quit, or the terminal hung up)."""
+        """Keep the place, then leave (quit, or the terminal hung up). A store that a full
+        or read-only disk paused tries it once more, so what it kept is saved if it can be."""
+        self.store.try_disk_now()
         self.navigation.save_position()
+        study = self._study.study if self._study is not None else None
+        if study is not None and study.store.paused:
+            study.store.try_disk_now()
+            study.store.load()  # replays the ratings kept in memory, if the disk takes them
         self.exit(0)
 
     async def action_quit(self) -> None:
