@@ -20,8 +20,8 @@ Invisible characters, a policy rather than a list of bytes:
   "eczema" would miss "ec<U+200B>zema") and terminals disagree about their width.
 - The joiners U+200C (ZWNJ) and U+200D (ZWJ) stay between two non-ASCII characters,
   where emoji sequences (woman, ZWJ, staff of Aesculapius: a health worker) and Persian
-  or Indic spelling need them; next to ASCII or at either end of a text they join
-  nothing and can only hide, so there they are removed.
+  or Indic spelling need them; next to ASCII, next to another joiner or at either end
+  of a text they join nothing and can only hide, so there they are removed.
 - U+2028 and U+2029 (line and paragraph separators) are removed, with the controls.
 """
 
@@ -46,8 +46,11 @@ _ZERO_WIDTH = "\u200b\u2060-\u2064\ufeff"
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _CONTROLS = LazyPattern("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + _ZERO_WIDTH + "]")
 _BIDI_CONTROLS = LazyPattern(f"[{_BIDI}]")
-# A joiner with ASCII (or nothing) on either side joins nothing: it can only hide.
-_STRAY_JOINERS = LazyPattern("(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
+# A joiner with ASCII, nothing or another joiner on either side joins nothing: it can
+# only hide (of "a", three ZWNJ, "b", the middle one would be left between two letters).
+_STRAY_JOINERS = LazyPattern(
+    "(?<![^\x00-\x7f\u200c\u200d])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\u200c\u200d])"
+)
 _WHITESPACE_RUN = LazyPattern(r"\s+")
 _SURROGATES = LazyPattern("[\ud800-\udfff]")
 # Everything `sanitize` would change, in one pattern: one pass over a clean text, not two.
