@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -331,3 +332,29 @@ def test_a_section_long_enough_to_be_parsed_in_chunks(pieces: list[str]) -> None
     repeat = 1 + 7_000 // max(1, len(markdown))
     document = draw("\n\n".join([markdown] * min(repeat, 400)), 60, cards=True, printing=False)
     check_drawn(document)
+
+
+# --- what the properties found -------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="reader/render/draw.py: a container (quote, list, details, alert, definition, "
+    "footnote) indents its content even when less than 4 columns are left, and `render` "
+    "then draws that content 4 wide: the lines run past the pane, whose virtual width is "
+    "the document's, so their ends cannot be scrolled to",
+)
+@pytest.mark.parametrize(
+    ("markdown", "width"),
+    [
+        ("> " * 12 + "word word word", 20),
+        ("\n".join("  " * depth + f"- item{depth}" for depth in range(12)), 20),
+        ("<details>\n\nword", 4),
+    ],
+)
+def test_deep_nesting_in_a_narrow_pane_stays_inside_the_pane(markdown: str, width: int) -> None:
+    """Found by checking every drawn line's width in the first property (left out of it
+    until this is fixed): text is drawn past the pane's edge and cut off."""
+    document = draw(markdown, width, cards=False, printing=False)
+    widest = max(line.cell_length for line in document.lines(0, document.line_count))
+    assert widest <= document.width, list(document.plain_lines())
