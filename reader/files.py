@@ -3,17 +3,27 @@
 A pack may be someone's notes or a project's docs: unreadable files, binary files,
 files that are not UTF-8, symlink loops and links out of the folder must each produce
 a message (file and line where it applies) and never a traceback. No Textual.
+
+A file's text is not kept: fifty readers of one 3.5 MB pack would hold fifty copies.
+Loading reads each file once to check it and records what it needs to read it again
+(its stat identity, its length, how it is encoded); a section reads its own byte range
+when it is opened, and a file edited, replaced or deleted since then raises
+`PackChanged` instead of giving text that no longer matches the outline.
 """
 
 from __future__ import annotations
 
+import bisect
 import errno
+import itertools
 import os
 import stat
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from reader.lazy_pattern import LazyPattern
 from reader.sanitize import sanitize
 from reader.scan import front_matter_flag
 
@@ -22,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MARKDOWN_SUFFIXES",
+    "PackChanged",
     "PackError",
     "PackFile",
     "Problem",
@@ -34,11 +45,22 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 #: A file of these names is the pack's glossary (see reader.glossary) unless it says not.
 GLOSSARY_FILE_NAMES = frozenset({"glossary.md", "glossary.markdown"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Front matter is looked for this far into a file (as `front_matter_flag` looks).
+FRONT_MATTER_CHARS = 64 * 1024
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages"}
 
 
 class PackError(Exception):
     """A pack that cannot be opened at all; the message is meant for the user."""
+
+
+class PackChanged(PackError):
+    """A pack file changed, was replaced or vanished since the pack was loaded, so text
+    read from it now would not match its sections; `path` is pack-relative."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: changed on disk since the pack was opened; reload the pack")
+        self.path = path
 
 
 class Problem(NamedTuple):
@@ -54,31 +76,219 @@ class Problem(NamedTuple):
         return f"{where}: {self.message}"
 
 
+#: How a file's bytes map to its text, found when it is read (see `PackFile.read`):
+_PLAIN = 0  # ASCII that sanitizing leaves alone: a character offset is a byte offset
+_CLEAN = 1  # UTF-8 (after a BOM, if any) that sanitizing leaves alone
+_SANITIZED = 2  # UTF-8 that sanitizing changed (CR line ends, controls, bad bytes)
+_WIDE = 3  # UTF-16 or UTF-32: read whole (rare)
+
+
 class PackFile:
-    """One Markdown file of the pack and its (sanitized) text (a plain class: see Section)."""
+    """One Markdown file of the pack (a plain class: see Section).
 
-    __slots__ = ("definition_starts", "definitions", "path", "real", "relative", "text")
+    Its sanitized text (`text`) is read from disk whenever it is asked for, not kept;
+    `read` gives part of it from the bytes that hold that part. A file made in memory
+    (a folder's page, tests) keeps the text it was given.
+    """
 
-    def __init__(self, path: Path, relative: str, real: Path, text: str = "") -> None:
+    __slots__ = (
+        "_anchor_bytes", "_anchor_chars", "_bom", "_form", "_text", "definition_starts",
+        "definitions", "front_matter", "identity", "length", "mentions_cards", "mentions_details",
+        "path", "real", "relative",
+    )  # fmt: skip
+
+    def __init__(self, path: Path, relative: str, real: Path, text: str | None = None) -> None:
         self.path = path
         self.relative = relative
         self.real = real
-        self.text = text  # sanitized, and ending with a line end
+        self._text = text  # sanitized and ending with a line end; None: read from disk
+        #: (st_ino, st_size, st_mtime_ns) when it was read; None until then, or in memory.
+        self.identity: tuple[int, int, int] | None = None
+        self.length = len(text) if text is not None else 0  # characters of `text`
+        #: Whether the text opens with `---` (YAML front matter may follow): told without
+        #: reading it again, since a glossary or card file says so there.
+        self.front_matter = text is not None and text.startswith("---")
+        self._form = _PLAIN
+        self._bom = 0  # bytes of a UTF-8 byte order mark before the text
+        # Character offsets into the text and the byte offsets holding them, for the
+        # places sections start and end (see `map_offsets`): two arrays, 16 bytes each.
+        self._anchor_chars: array[int] | None = None
+        self._anchor_bytes: array[int] | None = None
         #: Offsets of the lines starting a link reference or footnote definition, found
         #: when the file is cut into sections; what they define is parsed on first use
         #: (`reader.pack.file_definitions`) and kept in `definitions`.
         self.definition_starts: Sequence[int] = ()
         self.definitions: Definitions | None = None
+        #: What the pack needs to know of the text, found when the file is cut into
+        #: sections (None until then), so that knowing it never reads the file again:
+        #: whether it might opt into holding cards, and whether it holds `<details`.
+        self.mentions_cards: bool | None = None
+        self.mentions_details: bool | None = None
 
     def __repr__(self) -> str:
         return f"PackFile({self.relative!r})"
+
+    @property
+    def text(self) -> str:
+        """The whole sanitized text, as loading read it: read again from disk each time
+        (in memory only for a file made there). Raises PackChanged if the file changed."""
+        if self._text is not None:
+            return self._text
+        text, _ = _text_of(self._read_bytes(0, None), self.relative, [])
+        if len(text) != self.length:
+            raise PackChanged(self.relative)
+        return text
+
+    def read(self, start: int, end: int) -> str:
+        """`text[start:end]`, reading only the bytes that hold it where the file's form
+        allows (a section of a 5 MB file reads its few KB). Raises PackChanged."""
+        if self._text is not None:
+            return self._text[start:end]
+        end = min(end, self.length)
+        if start >= end:
+            return ""
+        if self._form == _PLAIN:
+            size = self.identity[1] if self.identity is not None else end
+            text = self._read_bytes(start, min(end, size)).decode("utf-8", "replace")
+            if end == self.length and not text.endswith("\n"):
+                text += "\n"  # loading ended the text with a line end
+            if len(text) != end - start:
+                raise PackChanged(self.relative)
+            return text
+        chars, offsets = self._anchor_chars, self._anchor_bytes
+        if self._form == _WIDE or chars is None or offsets is None:
+            return self.text[start:end]  # not cut into sections yet: nothing is mapped
+        first = bisect.bisect_right(chars, start) - 1
+        last = bisect.bisect_left(chars, end)
+        if first < 0 or last >= len(chars):
+            return self.text[start:end]
+        low, high = chars[first], chars[last]
+        chunk = self._read_bytes(offsets[first], offsets[last])
+        text = chunk.decode("utf-8", "replace")
+        if self._form == _SANITIZED:  # anchors are line starts: sanitizing works by line
+            text = sanitize(text)
+        if high == self.length and not text.endswith("\n"):
+            text += "\n"
+        if len(text) != high - low:
+            raise PackChanged(self.relative)
+        return text[start - low : end - low]
+
+    def map_offsets(self, text: str, offsets: Iterable[int]) -> None:
+        """Remember which bytes hold these character offsets of `text` (the file's whole
+        text, as just read), so `read` can read a section's bytes alone.
+
+        ASCII needs nothing (an offset is a byte offset). Clean UTF-8 maps each offset by
+        the encoded length of the text before it. Text that sanitizing changed is mapped
+        at line starts (the line holding a start, the line after an end): sanitizing
+        never joins or splits lines differently in part of a text than in the whole.
+        """
+        if self._text is not None or self._form in (_PLAIN, _WIDE):
+            return
+        points = sorted({0, self.length, *offsets})
+        if self._form == _SANITIZED:
+            points = sorted(
+                {_line_start(text, point, after=False) for point in points}
+                | {_line_start(text, point, after=True) for point in points}
+            )
+            starts = self._raw_line_starts(text, points)
+        else:
+            starts, position, total = [], 0, self._bom
+            for point in points:
+                total += len(text[position:point].encode("utf-8"))
+                position = point
+                starts.append(total)
+        if self.identity is not None:
+            starts[-1] = self.identity[1]  # the text's end is the file's end
+        self._anchor_chars = array("q", points)
+        self._anchor_bytes = array("q", starts)
+
+    def _raw_line_starts(self, text: str, points: list[int]) -> list[int]:
+        """The byte offsets of these line starts (character offsets of `text`): after as
+        many line ends in the file's bytes as there are before them in the text."""
+        data = self._read_bytes(0, None)
+        if data.count(b"\r") == data.count(b"\r\n"):  # every line ends with LF: count them
+            lengths = list(itertools.accumulate(map(len, data.split(b"\n")), initial=0))
+            line_starts: Sequence[int] = [length + line for line, length in enumerate(lengths)]
+        else:  # old Mac line ends (a lone CR) too
+            line_starts = [0, *(end.end() for end in _LINE_END.finditer(data))]
+        found: list[int] = []
+        line, position = 0, 0
+        for point in points:
+            line += text.count("\n", position, point)
+            position = point
+            found.append(len(data) if point >= self.length else max(line_starts[line], self._bom))
+        return found
+
+    def changed(self) -> bool:
+        """Whether the file on disk is no longer the one loaded (or is gone)."""
+        if self.identity is None:
+            return False
+        try:
+            return _identity(os.stat(self.path)) != self.identity
+        except (OSError, ValueError):
+            return True
+
+    def _read_bytes(self, start: int, end: int | None) -> bytes:
+        """Bytes [start, end) of the file (to its end for None), from the very file that
+        was loaded: its identity is checked before and after reading."""
+        try:
+            handle = os.open(self.path, os.O_RDONLY | _NO_BLOCK | _CLOSE_ON_EXEC)
+        except (OSError, ValueError):
+            raise PackChanged(self.relative) from None
+        try:
+            if _identity(os.fstat(handle)) != self.identity:
+                raise PackChanged(self.relative)
+            size = self.identity[1] if self.identity else 0
+            wanted = (size if end is None else end) - start
+            data = os.pread(handle, wanted, start) if wanted > 0 else b""
+            while 0 < len(data) < wanted:  # a short read: rare, but never wrong text
+                more = os.pread(handle, wanted - len(data), start + len(data))
+                if not more:
+                    break
+                data += more
+            if len(data) != max(wanted, 0) or _identity(os.fstat(handle)) != self.identity:
+                raise PackChanged(self.relative)
+            return data
+        except OSError:
+            raise PackChanged(self.relative) from None
+        finally:
+            os.close(handle)
+
+
+_NO_BLOCK = getattr(os, "O_NONBLOCK", 0)  # a file swapped for a FIFO must not hang a read
+_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
+#: What sanitizing turns into a line end: CR LF, a lone CR, LF.
+_LINE_END = LazyPattern(rb"\r\n|\r|\n")
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int]:
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def _line_start(text: str, offset: int, *, after: bool) -> int:
+    """The start of the line holding `offset` (after: of the next line, unless `offset`
+    starts one); the text's end for an offset at or past it."""
+    if offset >= len(text):
+        return len(text)
+    if offset == 0 or text[offset - 1] == "\n":
+        return offset
+    if after:
+        found = text.find("\n", offset)
+        return len(text) if found < 0 else found + 1
+    return text.rfind("\n", 0, offset) + 1
 
 
 def is_glossary_file(pack_file: PackFile) -> bool:
     """Its front matter says `glossary: true`, or it is named `glossary.md` and its front
     matter does not say `glossary: false` (told without loading reader.glossary, so a pack
-    with no glossary never does)."""
-    said = front_matter_flag(pack_file.text, "glossary")
+    with no glossary never does). Only a file with front matter is read again, and only
+    its start; one changed since loading goes by its name."""
+    said = None
+    if pack_file.front_matter:
+        try:
+            said = front_matter_flag(pack_file.read(0, FRONT_MATTER_CHARS), "glossary")
+        except PackChanged:
+            said = None
     if said is not None:
         return said
     return pack_file.relative.rsplit("/", 1)[-1].casefold() in GLOSSARY_FILE_NAMES
@@ -278,11 +488,12 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, wide: str | None, name: str, problems: list[Problem]) -> str:
-    """UTF-8 (with or without a BOM), or UTF-16/32 by their BOM; bad bytes become \ufffd."""
+def _decode(data: bytes, wide: str | None, name: str, problems: list[Problem]) -> tuple[str, bool]:
+    """UTF-8 (with or without a BOM), or UTF-16/32 by their BOM; bad bytes become \ufffd
+    (and the second value says so)."""
     encoding = wide or "utf-8-sig"
     try:
-        return data.decode(encoding)
+        return data.decode(encoding), False
     except UnicodeDecodeError as error:
         if wide:  # a line number would need the decoded text: say where in bytes
             where, line = f" at byte {error.start}", 0
@@ -292,33 +503,61 @@ def _decode(data: bytes, wide: str | None, name: str, problems: list[Problem]) -
         problems.append(
             Problem(name, line, f"not valid {label}{where}; bad bytes shown as \ufffd", "warning")
         )
-        return data.decode(encoding, errors="replace")
+        return data.decode(encoding, errors="replace"), True
 
 
-def read_markdown(pack_file: PackFile, problems: list[Problem]) -> None:
-    """Read, decode and sanitize one file; on trouble, leave it empty and say why."""
+def _text_of(data: bytes, name: str, problems: list[Problem]) -> tuple[str, int]:
+    """A file's bytes as the pack's text (decoded, sanitized, ending with a line end; ""
+    when it holds nothing but white space), and its form: how bytes map to that text."""
+    wide = _wide_encoding(data)
+    decoded, replaced = _decode(data, wide, name, problems)
+    if not decoded or decoded.isspace():
+        return "", _PLAIN
+    text = sanitize(decoded)
+    if wide:
+        form = _WIDE
+    elif replaced or text is not decoded:
+        form = _SANITIZED  # bad bytes replaced, or CR line ends, controls... changed
+    else:  # a byte a character: ASCII, and no byte order mark
+        form = _PLAIN if len(decoded) == len(data) else _CLEAN
+    if not text.endswith("\n"):
+        text += "\n"
+    return text, form
+
+
+def read_markdown(pack_file: PackFile, problems: list[Problem]) -> str:
+    """Read, decode and sanitize one file, recording how to read it again (its identity,
+    length and form), and return its text; on trouble, return "" and say why."""
     name = pack_file.relative
     try:
-        size = pack_file.path.stat().st_size
+        status = pack_file.path.stat()
+        if not stat.S_ISREG(status.st_mode):  # swapped since the folder was walked
+            problems.append(Problem(name, 0, f"{_special_kind(pack_file.path)}, not a file"))
+            return ""
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             problems.append(Problem(name, 0, f"{size // 2**20} MB is too large; skipped"))
-            return
+            return ""
+        # Changed between the two calls, the file's identity is not its text's: reading
+        # it again then says it changed, which is true.
         data = pack_file.path.read_bytes()
     except OSError as error:
         problems.append(Problem(name, 0, f"cannot read: {error.strerror or error}"))
-        return
+        return ""
     wide = _wide_encoding(data)
     if wide is None and b"\0" in data[:8192]:
         problems.append(Problem(name, 0, "binary file, not Markdown; skipped"))
-        return
+        return ""
     if not data or data.isspace():  # what `not data.strip()` says, without copying data
         problems.append(Problem(name, 0, "empty file", severity="note"))
-        return
-    text = _decode(data, wide, name, problems)
-    if not text or text.isspace():
+        return ""
+    text, form = _text_of(data, name, problems)
+    if not text:
         problems.append(Problem(name, 0, "empty file", severity="note"))
-        return
-    text = sanitize(text)
-    if not text.endswith("\n"):
-        text += "\n"
-    pack_file.text = text
+        return ""
+    pack_file.identity = _identity(status)
+    pack_file.length = len(text)
+    pack_file.front_matter = text.startswith("---")
+    pack_file._form = form
+    pack_file._bom = 3 if form != _WIDE and data.startswith(b"\xef\xbb\xbf") else 0
+    return text

@@ -5,6 +5,11 @@ giant file. Loading reads every file but cuts only the first into sections; the 
 are scanned line by line when something asks for them (the app does it right after its
 first screen), and markdown-it parses a section only when its text or links are first
 asked for. So the first screen of a 3.5 MB pack waits for neither. No Textual here.
+
+No file's text stays in memory (reader.files): a section is a title and offsets, and
+reads its Markdown from its file when asked. A file changed on disk since loading
+raises PackChanged rather than give text its sections no longer match;
+`Pack.changed_files` tells which.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from reader.files import (
+    PackChanged,
     PackError,
     PackFile,
     Problem,
@@ -50,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LinkTarget",
     "Pack",
+    "PackChanged",
     "PackError",
     "Problem",
     "Section",
@@ -141,7 +148,9 @@ class Section:
 
     @property
     def markdown(self) -> str:
-        return self.file.text[self.start : self.end]
+        """Its Markdown, read from its file each time (raises PackChanged if the file
+        changed since the pack was loaded)."""
+        return self.file.read(self.start, self.end)
 
     @property
     def text(self) -> str:
@@ -271,7 +280,7 @@ class Pack:
     @property
     def glossary(self) -> Glossary:
         """The terms the pack's glossary files define (none: an empty glossary), read the
-        first time they are asked for; every file is in memory already."""
+        first time they are asked for."""
         with self._lock:
             if self._glossary is None:
                 from reader.glossary import Glossary  # a pack without one never loads it
@@ -312,7 +321,7 @@ class Pack:
             if known is None:
                 listed = self.card_files_listed
                 known = relative in listed
-                if not known and _might_opt_in(section.file.text):
+                if not known and _might_opt_in_file(section.file, unknown=False):
                     from reader.cards import is_card_file  # only a file that might, reads it
 
                     known = is_card_file(section.file, listed)
@@ -326,8 +335,13 @@ class Pack:
         if self._may_hold_cards is None:
             self._may_hold_cards = bool(
                 self.card_files_listed or self.glossary_files or self.comparison_id
-            ) or any(_might_opt_in(pack_file.text) for pack_file in self.files)
+            ) or any(_might_opt_in_file(pack_file, unknown=True) for pack_file in self.files)
         return self._may_hold_cards
+
+    def changed_files(self) -> list[str]:
+        """The files (pack-relative) changed, replaced or deleted since the pack was
+        loaded, by their stat identity: one `stat` a file, cheap to ask every few seconds."""
+        return [pack_file.relative for pack_file in self.files if pack_file.changed()]
 
     def cards(self, *, glossary: bool = True, comparison: bool = True) -> CardSet:
         """The pack's self-test cards, found the first time they are asked for (a pack
@@ -377,7 +391,8 @@ class Pack:
         section = self._by_id.get(section_id)
         while section is None and self._index_next_file():
             section = self._by_id.get(section_id)
-        return section
+        # Another thread may have indexed the last files between the look and the loop.
+        return section if section is not None else self._by_id.get(section_id)
 
     def following(self, section: Section) -> Section | None:
         """The section after this one in reading order, or None at the end."""
@@ -450,7 +465,7 @@ class Pack:
                 return False
             sections = self._cut_ahead.pop(position, None)
             if sections is None:
-                sections = _split_file(self.files[position], self._problems)
+                sections = _split_safely(self.files[position], self._problems)
             _index_file(self, sections)
             if position + 1 == len(self.files):
                 self._comparison_id = _comparison(self, self._wanted_comparison)
@@ -463,7 +478,7 @@ class Pack:
         with self._lock:
             if position >= self._files_indexed:
                 if position not in self._cut_ahead:
-                    self._cut_ahead[position] = _split_file(self.files[position], self._problems)
+                    self._cut_ahead[position] = _split_safely(self.files[position], self._problems)
                 return self._cut_ahead[position]
             pack_file = self.files[position]
             start = self._file_starts[pack_file.relative].index
@@ -472,6 +487,18 @@ class Pack:
                     lambda section: section.file is pack_file, self._sections[start:]
                 )
             )
+
+
+def _might_opt_in_file(pack_file: PackFile, *, unknown: bool) -> bool:
+    """`_might_opt_in` of a file, as found when it was cut (read again if it was not);
+    `unknown` for a file that changed since loading."""
+    known = pack_file.mentions_cards
+    if known is not None:
+        return known
+    try:
+        return _might_opt_in(pack_file.text)
+    except PackChanged:
+        return unknown
 
 
 def _might_opt_in(text: str) -> bool:
@@ -500,11 +527,16 @@ def load_pack(path: Path | str | None = None) -> Pack:
     root_path = Path(path) if path is not None else default_pack_path()
     problems: list[Problem] = []
     manifest = _read_manifest(root_path, problems) if root_path.is_dir() else {}
-    files = discover_files(root_path, problems, order=manifest.get("order"))
-    for pack_file in files:
-        read_markdown(pack_file, problems)
-    # Files with more than whitespace: `text.strip()` would copy every text to say so.
-    files = [pack_file for pack_file in files if pack_file.text and not pack_file.text.isspace()]
+    found = discover_files(root_path, problems, order=manifest.get("order"))
+    files: list[PackFile] = []
+    first_text = ""  # kept until the first file is cut, then dropped like the others
+    for pack_file in found:
+        text = read_markdown(pack_file, problems)
+        # Files with more than whitespace: `text.strip()` would copy the text to say so.
+        if text and not text.isspace():
+            files.append(pack_file)
+            first_text = first_text or text
+        del text
     if not files:  # say why: "binary file" or "empty file" beats "no Markdown here"
         why = "; ".join(str(problem) for problem in problems[:3])
         raise PackError(
@@ -515,6 +547,8 @@ def load_pack(path: Path | str | None = None) -> Pack:
     pack = Pack(
         root, "", files, problems, wanted_comparison=manifest.get("comparison"), manifest=manifest
     )
+    pack._cut_ahead[0] = _split_file(files[0], problems, first_text)  # no second read
+    del first_text
     pack._index_next_file()  # the first file: where reading starts
     pack.title = _pack_title(root_path, manifest, pack)
     return pack
@@ -583,15 +617,31 @@ def _pack_title(path: Path, manifest: dict[str, object], pack: Pack) -> str:
     return sanitize_line(path.resolve().name) or "Untitled pack"
 
 
-def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
+def _split_safely(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
+    """`_split_file`, or no sections for a file changed since loading: the outline the
+    pack was loaded with stays whole, and `changed_files` names the file."""
+    try:
+        return _split_file(pack_file, problems)
+    except PackChanged:
+        problems.append(
+            Problem(pack_file.relative, 0, "changed since the pack was opened; reload to read it")
+        )
+        return []
+
+
+def _split_file(pack_file: PackFile, problems: list[Problem], text: str = "") -> list[Section]:
     """Cut a file into sections at its headings; the text before them is one more.
 
-    The file's lines live only as long as this: kept for every file of a 3.5 MB pack,
-    they cost more memory than its text.
+    The file's text (read again unless given) and lines live only as long as this:
+    kept for every file of a 3.5 MB pack, they cost more memory than anything else.
+    Raises PackChanged for a file changed since loading.
     """
     for hook in file_cut_hooks:
         hook(pack_file)
-    lines = pack_file.text.split("\n")
+    text = text or pack_file.text
+    pack_file.mentions_cards = _might_opt_in(text)
+    pack_file.mentions_details = "<details" in text
+    lines = text.split("\n")
     lines.pop()  # the "" after the final line end (`read_markdown` ends every text so)
     headings, body_start, front_matter_title, break_lines, definition_lines = scan_lines(lines)
     # Where each line starts: accumulate runs in C, a third faster than appending in a loop.
@@ -630,7 +680,8 @@ def _split_file(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
         if end - start <= MAX_SECTION_CHARS:
             sections.append(section)
         else:
-            sections.extend(_cut_if_huge(section, break_lines, offsets, problems))
+            sections.extend(_cut_if_huge(section, text, break_lines, offsets, problems))
+    pack_file.map_offsets(text, [section.start for section in sections])
     return sections
 
 
@@ -641,7 +692,10 @@ def _add_html_ids(anchors: dict[str, Section], sections: list[Section]) -> None:
     Headings' own anchors win."""
     if not sections:
         return
-    text = sections[0].file.text
+    try:
+        text = sections[0].file.text
+    except PackChanged:
+        return  # its sections cannot be read either: no anchors to lead to them
     if "<" not in text:
         return
     starts = [section.start for section in sections]
@@ -668,14 +722,17 @@ def file_definitions(pack_file: PackFile) -> Definitions:
 
 
 def _cut_if_huge(
-    section: Section, break_lines: list[int], offsets: list[int], problems: list[Problem]
+    section: Section,
+    text: str,
+    break_lines: list[int],
+    offsets: list[int],
+    problems: list[Problem],
 ) -> list[Section]:
-    """A section over MAX_SECTION_CHARS as parts cut at blank lines; `offsets` says
-    where each line of its file starts."""
+    """A section over MAX_SECTION_CHARS as parts cut at blank lines; `text` is its file's,
+    and `offsets` says where each of its lines starts."""
     if section.end - section.start <= MAX_SECTION_CHARS:
         return [section]
     breaks = [offsets[n] for n in break_lines if section.start_line <= n < section.end_line]
-    text = section.file.text
     cuts = [section.start]
     while section.end - cuts[-1] > MAX_SECTION_CHARS:  # every part must fit, not just the last
         low, limit = cuts[-1] + MAX_SECTION_CHARS // 2, cuts[-1] + MAX_SECTION_CHARS
@@ -886,7 +943,12 @@ def _comparison(pack: Pack, wanted: object) -> str | None:
         stop = next_first  # before the next file's folder entries, which have no text here
         while stop > first + 1 and sections[stop - 1].file is not pack_file:
             stop -= 1
-        text = pack_file.text
+        if pack_file.mentions_details is False:
+            continue  # known when it was cut: not read again
+        try:
+            text = pack_file.text
+        except PackChanged:
+            continue
         at = text.find("<details")
         while at >= 0:
             number = bisect.bisect_right(sections, at, first, stop, key=_start) - 1

@@ -620,7 +620,11 @@ def pack_documents(pack: Pack) -> Iterable[SearchDocument]:
 
 
 class _PackDocuments:
-    """`pack_documents`: an iterable that reads the pack afresh on each pass."""
+    """`pack_documents`: an iterable that reads the pack afresh on each pass.
+
+    Each file is read from disk once a pass and its sections cut from that text; only the
+    file being indexed is in memory, and nothing is kept once its documents are indexed.
+    """
 
     __slots__ = ("_pack",)
 
@@ -635,9 +639,13 @@ class _PackDocuments:
             without_footnote_marks,
         )
 
+        read_from: object = None  # the file whose text is `text`
+        text = ""
         for section in self._pack.sections:
+            if section.file is not read_from:
+                read_from, text = section.file, section.file.text
             path = " › ".join(ancestor.title for ancestor in section.ancestors)
-            markdown = section.markdown
+            markdown = text[section.start : section.end]  # what `section.markdown` reads
             if section.file.definition_starts and "[^" in markdown:
                 # A note is drawn at the end of the sections citing it, not where it is
                 # defined: it is found with them.
