@@ -649,11 +649,22 @@ def _drawn(
 def _print_search(pack: Pack, query: str, *, saving: bool, restricted: bool) -> int:
     """Results as the app finds them, from the same index: the pack's fresh shared index,
     else the per-user cache (built and saved on the first search when saving is allowed
-    and not restricted), so a second search never indexes the pack again."""
-    from reader.search import open_pack_index
+    and not restricted), so a second search never indexes the pack again. One character
+    finds titles only, as in the app; a line on stderr says so, stdout stays results."""
+    from reader.search import open_pack_index, title_letter
 
     with open_pack_index(pack, saving=saving, restricted=restricted) as index:
         hits = index.search(query, limit=20)
+    letter = title_letter(query)
+    if letter is not None:
+        found = "titles starting with" if hits else "no title starts with"
+        print(
+            f"reader: one character searches titles only ({found} '{sanitize_line(letter)}'):"
+            " give two or more to search the text",
+            file=sys.stderr,
+        )
+        if not hits:
+            return EXIT_PROBLEMS
     for hit in hits:
         print(f"{sanitize_line(hit.title)}  [{hit.id}]")
         if hit.path:

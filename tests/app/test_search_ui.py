@@ -459,3 +459,70 @@ async def test_results_rewrap_when_the_sidebar_width_changes(app: ReaderApp) -> 
         lines = [listing.render_line(y) for y in range(listing.size.height)]
         assert all(line.cell_length == wide_width for line in lines)
         assert lines[0].text.startswith("Definition: Filaggrin")
+
+
+def marked_in(app: ReaderApp, index: int) -> list[str]:
+    """The words the results list marks as matches in entry `index`, as drawn."""
+    text = results(app).entries[index].text
+    match = results(app)._style("search-results--match")
+    return [text.plain[span.start : span.end] for span in text.spans if span.style == match]
+
+
+async def test_one_letter_lists_titles_starting_with_it_and_says_so(app: ReaderApp) -> None:
+    """The first key of a search finds titles only (issue 21: it was the slow key with
+    ten readers typing); the header says so; the second key searches the text again."""
+    async with app.run_test(size=SIZE) as pilot:
+        await search_for(pilot, "s")
+        titled = [s.id for s in app.pack.sections if s.title.lower().startswith("s")]
+        assert [hit.id for hit in app.search.hits] == titled[:20], "in reading order"
+        assert "titles starting with “s” · type more to search the text" in status(app)
+        for index, hit in enumerate(app.search.hits):
+            first_word = re.match(r"\w+", hit.title)
+            assert first_word is not None
+            assert marked_in(app, index) == [first_word.group()], "the title's first word only"
+        await pilot.press("k")
+        await wait_until(pilot, lambda: app.search.query == "sk", what="the second key")
+        await pilot.pause()
+        assert "titles" not in status(app)
+        assert any(not hit.title.lower().startswith("s") for hit in app.search.hits)
+        snippet_marks = [
+            word for index in range(len(app.search.hits)) for word in marked_in(app, index)[1:]
+        ]
+        assert any(word.lower().startswith("sk") for word in snippet_marks), "the text marked"
+        await pilot.press("backspace")
+        await wait_until(pilot, lambda: "titles starting" in status(app), what="titles again")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current is not None and app.current.id == titled[0]
+        assert "titles starting" not in status(app), "a result opened: its matches counted"
+
+
+async def test_one_letter_no_title_starts_with(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_index(pilot, app)
+        assert not any(s.title.lower().startswith("z") for s in app.pack.sections)
+        await pilot.press("slash", "z")
+        message = "No title starts with “z” · type more to search the text"
+        await wait_until(pilot, lambda: result_texts(app) == [message], what="the message")
+        assert app.search.hits == []
+
+
+async def test_a_one_letter_glossary_term_shows_its_definition_then_titles(
+    tmp_path: Path,
+) -> None:
+    """A term of one letter is still a term: its definition first, then the titles."""
+    root = tmp_path / "pack"
+    root.mkdir()
+    (root / "01-vitamins.md").write_text(
+        "# Vitamins\n\nD is made in the skin.\n\n## Deficiency\n\nDry skin, dull days.\n"
+    )
+    (root / "glossary.md").write_text("# Glossary\n\nD\n: Vitamin D, made in sunlit skin.\n")
+    app = create_app(load_pack(root), no_state=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await search_for(pilot, "d")
+        assert [hit.id for hit in app.search.hits] == ["define:D", "deficiency"]
+        assert result_texts(app)[0].startswith("Definition: D")
+        assert "titles starting with “d”" in status(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current is not None and app.current.id == "deficiency"
