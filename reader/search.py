@@ -156,7 +156,8 @@ class SearchHit:
     """One result; spans are [start, end) offsets into `snippet` and `title`.
 
     Title, path and snippet are single-line, control-free text (spans refer to these
-    forms); `score` is higher for better hits (bm25, sign flipped). `kind` is "section",
+    forms); `score` is higher for better hits (bm25, sign flipped; 0 for the titles a
+    one-character query finds, listed in reading order). `kind` is "section",
     or "definition" for a glossary entry the query names (its snippet the definition).
     """
 
