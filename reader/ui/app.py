@@ -12,6 +12,12 @@ lives in a module of its own, which this one puts together:
 - :mod:`reader.ui.restricted`: what `--restricted` refuses
 - :mod:`reader.ui.toasts`: one toast for one thing said
 - :mod:`reader.ui.process`: hang-up signals and memory, around the running app
+
+Pack files edited, deleted or replaced while the reader runs: the pack is asked every
+PACK_POLL_SECONDS which files changed since it was loaded, and a section whose file
+changed is not opened (the open one stays as it was drawn); either way the reader is
+told once per file, and "Reload pack" (the palette) starts the reader again on the same
+pack, at the same place.
 """
 
 from __future__ import annotations
@@ -31,14 +37,14 @@ from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from reader.crash import crash_log_path, report_internal_error
-from reader.pack import Pack, Section
+from reader.pack import Pack, PackChanged, Section
 from reader.sanitize import sanitize_line
 from reader.state import Bookmark, ReadingState
 from reader.state_store import StateStore
 from reader.ui.key_order import KeyOrder
 from reader.ui.memory import resume_after_start
 from reader.ui.navigation import LAST_SECTION, Navigation
-from reader.ui.process import arm_deadline, limit_malloc_arenas, watch_hang_up
+from reader.ui.process import arm_deadline, limit_malloc_arenas, reexec, watch_hang_up
 from reader.ui.progress import ReadingProgress
 from reader.ui.restricted import MAIN_SCREEN_ACTIONS, RESTRICTED_ACTIONS, RestrictedMode
 from reader.ui.screens.main import MainScreen
@@ -74,6 +80,37 @@ def _reader_commands() -> type[Provider]:
     from reader.ui.commands import ReaderCommands
 
     return ReaderCommands
+
+
+class _PackSafeNavigation(Navigation):
+    """Navigation that survives a pack file changed under it: a section whose text can
+    no longer be read as loaded is not opened, and the section on screen stays."""
+
+    def __init__(self, app: ReaderApp) -> None:
+        super().__init__(app)
+        self._app = app
+
+    def open(
+        self,
+        section_id: str,
+        *,
+        scroll: int = 0,
+        record: bool = True,
+        highlight_query: str | None = None,
+        to_match: str = "first",
+    ) -> None:
+        showing = self.current
+        try:
+            super().open(
+                section_id,
+                scroll=scroll,
+                record=record,
+                highlight_query=highlight_query,
+                to_match=to_match,
+            )
+        except PackChanged as changed:
+            self.current = showing  # the reading pane still shows it, untouched
+            self._app.pack_files_changed([changed.path])
 
 
 class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
@@ -141,6 +178,9 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
     #: Seconds between the first frame and mounting the sidebar and footer (tests hold
     #: them back, to look at the first screen alone and type while they are missing).
     CHROME_DELAY: ClassVar[float] = 0.0
+    #: Seconds between two looks at whether the pack's files changed on disk (a few stat
+    #: calls each, on the UI thread).
+    PACK_POLL_SECONDS: ClassVar[float] = 3.0
 
     def __init__(
         self,
@@ -161,7 +201,11 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.store = store or StateStore.open(pack.root, pack.title, enabled=False)
         self.reading: ReadingState = self.store.load()
         self.search = SearchController(self)
-        self.navigation = Navigation(self)
+        self.navigation: Navigation = _PackSafeNavigation(self)
+        #: The pack's files the reader was told changed on disk (told once each).
+        self.pack_changes_told: set[str] = set()
+        #: Set by "Reload pack": `run_app` starts the reader again once the app is gone.
+        self.reload_requested = False
         self.title = sanitize_line(pack.title)
         self.main = MainScreen(pack)
         self.handle_signals = False  # run_app turns it on; tests keep their own loop clean
@@ -252,6 +296,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             self.main.outline.reveal(self.current.id)
         self.keys.release()
         self.study.start_loading()
+        self.set_interval(self.PACK_POLL_SECONDS, self.check_pack_files, name="pack-files")
         resume_after_start()
 
     def _read_glossary(self, document: DocumentView) -> None:
@@ -359,6 +404,35 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             highlight_query=highlight_query,
             to_match=to_match,
         )
+
+    def check_pack_files(self) -> None:
+        """Look whether the pack's files changed on disk since it was loaded."""
+        changed = self.pack.changed_files()
+        if changed:
+            self.pack_files_changed(changed)
+
+    def pack_files_changed(self, paths: list[str]) -> None:
+        """Tell the reader, once per file, that the pack changed and how to reload it."""
+        new = [path for path in paths if path not in self.pack_changes_told]
+        if not new:
+            return
+        self.pack_changes_told.update(new)
+        names = ", ".join(sanitize_line(path) for path in new[:3])
+        more = f" and {len(new) - 3} more" if len(new) > 3 else ""
+        self.notify(
+            f"The pack changed on disk ({names}{more}). Sections already open stay as they "
+            "were; to read the new version: ctrl+p, Reload pack (your place is kept).",
+            title="Pack changed",
+            severity="warning",
+            markup=False,
+            timeout=20,
+        )
+
+    def action_reload_pack(self) -> None:
+        """Start the reader again on the same pack and state, at the same place: the
+        simplest way to read a pack changed on disk whole and consistent."""
+        self.reload_requested = True
+        self.save_and_exit()
 
     def refresh_status(self) -> None:
         if not self.main.is_attached or self.main.deferred:
@@ -733,4 +807,6 @@ def run_app(
         result = app.run()
     except Exception as error:  # starting or stopping the terminal failed: one line too
         return report_internal_error(error, restricted=restricted, state_dir=saving_in)
+    if app.reload_requested:
+        reexec()  # the terminal is restored and the place saved: start afresh
     return result if isinstance(result, int) else (app.return_code or 0)

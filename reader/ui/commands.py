@@ -35,6 +35,7 @@ ACTIONS = (
     ("Bookmark this place", "bookmark", "Add a bookmark at the current position"),
     ("Bookmarks", "bookmarks", "List, jump to, rename or delete bookmarks"),
     ("Mark section read or unread", "toggle_read", "Toggle the tick in the outline"),
+    ("Reload pack", "reload_pack", "Read the pack again from disk, keeping your place"),
     ("Help: every key", "help", "Every key of the reader, by where it works"),
     ("Reset reading progress", "reset_progress", "Forget which sections were read (asks)"),
 )

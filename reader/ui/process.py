@@ -17,6 +17,7 @@ __all__ = [
     "HANG_UP_GRACE",
     "arm_deadline",
     "limit_malloc_arenas",
+    "reexec",
     "watch_hang_up",
 ]
 
@@ -80,3 +81,12 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
         libc.mallopt(M_ARENA_MAX, arenas)
     except (OSError, AttributeError):  # not glibc (musl has no arenas to limit)
         pass
+
+
+def reexec() -> None:
+    """Replace this process with the reader started again exactly as it was (the same
+    interpreter, options, arguments and environment: restricted stays restricted), once
+    the app has ended and given the terminal back. Never returns."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, sys.orig_argv)

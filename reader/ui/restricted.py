@@ -35,6 +35,8 @@ RESTRICTED_ACTIONS = frozenset({
     "bookmarks", "toggle_read", "reset_progress", "change_theme", "help_quit", "bell",
     "show_help_panel", "hide_help_panel", "notify", "toggle_dark", "open_section",
     "next_unread", "sidebar_narrower", "sidebar_wider", "glossary",
+    # The same reader started again on the same pack and state, as its command line says.
+    "reload_pack",
     # Reviewing writes only the user's own state; exporting is command-line only.
     "review", "review_section", "review_chapter", "progress",
 })  # fmt: skip

@@ -1,5 +1,6 @@
-"""Faults in a real terminal (issue 21): the state folder filling up under a reader (a
-small tmpfs in a mount namespace).
+"""Faults in a real terminal (issue 21): the pack's files edited and deleted under a
+restricted reader, which says so once and reloads, at the same place, when asked; and
+the state folder filling up under it (a small tmpfs in a mount namespace).
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from tmux import (
 
 pytestmark = pytest.mark.terminal
 
+PAGE = "\n\n".join(f"Paragraph {n} of this section, as it was loaded." for n in range(3))
+
 
 def header(screen: str) -> str:
     return screen.splitlines()[0] if screen else ""
@@ -30,6 +34,67 @@ def header(screen: str) -> str:
 
 def crumb(screen: str) -> str:
     return re.split(r"\s{3,}", header(screen).strip())[0]
+
+
+def changing_pack(root: Path) -> Path:
+    root.mkdir()
+    (root / "pack.toml").write_text('title = "Changing Pack"\n')
+    for number, name in enumerate(("One", "Two", "Three"), start=1):
+        (root / f"0{number}-{name.lower()}.md").write_text(f"# {name}\n\n{PAGE}\n")
+    return root
+
+
+def test_pack_edited_and_deleted_under_a_restricted_reader_then_reloaded(
+    tmux: Tmux, place: AppPlace, tmp_path: Path
+) -> None:
+    pack = changing_pack(tmp_path / "pack")
+    built = subprocess.run(
+        [reader_command(), "index", str(pack)],
+        env=place.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert built.returncode == 0, built.stderr  # a shared index, soon stale
+    argv = env_argv(place.env(), [reader_command(), "--restricted", str(pack)])
+    tmux.start(argv, width=100, height=30)
+    tmux.wait_for("Changing Pack", "Paragraph 2", why="the first section")
+    tmux.send("]")
+    tmux.wait_screen(lambda s: crumb(s).endswith("Two"), why="`]` to the second section")
+    pid = tmux.pid
+
+    (pack / "02-two.md").write_text("# Two\n\nEDITED after loading.\n\n" + PAGE + "\n")
+    (pack / "03-three.md").unlink()
+    screen = tmux.wait_for("The pack changed on disk", timeout=10, why="the notice (polled)")
+    assert "Reload pack" in screen and "Paragraph 2" in screen
+    assert "EDITED" not in screen, "the open section changed under the reader"
+    tmux.send("]")  # into the deleted file's section: refused, the reader goes on
+    screen = tmux.wait_for("Paragraph 2", why="the open section, still readable")
+    assert crumb(screen).endswith("Two") and pid_alive(pid)
+    assert_no_traceback(screen)
+
+    tmux.send("C-p")
+    tmux.wait_for("Search for commands", why="the command palette")
+    tmux.type("Reload pack")
+    tmux.wait_for("Read the pack again from disk", why="the palette's reload command")
+    tmux.send("Enter")
+    screen = tmux.wait_for("EDITED after loading", timeout=20, why="the pack read again")
+    assert crumb(screen).endswith("Two"), f"the place was not kept: {header(screen)}"
+    assert tmux.pid == pid, "not the same terminal session (the reader re-execs in place)"
+    assert "Three" not in screen, "the deleted file is still in the outline"
+    assert_no_traceback(screen)
+    # The shared index no longer matches the pack: ignored, the new text is found.
+    tmux.send("/")
+    tmux.wait_for("esc Clear search", why="the search box")
+    tmux.type("edited")
+    screen = tmux.wait_screen(  # the result's snippet, beside the section itself
+        lambda s: s.count("EDITED") >= 2, timeout=20, why="the edited word found"
+    )
+    assert_no_traceback(screen)
+    tmux.send("Escape")
+    tmux.wait_for("/ Search", why="the search cleared")
+    tmux.send("C-q")
+    assert tmux.wait_dead(timeout=10) == 0
 
 
 def test_state_folder_full_under_a_reader_in_a_real_terminal(
