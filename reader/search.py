@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
+from unicodedata import east_asian_width
 
 from reader.search_query import (
     TOKENIZER,
@@ -354,8 +355,9 @@ def title_letter(query: str) -> str | None:
     titles only, or None when it searches the text.
 
     That is a single word of one character as typed so far ("a", "É", "a*", or `"a`
-    with its quote still open); a closed quoted `"a"` asks for the word itself and
-    searches the text. From two characters on, a prefix narrows enough to be cheap.
+    with its quote still open). A closed quoted `"a"` asks for the word itself, and one
+    wide character ("病") is often a word of its own: both search the text. From two
+    characters on, a prefix narrows enough to be cheap.
     """
     terms = parse_query(query)
     return terms[0].tokens[0] if _is_title_letter(terms) else None
@@ -366,7 +368,9 @@ def _is_title_letter(terms: tuple[QueryTerm, ...]) -> bool:
     if len(terms) != 1 or not terms[0].prefix or len(terms[0].alternatives) != 1:
         return False
     tokens = terms[0].tokens
-    return len(tokens) == 1 and len(tokens[0]) == 1
+    # One letter of an alphabet says little; one Chinese, Japanese or Korean character is
+    # often a whole word (wide characters), so it searches the text.
+    return len(tokens) == 1 and len(tokens[0]) == 1 and east_asian_width(tokens[0]) not in "WF"
 
 
 def _connect() -> sqlite3.Connection:

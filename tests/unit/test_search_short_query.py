@@ -57,6 +57,9 @@ def index() -> Iterator[SearchIndex]:
         ("ab", None),
         ("a b", None),  # two words: each narrows the other
         ("a-b", None),  # a phrase of two words
+        ("病", None),  # one Chinese character is often a whole word: the text
+        ("ア", None),  # Japanese katakana, wide
+        ("ж", "ж"),  # Cyrillic, like Latin
     ],
 )
 def test_which_queries_search_titles_only(query: str, letter: str | None) -> None:
