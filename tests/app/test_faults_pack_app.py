@@ -18,6 +18,7 @@ from conftest import (
     wait_until,
 )
 from textual.command import CommandPalette
+from textual.worker import WorkerFailed
 
 from reader.pack import load_pack
 from reader.state_store import StateStore
@@ -87,6 +88,32 @@ async def test_pack_files_changed_under_the_reader(
     store = StateStore.open(root, "Changing Pack", state_dir=tmp_path / "state")
     place = store.load().position
     assert place is not None and place.section == "one"  # where the reload starts again
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=WorkerFailed,
+    reason="reader/cards.py is_card_file (via pack_cards, in the study worker) reads a file "
+    "changed since loading: PackChanged ends the app",
+)
+async def test_a_file_changed_before_the_first_screen_is_no_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed between loading and the first frame, then before the search index is
+    built: the reader starts, reads what it can and says which file changed."""
+    root = pack_copy(tmp_path)
+    pack = load_pack(root)
+    (root / "03-three.md").write_text("# Three\n\nChanged before the first screen.\n")
+    app = create_app(pack, no_state=True)
+    notices = record_notifications(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        assert "The first file, as loaded." in text_of(app)
+        app.check_pack_files()
+        await pilot.pause()
+        assert app.is_running
+    told = [message for severity, message in notices if severity == "warning"]
+    assert len(told) == 1 and "03-three.md" in told[0], notices
 
 
 async def test_the_timer_notices_a_changed_file_without_any_key(

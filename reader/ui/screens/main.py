@@ -135,7 +135,7 @@ class MainScreen(Screen[None]):
         reading = getattr(self.app, "reading", None)
         if reading is not None:
             self.wide_choice, self.chosen_width = reading.sidebar_shown, reading.sidebar_width
-        if sum(len(pack_file.text) for pack_file in self.pack.files) <= FIT_AT_START_CHARS:
+        if sum(pack_file.length for pack_file in self.pack.files) <= FIT_AT_START_CHARS:
             # A small pack is cut whole in a millisecond: the sidebar fits its titles from
             # the first frame (a bigger one fits from the next layout, see titles_known).
             self._titles_need = self._measure_titles()
