@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.worker import Worker, WorkerState
 
+from reader.files import PackChanged
 from reader.sanitize import sanitize_line
 
 if TYPE_CHECKING:
@@ -49,7 +50,10 @@ class StudyController:
         """Find the cards in a worker thread (the first screen never waits for them); a
         pack that cannot hold any (no card file, glossary or comparison) loads nothing."""
         if self.study is None and self.app.pack.may_hold_cards():
-            self.app.run_worker(self._load, thread=True, group="study", name="study-cards")
+            # A failure is told (on_worker_state_changed), never the end of the reader.
+            self.app.run_worker(
+                self._load, thread=True, group="study", name="study-cards", exit_on_error=False
+            )
 
     def _load(self) -> Study:
         study = self._open()
@@ -87,6 +91,9 @@ class StudyController:
         if event.state is WorkerState.SUCCESS and self.study is None and found is not None:
             self._take(found)  # a review started meanwhile found its own first: kept
         elif event.state is WorkerState.ERROR and self.study is None:
+            if isinstance(event.worker.error, PackChanged):
+                self.app.pack_files_changed([event.worker.error.path])  # says how to reload
+                return True
             self.app.notify(
                 "Self-test cards could not be read; reviewing is unavailable",
                 severity="warning",
@@ -103,17 +110,24 @@ class StudyController:
             self.app.set_interval(COUNT_EVERY, self.refresh_counts, name="due-counts")
 
     def ensure(self) -> Study:
-        """The study, found now if the worker has not finished (or started) yet."""
+        """The study, found now if the worker has not finished (or started) yet; raises
+        PackChanged when a pack file changed on disk before its cards were found."""
         if self.study is None:
             study = self._open()
+            study.cards  # noqa: B018 - found before it is kept, so a kept study has cards
             study.state  # noqa: B018 - read now, so a file set aside is told at once
             self._take(study)
         assert self.study is not None
         return self.study
 
-    @property
-    def has_cards(self) -> bool:
-        return bool(self.ensure().cards.cards)
+    def _ready(self) -> Study | None:
+        """The study for a review or the progress view, or None when a pack file changed
+        on disk before the cards were found (the reader is told how to reload)."""
+        try:
+            return self.ensure()
+        except PackChanged as changed:
+            self.app.pack_files_changed([changed.path])
+            return None
 
     # ------------------------------------------------------------------ counts
     def refresh_counts(self) -> None:
@@ -142,7 +156,10 @@ class StudyController:
         if scope == "pack" and self.resume():
             return  # `r` while a review waits for its card's section: that review
         fresh = self.study is None
-        study = self.ensure()
+        study = self._ready()
+        if study is None:
+            self.app.open_deferred()
+            return
         if not study.cards.cards:
             self.app.notify(NO_CARDS, markup=False, timeout=4)
             self.app.open_deferred()
@@ -217,7 +234,9 @@ class StudyController:
         from reader.ui.screens.progress import ProgressRow, ProgressScreen
         from reader.ui.screens.review import describe_when
 
-        study = self.ensure()
+        study = self._ready()
+        if study is None:
+            return
         study.reload()
         now = local_now()
         pack = self.app.pack

@@ -18,7 +18,6 @@ from conftest import (
     wait_until,
 )
 from textual.command import CommandPalette
-from textual.worker import WorkerFailed
 
 from reader.pack import load_pack
 from reader.state_store import StateStore
@@ -90,12 +89,6 @@ async def test_pack_files_changed_under_the_reader(
     assert place is not None and place.section == "one"  # where the reload starts again
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=WorkerFailed,
-    reason="reader/cards.py is_card_file (via pack_cards, in the study worker) reads a file "
-    "changed since loading: PackChanged ends the app",
-)
 async def test_a_file_changed_before_the_first_screen_is_no_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -149,3 +142,26 @@ async def test_reload_pack_is_in_the_palette_in_restricted_mode_too(
         await pilot.press("enter")
         await wait_until(pilot, lambda: not app.is_running, what="the reload to end the app")
     assert app.reload_requested
+
+
+async def test_review_of_a_pack_whose_card_file_changed_tells_and_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card file changed before its cards were found: `r` and `p` tell which file and
+    how to reload (once), and the reader goes on; nothing ends it."""
+    root = pack_copy(tmp_path)
+    (root / "02-two.md").write_text("# Two\n\n#flashcards\n\nWhat is two?::One more than one.\n")
+    pack = load_pack(root)
+    (root / "02-two.md").write_text("# Two\n\n#flashcards\n\nWhat is two?::Edited.\n")
+    app = create_app(pack, state_dir=tmp_path / "state")
+    notices = record_notifications(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.is_running and app.screen is app.main
+        assert "The first file, as loaded." in text_of(app)
+    told = [message for severity, message in notices if severity == "warning"]
+    assert len(told) == 1 and "02-two.md" in told[0] and "Reload pack" in told[0], notices
