@@ -165,3 +165,26 @@ async def test_review_of_a_pack_whose_card_file_changed_tells_and_goes_on(
         assert "The first file, as loaded." in text_of(app)
     told = [message for severity, message in notices if severity == "warning"]
     assert len(told) == 1 and "02-two.md" in told[0] and "Reload pack" in told[0], notices
+
+
+async def test_the_glossary_counts_usage_in_the_files_that_did_not_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`t` after a file changed: the glossary opens and counts the sections it can still
+    read; the changed file is told once, and nothing ends the reader."""
+    root = pack_copy(tmp_path)
+    (root / "glossary.md").write_text("# Glossary\n\nFile\n: A thing that holds text.\n")
+    app = create_app(load_pack(root), no_state=True)
+    notices = record_notifications(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        (root / "02-two.md").write_text("# Two\n\nThe second file, edited.\n")
+        await pilot.press("t")
+        await wait_until(
+            pilot, lambda: getattr(app.screen, "usage", None) is not None, what="usage counted"
+        )
+        assert app.is_running and app.screen.usage == {"file": ["one", "three"]}
+        app.check_pack_files()
+        await pilot.pause()
+    told = [message for severity, message in notices if severity == "warning"]
+    assert len(told) == 1 and "02-two.md" in told[0], notices

@@ -23,6 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from reader.files import PackChanged
 from reader.glossary import fold
 from reader.glyphs import current as current_glyphs
 from reader.sanitize import sanitize_line
@@ -116,11 +117,14 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
         thread (the default pack: ~10 ms; a 3.5 MB pack: a few tenths of a second)."""
         pack = self.pack
         glossary = pack.glossary
-        sections = [
-            (section.id, section.markdown)
-            for section in pack.sections
-            if not pack.in_glossary(section)
-        ]
+        sections = []
+        for section in pack.sections:
+            if pack.in_glossary(section):
+                continue
+            try:
+                sections.append((section.id, section.markdown))
+            except PackChanged:
+                continue  # changed on disk since loading: the app says so and offers a reload
         used = glossary.usage(sections)
         # Returned, not handed over with call_from_thread: a thread waiting on the app's
         # loop after the app stopped would hold the process at exit.
