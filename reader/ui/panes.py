@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from reader.files import PackChanged
 from reader.ui.widgets.document_view import DocumentView
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at r
         def bell(self) -> None: ...
         def notify(self, message: str, *, markup: bool = ...) -> None: ...
         def update_state(self, change: Callable[[ReadingState], object]) -> None: ...
+        def pack_files_changed(self, paths: list[str]) -> None: ...
 
 
 class Panes:
@@ -56,9 +58,14 @@ class Panes:
             self._host.notify("This pack has no comparison table", markup=False)
             return
         opening = not panel.has_class("-open")
+        if opening:
+            try:
+                panel.load()
+            except PackChanged as changed:  # its file changed on disk: say so, stay closed
+                self._host.pack_files_changed([changed.path])
+                return
         panel.set_class(opening, "-open")
         if opening:
-            panel.load()
             panel.query_one(DocumentView).focus()
         else:
             self.focus_document()

@@ -188,3 +188,24 @@ async def test_the_glossary_counts_usage_in_the_files_that_did_not_change(
         await pilot.pause()
     told = [message for severity, message in notices if severity == "warning"]
     assert len(told) == 1 and "02-two.md" in told[0], notices
+
+
+async def test_the_comparison_of_a_changed_file_stays_closed_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = pack_copy(tmp_path)
+    table = "| Feature | A | B |\n|---|---|---|\n| Size | big | small |\n"
+    (root / "04-compare.md").write_text(
+        f"# Compare\n\n<details>\n<summary>A vs B</summary>\n\n{table}\n</details>\n"
+    )
+    app = create_app(load_pack(root), no_state=True)
+    notices = record_notifications(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        (root / "04-compare.md").write_text("# Compare\n\nNo table any more.\n")
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.is_running and not app.main.query_one("#comparison").has_class("-open")
+        assert "The first file, as loaded." in text_of(app)
+    told = [message for severity, message in notices if severity == "warning"]
+    assert len(told) == 1 and "04-compare.md" in told[0], notices
