@@ -82,6 +82,10 @@ _TOML_LINE = LazyPattern(r"\(at line (\d{1,9}), column \d{1,9}\)")
 #: ever means rendering megabytes (a file with no headings, or one 5 MB line).
 MAX_SECTION_CHARS = 512 * 1024
 MAX_LEVEL_DEPTH = 6
+#: A pack this small is cut whole for its first screen (the sidebar fits its titles at
+#: once): its texts are kept from loading until every file is cut, not read twice in a
+#: row. Bigger packs read each file again when they cut it.
+SMALL_PACK_CHARS = 256 * 1024
 #: Folders nest in the outline this deep; files deeper down join the deepest entry.
 MAX_FOLDER_DEPTH = 4
 _VERSUS = LazyPattern(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
@@ -205,8 +209,8 @@ class Pack:
     __slots__ = (
         "_anchors", "_by_id", "_card_files", "_card_sets", "_comparison_id", "_cut_ahead",
         "_file_starts", "_files_by_real", "_files_indexed", "_folder_chain", "_glossary",
-        "_glossary_files", "_lock", "_may_hold_cards", "_problems", "_sections", "_slugs",
-        "_wanted_comparison", "files", "manifest", "root", "title",
+        "_glossary_files", "_loaded_texts", "_lock", "_may_hold_cards", "_problems",
+        "_sections", "_slugs", "_wanted_comparison", "files", "manifest", "root", "title",
     )  # fmt: skip
 
     def __init__(
@@ -236,6 +240,9 @@ class Pack:
         self._slugs: dict[str, int] = {}  # ids given so far, for `_unique`, while indexing
         self._files_indexed = 0  # files[:_files_indexed] are in `_sections`
         self._cut_ahead: dict[int, list[Section]] = {}  # for the title
+        #: A small pack's texts as loading read them, by relative path, until every file
+        #: is cut (see `load_pack`); empty for a bigger pack, whose files are read again.
+        self._loaded_texts: dict[str, str] = {}
         self._folder_chain: list[tuple[str, Section]] = []  # the last file's folder entries
         self._glossary: Glossary | None = None
         self._glossary_files: list[int] | None = None
@@ -465,11 +472,12 @@ class Pack:
                 return False
             sections = self._cut_ahead.pop(position, None)
             if sections is None:
-                sections = _split_safely(self.files[position], self._problems)
+                sections = self._split(position)
             _index_file(self, sections)
             if position + 1 == len(self.files):
                 self._comparison_id = _comparison(self, self._wanted_comparison)
                 self._slugs = {}  # no id is given after the last file
+                self._loaded_texts = {}
             self._files_indexed = position + 1
             return True
 
@@ -478,7 +486,7 @@ class Pack:
         with self._lock:
             if position >= self._files_indexed:
                 if position not in self._cut_ahead:
-                    self._cut_ahead[position] = _split_safely(self.files[position], self._problems)
+                    self._cut_ahead[position] = self._split(position)
                 return self._cut_ahead[position]
             pack_file = self.files[position]
             start = self._file_starts[pack_file.relative].index
@@ -487,6 +495,12 @@ class Pack:
                     lambda section: section.file is pack_file, self._sections[start:]
                 )
             )
+
+    def _split(self, position: int) -> list[Section]:
+        """Cut one file, from the text loading read if a small pack still holds it."""
+        pack_file = self.files[position]
+        text = self._loaded_texts.get(pack_file.relative, "")
+        return _split_safely(pack_file, self._problems, text)
 
 
 def _might_opt_in_file(pack_file: PackFile, *, unknown: bool) -> bool:
@@ -529,13 +543,17 @@ def load_pack(path: Path | str | None = None) -> Pack:
     manifest = _read_manifest(root_path, problems) if root_path.is_dir() else {}
     found = discover_files(root_path, problems, order=manifest.get("order"))
     files: list[PackFile] = []
-    first_text = ""  # kept until the first file is cut, then dropped like the others
+    texts: dict[str, str] = {}  # kept until each file is cut, while the pack is small
+    first_text, total = "", 0
     for pack_file in found:
         text = read_markdown(pack_file, problems)
         # Files with more than whitespace: `text.strip()` would copy the text to say so.
         if text and not text.isspace():
             files.append(pack_file)
             first_text = first_text or text
+            total += len(text)
+            if total <= SMALL_PACK_CHARS:
+                texts[pack_file.relative] = text
         del text
     if not files:  # say why: "binary file" or "empty file" beats "no Markdown here"
         why = "; ".join(str(problem) for problem in problems[:3])
@@ -547,6 +565,9 @@ def load_pack(path: Path | str | None = None) -> Pack:
     pack = Pack(
         root, "", files, problems, wanted_comparison=manifest.get("comparison"), manifest=manifest
     )
+    if total <= SMALL_PACK_CHARS:
+        pack._loaded_texts = texts
+    del texts
     pack._cut_ahead[0] = _split_file(files[0], problems, first_text)  # no second read
     del first_text
     pack._index_next_file()  # the first file: where reading starts
@@ -617,11 +638,11 @@ def _pack_title(path: Path, manifest: dict[str, object], pack: Pack) -> str:
     return sanitize_line(path.resolve().name) or "Untitled pack"
 
 
-def _split_safely(pack_file: PackFile, problems: list[Problem]) -> list[Section]:
+def _split_safely(pack_file: PackFile, problems: list[Problem], text: str = "") -> list[Section]:
     """`_split_file`, or no sections for a file changed since loading: the outline the
     pack was loaded with stays whole, and `changed_files` names the file."""
     try:
-        return _split_file(pack_file, problems)
+        return _split_file(pack_file, problems, text)
     except PackChanged:
         problems.append(
             Problem(pack_file.relative, 0, "changed since the pack was opened; reload to read it")
@@ -946,7 +967,7 @@ def _comparison(pack: Pack, wanted: object) -> str | None:
         if pack_file.mentions_details is False:
             continue  # known when it was cut: not read again
         try:
-            text = pack_file.text
+            text = pack._loaded_texts.get(pack_file.relative) or pack_file.text
         except PackChanged:
             continue
         at = text.find("<details")

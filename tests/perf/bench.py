@@ -42,7 +42,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from tests.perf import generate
+from tests.perf import generate, session_memory
 from tests.perf.bare_app import READY_TEXT
 
 REPO = Path(__file__).resolve().parents[2]
@@ -1232,6 +1232,8 @@ def format_table(rows: list[dict[str, Any]]) -> str:
             budget = (
                 f"≤ {row['budget']}×"
                 if row["budget_unit"] == "×"
+                else f"≤ {row['budget']:.0f} MB"
+                if row["budget_unit"] == "MB"
                 else f"≤ {row['budget'] * 1000:.0f} ms"
                 if row["budget"] < 0.1
                 else f"≤ {row['budget']} s"
@@ -1481,6 +1483,14 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
     elif search_spec:
         log("search: keystroke to results on screen, reader in tmux")
         keystroke = measure_typing(search_spec.path, args, env, root)
+    memory: dict[str, Any] = {"status": "n/a", "reason": "the 3.5 MB pack was not selected"}
+    if search_spec and no_tmux:
+        memory = {"status": no_tmux}
+    elif search_spec:
+        log("session memory: the 3.5 MB pack with its shared index, reader in tmux")
+        memory = session_memory.measure(
+            search_spec.path, command, env, root, search_spec.expect, min(args.runs, 3), log
+        )
     review_spec = next((spec for spec in specs if spec.review), None)
     rating: dict[str, Any] = {"status": "n/a", "reason": "the review was not selected"}
     if review_spec and no_tmux:
@@ -1501,6 +1511,7 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
         *open_rows(opened, labels, judge),
         *search_rows(search, search_label, judge),
         *keystroke_rows(keystroke, search_label, judge),
+        *session_memory.rows(memory, judge),
         *rating_rows(rating, judge),
         *load_rows(loads, specs),
     ]
@@ -1520,6 +1531,7 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
         "first_screen": terminal,
         "search": search,
         "keystroke": keystroke,
+        "session_memory": memory,
         "review_rating": rating,
         "section_open": opened,
         "pack_load": loads,
