@@ -1488,9 +1488,11 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
         memory = {"status": no_tmux}
     elif search_spec:
         log("session memory: the 3.5 MB pack with its shared index, reader in tmux")
+        sessions = 1 if args.quick else min(args.runs, 3)
         memory = session_memory.measure(
-            search_spec.path, command, env, root, search_spec.expect, min(args.runs, 3), log
-        )
+            search_spec.path, command, env, root, search_spec.expect, sessions, log,
+            socket=f"{args.tmux_socket}-memory",
+        )  # fmt: skip
     review_spec = next((spec for spec in specs if spec.review), None)
     rating: dict[str, Any] = {"status": "n/a", "reason": "the review was not selected"}
     if review_spec and no_tmux:
@@ -1511,7 +1513,7 @@ def measure(args: argparse.Namespace, root: Path, log: Callable[[str], None]) ->
         *open_rows(opened, labels, judge),
         *search_rows(search, search_label, judge),
         *keystroke_rows(keystroke, search_label, judge),
-        *session_memory.rows(memory, judge),
+        *session_memory.rows(memory, search_label, judge),
         *rating_rows(rating, judge),
         *load_rows(loads, specs),
     ]

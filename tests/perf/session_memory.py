@@ -75,6 +75,7 @@ def measure(
     expect: list[str],
     runs: int,
     log: Callable[[str], None],
+    socket: str = "",
 ) -> dict[str, Any]:
     """Build the shared index, then start `runs` sessions one after another and read
     their memory idle and after a search; medians, and each run's numbers."""
@@ -93,7 +94,7 @@ def measure(
         return {"status": f"reader index failed: {(built.stderr or built.stdout).strip()[-300:]}"}
     query = query_word(pack)
     session_env = {"READER_INDEX_DIR": str(index_dir)}
-    tmux = Tmux(f"reader-bench-memory-{os.getpid()}", env, REPO)
+    tmux = Tmux(socket or f"reader-bench-memory-{os.getpid()}", env, REPO)
     samples: list[dict[str, Any]] = []
     try:
         tmux.start()
@@ -197,11 +198,11 @@ def _wait_for(tmux: Any, name: str, texts: list[str], timeout: float) -> bool:
     return False
 
 
-def rows(result: dict[str, Any], judge: bool) -> list[Any]:
+def rows(result: dict[str, Any], pack_label: str, judge: bool) -> list[Any]:
     """The table's rows: PSS after a search against the budget, the rest beside it."""
     from tests.perf.bench import Row
 
-    label = "3.5 MB pack, shared index"
+    label = f"{pack_label}, shared index"
     if result.get("status") != "ok":
         shown = result.get("reason") or result.get("status", "n/a")
         return [Row(f"session PSS: {label}, after a search", shown, budget_unit="MB")]
