@@ -72,7 +72,9 @@ def install(probe: _Probe) -> None:
         if probe.key is not None and query == controller.query:
             probe.query, probe.hits = query, len(hits)
             changed = getattr(results, "_shown", None) != before
-            first_line = hits[0].title if hits else "Nothing matches"
+            # The list's first line: the best hit, or what it says when there is none.
+            none = "No title starts" if controller.title_letter is not None else "Nothing matches"
+            first_line = hits[0].title if hits else none
             probe.proof = sanitize_line(first_line)[:PROOF_CHARS] if changed else None
 
     def timed_ready(controller: SearchController, index: SearchIndex) -> None:
