@@ -135,6 +135,8 @@ _TO_SPACE = {
 _SURROGATES = re.compile("[\ud800-\udfff]")  # which SQLite cannot store
 _SPACE_RUNS = re.compile(" {2,}+")
 _CACHE_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+#: Each session's private SQLite page cache over an index file it only reads.
+READ_ONLY_CACHE_KIB = 256
 #: The folder that holds the packs' shared indexes, one file each (`reader index`).
 INDEX_DIR_ENV = "READER_INDEX_DIR"
 #: Beside the pack: `PACK/.reader/index.sqlite` (the pack's walk skips dot-folders).
@@ -437,6 +439,9 @@ def _open_file(path: Path | str) -> sqlite3.Connection:
     uri = f"{Path(path).absolute().as_uri()}?mode=ro&immutable=1"
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA temp_store = MEMORY")
+    # 256 KiB of private page cache instead of SQLite's 2 MB: the file's pages stay in the
+    # system's page cache, shared by every session, and searches measured no slower.
+    conn.execute(f"PRAGMA cache_size = {-READ_ONLY_CACHE_KIB}")
     return conn
 
 

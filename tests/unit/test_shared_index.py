@@ -380,3 +380,18 @@ def test_reader_check_with_an_index_dir(pack_dir: Path, tmp_path: Path) -> None:
     assert _run("index", pack_dir, READER_INDEX_DIR=str(folder)).returncode == 0
     fresh = _run("check", pack_dir, READER_INDEX_DIR=str(folder)).stdout.splitlines()
     assert fresh[0] == f"note: shared search index {expected} is fresh"
+
+
+def test_an_index_file_is_searched_with_a_small_private_page_cache(tmp_path: Path) -> None:
+    """Fifty sessions share the file's pages through the system; each keeps 256 KiB of
+    its own (SQLite's default is 2 MB, filled by the integrity check on opening)."""
+    from reader.search import READ_ONLY_CACHE_KIB, _open_file
+
+    path = tmp_path / "index.sqlite"
+    sqlite3.connect(path).close()
+    conn = _open_file(path)
+    try:
+        assert conn.execute("PRAGMA cache_size").fetchone() == (-READ_ONLY_CACHE_KIB,)
+        assert READ_ONLY_CACHE_KIB <= 512
+    finally:
+        conn.close()
