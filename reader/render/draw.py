@@ -52,6 +52,13 @@ __all__ = [
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
 MIN_STACKED_COLUMN = 14
+#: The fewest columns any block is drawn in. A container (quote, list, alert, details,
+#: card, definition, footnote, a table's card) indents its content only while the
+#: content keeps this many: deeper, or in a narrower pane, the content takes the
+#: container's whole width, its bar or guide left out and its marker on a line of its
+#: own. An indent past that would draw lines wider than the pane, whose ends could not
+#: be scrolled to.
+MIN_WIDTH = 4
 
 
 class RenderStyles:
@@ -144,15 +151,18 @@ class BlockRenderer:
 
     def render(self, block: Block, width: int) -> list[Line]:
         draw = _DRAW.get(type(block))
-        return draw(self, block, max(width, 4)) if draw is not None else []
+        return draw(self, block, max(width, MIN_WIDTH)) if draw is not None else []
 
     def _paragraph(self, block: ParagraphBlock, width: int) -> list[Line]:
         return self._text(block.text, width)
 
     def _quote(self, block: QuoteBlock, width: int) -> list[Line]:
+        quote = self.styles.quote
+        if width - 2 < MIN_WIDTH:  # no room for the bar: the quote's style alone tells it
+            return [line.apply_style(quote) for line in self._blocks(block.children, width)]
         inner = self._blocks(block.children, width - 2)
         bar = Segment(self.glyphs.quote_bar, self.styles.quote_bar)
-        return [Line([bar, *line.apply_style(self.styles.quote)]) for line in inner]
+        return [Line([bar, *line.apply_style(quote)]) for line in inner]
 
     def _rule(self, block: RuleBlock, width: int) -> list[Line]:
         return [Line([Segment(self.glyphs.rule * width, self.styles.rule)], width)]
@@ -215,6 +225,8 @@ class BlockRenderer:
                 box = self.glyphs.tasks[checked]
                 markers[number] = markers[number] + box if block.ordered else box
         indent = max((len(marker) for marker in markers), default=2)
+        if width - indent < MIN_WIDTH:  # no room to hang the items under their markers
+            indent = 0
         lines: list[Line] = []
         for number, (marker, item) in enumerate(zip(markers, block.items, strict=True)):
             if number and not block.tight:
@@ -227,12 +239,21 @@ class BlockRenderer:
                     inner.extend(self._list(child, width - indent, depth + 1))
                 else:
                     inner.extend(self.render(child, width - indent))
+            if not indent:
+                lines.extend(self._marker_line(marker, width, self.styles.bullet))
+                lines.extend(inner)
+                continue
             for row, line in enumerate(inner or [Line()]):
                 prefix = marker.rjust(indent) if row == 0 else " " * indent
                 lines.append(
                     Line([Segment(prefix, self.styles.bullet if row == 0 else None), *line])
                 )
         return lines
+
+    def _marker_line(self, marker: str, width: int, style: Style) -> list[Line]:
+        """A container's marker on a line of its own, above content with no room to hang
+        under it (see MIN_WIDTH); folded if even the marker is wider than the pane."""
+        return self._wrapped(Text(marker.rstrip(), style), width)
 
     def _alert(self, block: AlertBlock, width: int) -> list[Line]:
         """A titled callout: the kind's sign and name (told apart without colour), and a
@@ -242,20 +263,28 @@ class BlockRenderer:
         sign = self.glyphs.alerts[ALERT_KINDS.index(kind)]
         title = Text(f"{sign} {kind.capitalize()}")
         title.stylize(colour + Style(bold=True))
-        lines = self._wrapped(title, width - 2)
-        lines.extend(self._blocks(block.children, width - 2))
+        barred = width - 2 >= MIN_WIDTH  # else the title alone tells it
+        inner_width = width - 2 if barred else width
+        lines = self._wrapped(title, inner_width)
+        lines.extend(self._blocks(block.children, inner_width))
+        if not barred:
+            return lines
         bar = Segment(self.glyphs.quote_bar, colour)
         return [Line([bar, *line]) for line in lines]
 
     def _definition_list(self, block: DefinitionListBlock, width: int) -> list[Line]:
         """Each term on its own line, each of its definitions indented below it."""
         lines: list[Line] = []
+        indented = width - 4 >= MIN_WIDTH  # else the bold term alone sets them apart
         indent = Segment("    ")
         for number, (term, definitions) in enumerate(block.items):
             if number:
                 lines.append(Line())
             lines.extend(self._text(term, width, Style(bold=True)))
             for blocks in definitions:
+                if not indented:
+                    lines.extend(self._blocks(blocks, width))
+                    continue
                 inner = self._blocks(blocks, width - 4)
                 lines.extend(Line([indent, *line]) for line in inner)
         return lines
@@ -265,6 +294,8 @@ class BlockRenderer:
         that leads back to where it was referenced."""
         lines = [Line([Segment(self.glyphs.rule * min(width, 20), self.styles.rule)])]
         indent = max((len(f"{number}. ") for number, _ in block.notes), default=3)
+        if width - indent < MIN_WIDTH:  # no room to hang the notes under their numbers
+            indent = 0
         back_style = self.styles.dim + Style(bold=True)
         for number, blocks in block.notes:
             inner = self._blocks(blocks, width - indent) or [Line()]
@@ -276,6 +307,10 @@ class BlockRenderer:
                 inner[-1] = Line([*last, Segment(" "), back])
             else:
                 inner.append(Line([back]))
+            if not indent:
+                lines.extend(self._marker_line(f"{number}.", width, self.styles.dim))
+                lines.extend(inner)
+                continue
             marker = f"{number}. ".rjust(indent)
             for row, line in enumerate(inner):
                 prefix = Segment(marker, self.styles.dim) if row == 0 else Segment(" " * indent)
@@ -344,7 +379,10 @@ class BlockRenderer:
                 label = block.header[column].copy() if column < len(block.header) else Text("")
                 label.stylize(self.styles.dim)
                 entry = Text.assemble(label, ": ", self._highlighted(cell))
-                wrapped = self._wrapped(entry, max(1, width - 4))
+                if width - 4 < MIN_WIDTH:  # no room to indent: the labels tell the cells
+                    lines.extend(self._wrapped(entry, width))
+                    continue
+                wrapped = self._wrapped(entry, width - 4)
                 lines.extend(  # a hanging indent: wrapped lines sit under the value
                     Line([Segment("    " if row else "  "), *line])
                     for row, line in enumerate(wrapped)
@@ -359,10 +397,17 @@ class BlockRenderer:
         summary.stylize(self.styles.summary + Style.from_meta({"details": block.number}))
         lines = self._wrapped(summary, width)
         if block.open:
-            guide = Segment(self.glyphs.guide, self.styles.rule)
-            lines.extend(Line([guide, *line]) for line in self._blocks(block.children, width - 2))
-            lines.append(Line([Segment(self.glyphs.guide_end, self.styles.rule)]))
+            lines.extend(self._guided(block.children, width))
         return lines
+
+    def _guided(self, children: list[Block], width: int) -> list[Line]:
+        """An open fold's content along a guide down its left, then the guide's end; the
+        content without the guide when it would leave it too narrow (see MIN_WIDTH)."""
+        end = Line([Segment(self.glyphs.guide_end, self.styles.rule)])
+        if width - 2 < MIN_WIDTH:
+            return [*self._blocks(children, width), end]
+        guide = Segment(self.glyphs.guide, self.styles.rule)
+        return [*(Line([guide, *line]) for line in self._blocks(children, width - 2)), end]
 
     def _card(self, block: CardBlock, width: int) -> list[Line]:
         """ "Q" and the question, then a fold like a `<details>` summary with the answer
@@ -370,22 +415,28 @@ class BlockRenderer:
         if not block.revealed and self.highlighter and _has_match(block, self.highlighter):
             block.revealed = True
         glyphs = self.glyphs
+        arrow = glyphs.fold_open if block.revealed else glyphs.fold_closed
+        toggle = Text(arrow + ("Answer" if block.revealed else "Show answer"), self.styles.summary)
+        toggle.stylize(Style.from_meta({"card": block.number}))
+        inner_width = width - len(CARD_MARK)
+        if inner_width < MIN_WIDTH:  # no room to hang the card under its mark
+            lines = self._marker_line(CARD_MARK, width, self.styles.summary)
+            lines.extend(self._text(block.question, width))
+            lines.extend(self._wrapped(toggle, width))
+            if block.revealed:
+                lines.extend(self._guided(block.children, width))
+            return lines
         indent = Segment(" " * len(CARD_MARK))
-        inner_width = max(1, width - len(CARD_MARK))
         question = self._text(block.question, inner_width)
         lines = [
             Line([Segment(CARD_MARK, self.styles.summary) if row == 0 else indent, *line])
             for row, line in enumerate(question)
         ]
-        arrow = glyphs.fold_open if block.revealed else glyphs.fold_closed
-        toggle = Text(arrow + ("Answer" if block.revealed else "Show answer"), self.styles.summary)
-        toggle.stylize(Style.from_meta({"card": block.number}))
         lines.extend(Line([indent, *line]) for line in self._wrapped(toggle, inner_width))
         if block.revealed:
-            guide = Segment(glyphs.guide, self.styles.rule)
-            inner = self._blocks(block.children, max(1, inner_width - 2))
-            lines.extend(Line([indent, guide, *line]) for line in inner)
-            lines.append(Line([indent, Segment(glyphs.guide_end, self.styles.rule)]))
+            lines.extend(
+                Line([indent, *line]) for line in self._guided(block.children, inner_width)
+            )
         return lines
 
 
