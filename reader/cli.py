@@ -216,6 +216,25 @@ def _check(args: list[str]) -> int:
     return EXIT_PROBLEMS if failures else 0
 
 
+def _refusing_restricted_option(parser: argparse.ArgumentParser) -> None:
+    """`--restricted` on a command that writes files: it then refuses, as in restricted mode."""
+    parser.add_argument(
+        "--restricted",
+        action="store_true",
+        help=f"refuse, as in restricted mode (also ${RESTRICTED_ENV}=1)",
+    )
+
+
+def _refused_in_restricted_mode(options: argparse.Namespace, command: str) -> bool:
+    """True (and said on stderr) when a command that writes files runs restricted."""
+    if not (options.restricted or _restricted_by_environment()):
+        return False
+    print(
+        f"reader: {command} is not available in restricted mode (it writes files)", file=sys.stderr
+    )
+    return True
+
+
 def _index_dir_option(parser: argparse.ArgumentParser, purpose: str) -> None:
     from reader.search import INDEX_DIR_ENV
 
@@ -275,15 +294,9 @@ def _index(args: list[str]) -> int:
     )
     parser.add_argument("path", nargs="?", help=_PATH_HELP)
     _index_dir_option(parser, "where to write it")
-    parser.add_argument(
-        "--restricted",
-        action="store_true",
-        help=f"refuse, as in restricted mode (also ${RESTRICTED_ENV}=1)",
-    )
+    _refusing_restricted_option(parser)
     options = parser.parse_args(args)
-    if options.restricted or _restricted_by_environment():
-        message = "reader: index is not available in restricted mode (it writes files)"
-        print(message, file=sys.stderr)
+    if _refused_in_restricted_mode(options, "index"):
         return EXIT_USAGE
     pack = load_pack(options.path)
     gc.enable()
@@ -409,15 +422,9 @@ def _export(args: list[str]) -> int:
         help="write a text file for Anki's import (File › Import; Anki 2.1.55 or later)",
     )
     parser.add_argument("path", nargs="?", help=_PATH_HELP)
-    parser.add_argument(
-        "--restricted",
-        action="store_true",
-        help=f"refuse, as in restricted mode (also ${RESTRICTED_ENV}=1)",
-    )
+    _refusing_restricted_option(parser)
     options = parser.parse_args(args)
-    if options.restricted or _restricted_by_environment():
-        message = "reader: export is not available in restricted mode (it writes files)"
-        print(message, file=sys.stderr)
+    if _refused_in_restricted_mode(options, "export"):
         return EXIT_USAGE
     destination: Path = options.anki if options.anki is not None else options.tsv
     if options.anki is not None and not destination.name.lower().endswith(".apkg"):

@@ -25,7 +25,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,10 +156,29 @@ def _config(tmp: Path, server: SshdServer, reader: list[str], probe: list[str], 
     log_name = f'"{server.probe_logs}/keys-$(echo "${SESSION_ENV}" | tr -cd a-z0-9-).jsonl"'
     probe_env = prefix({**server.server_env, "PYTHONPATH": python_path})
     timed = _force_command(f"{probe_env} {PROBE_LOG_ENV}={log_name}", probe, pack)
+    return sshd_config(
+        tmp, (server.port, server.probe_port), main, timed, extra=["MaxStartups 100:30:200"]
+    )
+
+
+def sshd_config(
+    tmp: Path,
+    ports: tuple[int, int],
+    command: str,
+    second_command: str,
+    *,
+    extra: Sequence[str] = (),
+    log_level: str = "INFO",
+) -> Path:
+    """Write the locked-down sshd_config the README recommends, listening on 127.0.0.1 at
+    two ports: `command` is the ForceCommand of the first, `second_command` the second's
+    (the SSH tests' attack pack, the load benchmark's timed readers). The host key, pid
+    file and authorized keys live in `tmp`."""
     permit_root = "prohibit-password" if os.geteuid() == 0 else "no"
+    lines = "".join(f"{line}\n" for line in extra)
     config = f"""\
-Port {server.port}
-Port {server.probe_port}
+Port {ports[0]}
+Port {ports[1]}
 ListenAddress 127.0.0.1
 HostKey {tmp / "host_ed25519"}
 PidFile {tmp / "sshd.pid"}
@@ -180,12 +199,11 @@ AllowAgentForwarding no
 PermitUserEnvironment no
 PrintMotd no
 PrintLastLog no
-MaxStartups 100:30:200
-AcceptEnv LANG LC_*
-LogLevel INFO
-ForceCommand {main}
-Match LocalPort {server.probe_port}
-    ForceCommand {timed}
+{lines}AcceptEnv LANG LC_*
+LogLevel {log_level}
+ForceCommand {command}
+Match LocalPort {ports[1]}
+    ForceCommand {second_command}
 """
     path = tmp / "sshd_config"
     path.write_text(config, encoding="utf-8")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import pwd
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -37,6 +36,8 @@ from tmux import (
     tmux_fixture,  # noqa: F401 - the shared `tmux` fixture
     wait_until,
 )
+
+from tests.perf.sshd_harness import free_port, keygen, port_open, sshd_config
 
 SSHD = "/usr/sbin/sshd"
 SFTP_SERVER = "/usr/lib/openssh/sftp-server"
@@ -83,20 +84,6 @@ def attack_pack(root: Path) -> Path:
     (root / "escape.md").symlink_to("/etc/passwd")
     (root / "outside").symlink_to("/etc")
     return root
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 @dataclass
@@ -170,49 +157,8 @@ def _sshd_config(
     prefix = "env " + " ".join(f"{key}={shlex.quote(value)}" for key, value in environment.items())
     main = f"{prefix} {shlex.quote(reader)} --restricted"
     attack = f"{main} --no-state {shlex.quote(str(pack))}"  # each test starts at the top
-    user_is_root = os.geteuid() == 0
-    config = f"""\
-Port {ports[0]}
-Port {ports[1]}
-ListenAddress 127.0.0.1
-HostKey {tmp / "host_ed25519"}
-PidFile {tmp / "sshd.pid"}
-AuthorizedKeysFile {tmp / "authorized_keys"}
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-PermitRootLogin {"prohibit-password" if user_is_root else "no"}
-DisableForwarding yes
-AllowTcpForwarding no
-AllowStreamLocalForwarding no
-PermitTunnel no
-PermitTTY yes
-X11Forwarding no
-AllowAgentForwarding no
-PermitUserEnvironment no
-PrintMotd no
-PrintLastLog no
-AcceptEnv LANG LC_*
-Subsystem sftp {SFTP_SERVER}
-LogLevel VERBOSE
-ForceCommand {main}
-Match LocalPort {ports[1]}
-    ForceCommand {attack}
-"""
-    path = tmp / "sshd_config"
-    path.write_text(config, encoding="utf-8")
-    return path
-
-
-def _keygen(path: Path) -> None:
-    subprocess.run(
-        [require_binary("ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(path)],
-        check=True,
-        timeout=30,
-        stdin=subprocess.DEVNULL,
-    )
+    extra = [f"Subsystem sftp {SFTP_SERVER}"]
+    return sshd_config(tmp, ports, main, attack, extra=extra, log_level="VERBOSE")
 
 
 @pytest.fixture(scope="session")
@@ -224,8 +170,8 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     home, state, client_home = tmp / "home", tmp / "state", tmp / "client-home"
     for folder in (home, home / "tmp", home / ".cache", home / ".local", client_home):
         folder.mkdir(parents=True)
-    _keygen(tmp / "host_ed25519")
-    _keygen(tmp / "client_ed25519")
+    keygen(tmp / "host_ed25519")
+    keygen(tmp / "client_ed25519")
     authorized = tmp / "authorized_keys"
     authorized.write_text((tmp / "client_ed25519.pub").read_text(), encoding="utf-8")
     authorized.chmod(0o600)
