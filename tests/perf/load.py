@@ -122,30 +122,6 @@ def is_reader(command: list[str]) -> bool:
     )
 
 
-def smaps_rollup(pid: int) -> dict[str, int]:
-    """kB fields of /proc/PID/smaps_rollup (Pss, Rss, Private_Dirty, ...); {} once gone."""
-    fields: dict[str, int] = {}
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-            name, _, value = line.partition(":")
-            parts = value.split()
-            if parts and parts[0].isdigit():
-                fields[name.strip()] = int(parts[0])
-    return fields
-
-
-def open_indexes(pid: int) -> list[str]:
-    """The SQLite files a process holds open: which search index a reader searches."""
-    found = []
-    with contextlib.suppress(OSError):
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            with contextlib.suppress(OSError):
-                target = os.readlink(fd)
-                if target.endswith((".sqlite", ".sqlite3")):
-                    found.append(target)
-    return sorted(found)
-
-
 def cpu_ticks(pid: int) -> int | None:
     """utime + stime of all the process's threads, in clock ticks."""
     with contextlib.suppress(OSError, IndexError, ValueError):
@@ -383,7 +359,7 @@ class LoadRun:
         readers = find_readers(self.server)
         per_session = []
         for top, tree in sorted(readers.trees.items()):
-            rollups = [smaps_rollup(pid) for pid in tree]
+            rollups = [harness.smaps_rollup(pid) for pid in tree]
             per_session.append(
                 {
                     "pid": top,
@@ -391,7 +367,7 @@ class LoadRun:
                     "processes": len(tree),
                     "is_reader": is_reader(readers.commands[top]),
                     "command": readers.commands[top],
-                    "indexes": sorted({f for pid in tree for f in open_indexes(pid)}),
+                    "indexes": sorted({f for pid in tree for f in harness.open_indexes(pid)}),
                     **{
                         key: sum(r.get(key, 0) for r in rollups)
                         for key in ("Pss", "Rss", "Private_Clean", "Private_Dirty", "Swap")

@@ -20,7 +20,6 @@ libraries, ~5 MB here), so this benchmark judges Private_Dirty, what each sessio
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import statistics
@@ -30,33 +29,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.perf.sshd_harness import open_indexes, smaps_rollup
+
 SESSION_PSS_BUDGET_MB = 40.0
 INDEX_WAIT_S = 60.0
 KEY_GAP_S = 0.08
-
-
-def smaps_rollup(pid: int) -> dict[str, int]:
-    """kB fields of /proc/PID/smaps_rollup (Pss, Private_Dirty, ...); {} once gone."""
-    fields: dict[str, int] = {}
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-            name, _, value = line.partition(":")
-            parts = value.split()
-            if parts and parts[0].isdigit():
-                fields[name.strip()] = int(parts[0])
-    return fields
-
-
-def open_indexes(pid: int) -> list[str]:
-    """The SQLite files the process holds open: which index it searches."""
-    found = []
-    with contextlib.suppress(OSError):
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            with contextlib.suppress(OSError):
-                target = os.readlink(fd)
-                if target.endswith((".sqlite", ".sqlite3")):
-                    found.append(target)
-    return sorted(found)
 
 
 def query_word(pack: Path) -> str:

@@ -287,6 +287,30 @@ def start_sshd(tmp: Path, pack: Path) -> SshdServer:
 # --------------------------------------------------------------------------- processes
 
 
+def smaps_rollup(pid: int) -> dict[str, int]:
+    """kB fields of /proc/PID/smaps_rollup (Pss, Rss, Private_Dirty, ...); {} once gone."""
+    fields: dict[str, int] = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, _, value = line.partition(":")
+            parts = value.split()
+            if parts and parts[0].isdigit():
+                fields[name.strip()] = int(parts[0])
+    return fields
+
+
+def open_indexes(pid: int) -> list[str]:
+    """The SQLite files a process holds open: which search index a reader searches."""
+    found = []
+    with contextlib.suppress(OSError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if target.endswith((".sqlite", ".sqlite3")):
+                    found.append(target)
+    return sorted(found)
+
+
 def pid_alive(pid: int) -> bool:
     with contextlib.suppress(OSError, IndexError):
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
