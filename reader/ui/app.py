@@ -49,7 +49,11 @@ from reader.ui.progress import ReadingProgress
 from reader.ui.restricted import MAIN_SCREEN_ACTIONS, RESTRICTED_ACTIONS, RestrictedMode
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
-from reader.ui.textual_compat import TerminalGuard, install_input_decoder
+from reader.ui.textual_compat import (
+    TerminalGuard,
+    install_input_decoder,
+    install_patient_input_wait,
+)
 from reader.ui.toasts import OneToastEach
 from reader.ui.widgets.document_view import NO_LINKS, DocumentView
 from reader.ui.widgets.header_bar import HeaderBar
@@ -791,6 +795,7 @@ def run_app(
     """
     # A terminal gone without a SIGHUP is a hang-up all the same (see install_input_decoder).
     install_input_decoder(on_end_of_input=lambda: os.kill(os.getpid(), signal.SIGHUP))
+    install_patient_input_wait()  # idle sessions wake twice a second, not ten times
     limit_malloc_arenas()
     app = create_app(
         pack,

@@ -8,6 +8,10 @@ can send, and keeps Textual's crash output away from users:
 * `install_input_decoder` makes `textual.drivers.linux_driver.getincrementaldecoder`
   (private: the module global `LinuxDriver.run_input_thread` calls) return a decoder
   that replaces invalid UTF-8 instead of raising in the input thread.
+* `install_patient_input_wait` gives `textual.drivers.linux_driver` (through its module
+  global `selectors`, which `LinuxDriver.run_input_thread` uses) a selector that waits
+  up to IDLE_INPUT_WAIT for input when none came for a while, instead of waking ten
+  times a second: fifty idle sessions then cost half as much CPU.
 * `check_bindings` / `forward_event` (`App._check_bindings`, `Widget._forward_event`,
   private) let the app run each key's binding as the key arrives, so a burst of keys
   that moves focus is handled in order.
@@ -41,7 +45,10 @@ that removes or changes one fails there, with the name in the message.
 from __future__ import annotations
 
 import os
+import selectors
+import time
 import traceback
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +80,7 @@ __all__ = [
     "forward_event",
     "fuzzy_offsets",
     "install_input_decoder",
+    "install_patient_input_wait",
     "release_footer_keys",
     "repaint_in_this_frame",
     "replace_no_color_filter",
@@ -135,6 +143,47 @@ def install_input_decoder(on_end_of_input: Callable[[], object] | None = None) -
         return lambda: _InputDecoder(encoding, on_end_of_input)
 
     linux_driver.getincrementaldecoder = make_decoder  # type: ignore[attr-defined,assignment]
+
+
+#: How long Textual's input thread waits for input once none has come for a while.
+#: Textual waits 0.1 s and then looks at its parser's timeouts (a lone Esc told from a
+#: key sequence after ESCDELAY, 0.1 s): with nothing typed there is no timeout to look
+#: at, and each wake-up of fifty idle sessions costs CPU. Leaving the app waits for the
+#: input thread, so this is also the longest a quit can wait for it.
+IDLE_INPUT_WAIT = 0.5
+
+
+class _PatientSelector(selectors.SelectSelector):
+    """Textual's SelectSelector, waiting longer once input has been quiet a while.
+
+    Right after input (for ESCDELAY and then some) every wait is Textual's own, so its
+    parser's timeouts fire on time; input that arrives ends any wait at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from textual.constants import ESCAPE_DELAY
+
+        self._quiet_after = max(1.0, 2 * ESCAPE_DELAY)
+        self._busy_until = time.monotonic() + self._quiet_after
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        if timeout is not None and time.monotonic() >= self._busy_until:
+            timeout = max(timeout, IDLE_INPUT_WAIT)
+        ready = super().select(timeout)
+        if ready:
+            self._busy_until = time.monotonic() + self._quiet_after
+        return ready
+
+
+def install_patient_input_wait() -> None:
+    """Make the input thread Textual's LinuxDriver starts wait patiently when idle (see
+    `_PatientSelector`), by giving its module a `selectors` whose SelectSelector is ours."""
+    from textual.drivers import linux_driver
+
+    shim = types.ModuleType("selectors")
+    shim.__dict__.update(vars(selectors))
+    shim.SelectSelector = _PatientSelector  # type: ignore[attr-defined]
+    linux_driver.selectors = shim  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------- the app mixin

@@ -36,6 +36,7 @@ from reader.ui.textual_compat import (
     forward_event,
     fuzzy_offsets,
     install_input_decoder,
+    install_patient_input_wait,
     release_footer_keys,
     repaint_in_this_frame,
     replace_no_color_filter,
@@ -80,6 +81,62 @@ def run_input_thread(data: bytes) -> list[object]:
         timer.cancel()
         os.close(read_end)
     return sent
+
+
+# ------------------------------------------------------------------ the input wait
+def test_linux_driver_makes_its_selector_with_the_module_global() -> None:
+    code = LinuxDriver.run_input_thread.__code__
+    contract(
+        getattr(linux_driver, "selectors", None) is not None,
+        "textual.drivers.linux_driver.selectors (module global)",
+        "to wait patiently for input when none comes",
+    )
+    names = code.co_names + tuple(
+        name for const in code.co_consts if hasattr(const, "co_names") for name in const.co_names
+    )
+    contract(
+        "selectors" in names and "SelectSelector" in names,
+        "LinuxDriver.run_input_thread (no longer makes selectors.SelectSelector())",
+        "to wait patiently for input when none comes",
+    )
+
+
+def test_the_input_wait_is_textuals_after_input_and_longer_once_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import selectors
+
+    from reader.ui import textual_compat
+
+    asked: list[float | None] = []
+    answers = [[], [("key", 1)], [], []]
+
+    def base_select(self: object, timeout: float | None = None) -> list[Any]:
+        asked.append(timeout)
+        return answers[len(asked) - 1]
+
+    clock = [100.0]
+    monkeypatch.setattr(selectors.SelectSelector, "select", base_select)
+    monkeypatch.setattr(textual_compat.time, "monotonic", lambda: clock[0])
+    selector = textual_compat._PatientSelector()
+    selector.select(0.1)  # just started: Textual's own wait
+    clock[0] += 5
+    selector.select(0.1)  # quiet for 5 s: the long wait; input arrives
+    selector.select(0.1)  # right after input: Textual's own wait (an Esc may be pending)
+    clock[0] += 5
+    selector.select(0.1)  # quiet again
+    assert asked == [0.1, textual_compat.IDLE_INPUT_WAIT, 0.1, textual_compat.IDLE_INPUT_WAIT]
+
+
+def test_a_lone_escape_is_still_a_key_with_the_patient_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(linux_driver, "selectors", linux_driver.selectors)
+    install_patient_input_wait()
+    assert linux_driver.selectors.SelectSelector is not __import__("selectors").SelectSelector
+    sent = run_input_thread(b"\x1b")
+    keys = [message.key for message in sent if isinstance(message, events.Key)]
+    assert keys == ["escape"], sent
 
 
 @pytest.mark.parametrize("byte", [b"\xff", b"\xe9", b"\x80"], ids=["ff", "e9", "80"])
