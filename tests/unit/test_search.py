@@ -261,6 +261,24 @@ def test_typos_are_only_tried_when_nothing_matches(index: SearchIndex) -> None:
     assert _ids(index.search("qqqqqq")) == []
 
 
+def test_the_words_for_typos_are_read_only_when_a_query_finds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Most sessions never mistype: the vocabulary (~0.5 MB on a 3.5 MB pack) is read at
+    the first query that finds nothing, once, and a session that never does keeps none."""
+    from reader import search
+
+    reads: list[object] = []
+    real = search._load_vocabulary
+    monkeypatch.setattr(search, "_load_vocabulary", lambda conn: reads.append(conn) or real(conn))
+    with SearchIndex.build(_filler()) as built:
+        assert built.search("filler") and reads == []
+        built.search("fillre")  # nothing matches: corrected, the words read now
+        built.search("fillre")
+        built.search("filer")
+    assert len(reads) == 1
+
+
 # --- snippets and highlights -----------------------------------------------------------
 
 
