@@ -818,7 +818,7 @@ _CARD_FIELDS = (
 
 
 def cache_key(pack: Pack) -> str:
-    """What the pack's cards depend on: every file's name and text, and the manifest's
+    """What the pack's cards depend on: every file's name and bytes, and the manifest's
     list of card files. Edit a file and the cache is found anew."""
     digest = hashlib.sha256(f"cards-{CACHE_VERSION}\0".encode())
     for name in pack.card_files_listed:
@@ -826,7 +826,8 @@ def cache_key(pack: Pack) -> str:
     digest.update(b"\1")
     for pack_file in pack.files:
         digest.update(pack_file.relative.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(pack_file.text.encode("utf-8", "surrogatepass") + b"\0")
+        pack_file.hash_into(digest)  # the file's bytes, a chunk at a time: no text copy
+        digest.update(b"\0")
     return digest.hexdigest()[:32]
 
 

@@ -21,7 +21,7 @@ import stat
 from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from reader.lazy_pattern import LazyPattern
 from reader.sanitize import sanitize
@@ -133,6 +133,8 @@ class PackFile:
         """The whole sanitized text, as loading read it: read again from disk each time
         (in memory only for a file made there). Raises PackChanged if the file changed."""
         if self._text is not None:
+            if self.identity is not None and self.changed():
+                raise PackChanged(self.relative)
             return self._text
         text, _ = _text_of(self._read_bytes(0, None), self.relative, [])
         if len(text) != self.length:
@@ -143,6 +145,8 @@ class PackFile:
         """`text[start:end]`, reading only the bytes that hold it where the file's form
         allows (a section of a 5 MB file reads its few KB). Raises PackChanged."""
         if self._text is not None:
+            if self.identity is not None and self.changed():
+                raise PackChanged(self.relative)
             return self._text[start:end]
         end = min(end, self.length)
         if start >= end:
@@ -219,6 +223,12 @@ class PackFile:
             found.append(len(data) if point >= self.length else max(line_starts[line], self._bom))
         return found
 
+    def keep_text(self, text: str) -> None:
+        """Keep the text as loaded, for a pack that is this one file, not too big: it is
+        drawn whole anyway, and reading it again would hold two copies at once. Reads
+        are slices of it, refused (PackChanged) once the file on disk changed."""
+        self._text = text
+
     def changed(self) -> bool:
         """Whether the file on disk is no longer the one loaded (or is gone)."""
         if self.identity is None:
@@ -227,6 +237,17 @@ class PackFile:
             return _identity(os.stat(self.path)) != self.identity
         except (OSError, ValueError):
             return True
+
+    def hash_into(self, digest: Digest) -> None:
+        """Feed the file as loaded into `digest`, a chunk at a time: what a cache key
+        needs, without a copy of the whole text (or its decoding) in memory. The bytes
+        stand for the text: sanitizing them gives it. Raises PackChanged."""
+        if self._text is not None:
+            digest.update(self._text.encode("utf-8", "surrogatepass"))
+            return
+        size = self.identity[1] if self.identity is not None else 0
+        for start in range(0, size, HASH_CHUNK_BYTES):
+            digest.update(self._read_bytes(start, min(start + HASH_CHUNK_BYTES, size)))
 
     def _read_bytes(self, start: int, end: int | None) -> bytes:
         """Bytes [start, end) of the file (to its end for None), from the very file that
@@ -257,6 +278,16 @@ _NO_BLOCK = getattr(os, "O_NONBLOCK", 0)  # a file swapped for a FIFO must not h
 _CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 #: What sanitizing turns into a line end: CR LF, a lone CR, LF.
 _LINE_END = LazyPattern(rb"\r\n|\r|\n")
+
+
+#: How much of a file `PackFile.hash_into` reads at a time.
+HASH_CHUNK_BYTES = 64 * 1024
+
+
+class Digest(Protocol):
+    """What `PackFile.hash_into` feeds: a hashlib hash."""
+
+    def update(self, data: bytes, /) -> None: ...
 
 
 def _identity(status: os.stat_result) -> tuple[int, int, int]:

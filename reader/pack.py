@@ -86,6 +86,8 @@ MAX_LEVEL_DEPTH = 6
 #: once): its texts are kept from loading until every file is cut, not read twice in a
 #: row. Bigger packs read each file again when they cut it.
 SMALL_PACK_CHARS = 256 * 1024
+#: A pack that is one file this big or smaller keeps its text (PackFile.keep_text).
+LONE_FILE_CHARS = 1024 * 1024
 #: Folders nest in the outline this deep; files deeper down join the deepest entry.
 MAX_FOLDER_DEPTH = 4
 _VERSUS = LazyPattern(r"\b(?:vs\.?|versus)\s", re.IGNORECASE)
@@ -567,6 +569,10 @@ def load_pack(path: Path | str | None = None) -> Pack:
     )
     if total <= SMALL_PACK_CHARS:
         pack._loaded_texts = texts
+    elif len(files) == 1 and total <= LONE_FILE_CHARS:
+        files[0].keep_text(first_text)
+    elif len(files) == 1:  # cut whole just below: kept for that, not read again (<details)
+        pack._loaded_texts = {files[0].relative: first_text}
     del texts
     pack._cut_ahead[0] = _split_file(files[0], problems, first_text)  # no second read
     del first_text

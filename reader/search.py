@@ -572,12 +572,13 @@ def _write_cache(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def pack_cache_key(pack: Pack) -> str:
-    """The pack's content hash (every file's name and text, in reading order): what a
+    """The pack's content hash (every file's name and bytes, in reading order): what a
     cache file or shared index must have been built from to be used for this pack."""
     digest = hashlib.sha256()
     for pack_file in pack.files:
         digest.update(pack_file.relative.encode("utf-8", "replace") + b"\0")
-        digest.update(pack_file.text.encode("utf-8", "replace"))
+        pack_file.hash_into(digest)
+        digest.update(b"\0")
     return digest.hexdigest()[:32]
 
 

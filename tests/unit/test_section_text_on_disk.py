@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from reader import pack as pack_module
 from reader.files import PackChanged, PackError, PackFile
 from reader.pack import MAX_SECTION_CHARS, SMALL_PACK_CHARS, Pack, load_pack
 from reader.search import pack_documents
@@ -120,8 +121,13 @@ def test_a_giant_file_of_20000_headings_reads_each_section_alone(
     ],
 )
 def test_a_giant_file_reads_each_section_alone_in_any_form(
-    tmp_path: Path, pread_sizes: list[int], kind: str, encode: Callable[[str], bytes]
+    tmp_path: Path,
+    pread_sizes: list[int],
+    kind: str,
+    encode: Callable[[str], bytes],
+    monkeypatch: pytest.MonkeyPatch,
 ):
+    monkeypatch.setattr(pack_module, "LONE_FILE_CHARS", 0)  # 560 KB: read from disk too
     source = generate_many_headings(tmp_path / "source", count=5_000)
     path = tmp_path / "giant.md"
     path.write_bytes(encode(source.read_text(encoding="utf-8")))
@@ -257,3 +263,20 @@ def test_a_file_made_in_memory_never_changes(tmp_path: Path):
     assert not pack_file.changed()
     assert pack_file.read(0, 4) == "# X\n"
     assert pack_file.text == "# X\n\nText.\n"
+
+
+def test_a_pack_of_one_file_up_to_a_mebibyte_keeps_its_text_yet_sees_a_change(
+    tmp_path: Path, pread_sizes: list[int]
+) -> None:
+    """One file is drawn whole anyway: reading it again would hold two copies at once
+    (the 260 KB section's peak memory). Its sections are slices of the kept text, and a
+    change on disk is still refused, not shown half-old."""
+    path = generate_many_headings(tmp_path / "source", count=5_000)  # 560 KB
+    pack = load_pack(path)
+    pread_sizes.clear()
+    assert [section.markdown for section in pack.sections[:3]]
+    assert pread_sizes == []  # no read from disk
+    path.write_text("# Changed\n", encoding="utf-8")
+    assert pack.changed_files() == [pack.files[0].relative]
+    with pytest.raises(PackChanged):
+        pack.sections[1].markdown  # noqa: B018
