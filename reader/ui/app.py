@@ -37,7 +37,7 @@ from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from reader.crash import crash_log_path, report_internal_error
-from reader.pack import Pack, PackChanged, Section
+from reader.pack import Pack, Section
 from reader.sanitize import sanitize_line
 from reader.state import Bookmark, ReadingState
 from reader.state_store import StateStore
@@ -84,37 +84,6 @@ def _reader_commands() -> type[Provider]:
     from reader.ui.commands import ReaderCommands
 
     return ReaderCommands
-
-
-class _PackSafeNavigation(Navigation):
-    """Navigation that survives a pack file changed under it: a section whose text can
-    no longer be read as loaded is not opened, and the section on screen stays."""
-
-    def __init__(self, app: ReaderApp) -> None:
-        super().__init__(app)
-        self._app = app
-
-    def open(
-        self,
-        section_id: str,
-        *,
-        scroll: int = 0,
-        record: bool = True,
-        highlight_query: str | None = None,
-        to_match: str = "first",
-    ) -> None:
-        showing = self.current
-        try:
-            super().open(
-                section_id,
-                scroll=scroll,
-                record=record,
-                highlight_query=highlight_query,
-                to_match=to_match,
-            )
-        except PackChanged as changed:
-            self.current = showing  # the reading pane still shows it, untouched
-            self._app.pack_files_changed([changed.path])
 
 
 class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
@@ -205,7 +174,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.store = store or StateStore.open(pack.root, pack.title, enabled=False)
         self.reading: ReadingState = self.store.load()
         self.search = SearchController(self)
-        self.navigation: Navigation = _PackSafeNavigation(self)
+        self.navigation = Navigation(self)
         #: The pack's files the reader was told changed on disk (told once each).
         self.pack_changes_told: set[str] = set()
         #: Set by "Reload pack": `run_app` starts the reader again once the app is gone.

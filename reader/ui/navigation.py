@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from reader.files import PackChanged
 from reader.sanitize import sanitize_line
 from reader.state import Position
 from reader.ui.section_footer import internal_target, section_footer
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at r
         def refresh_status(self) -> None: ...
         def open_url(self, url: str) -> None: ...
         def glossary_for(self, section: Section) -> Glossary | None: ...
+        def pack_files_changed(self, paths: list[str]) -> None: ...
         def notify(
             self,
             message: str,
@@ -71,19 +73,31 @@ class Navigation:
         highlight_query: str | None = None,
         to_match: str = "first",
     ) -> None:
-        """Show a section; remember the jump in history unless it is a history move."""
+        """Show a section; remember the jump in history unless it is a history move.
+
+        What it shows is read before anything changes: a section whose file changed on
+        disk since loading is not opened (the host says so), and the one on screen stays.
+        """
         host = self._host
         section = host.pack.get(section_id)
         if section is None:
             return
+        try:
+            markdown = section.markdown  # what `y` copies: the section, not its footer
+            footer = section_footer(host.pack, section, read=host.reading.read)
+            definitions = section.definitions
+            cards = host.pack.holds_cards(section)
+        except PackChanged as changed:
+            host.pack_files_changed([changed.path])
+            return
         leaving = self.place_now()
         self.current = section
         self._document.show(
-            section.markdown,  # what `y` copies: the section, not its footer
-            footer=section_footer(host.pack, section, read=host.reading.read),
-            definitions=section.definitions,
+            markdown,
+            footer=footer,
+            definitions=definitions,
             glossary=host.glossary_for(section),
-            cards=host.pack.holds_cards(section),
+            cards=cards,
             highlighter=host.search.highlighter(highlight_query),
             scroll_to=scroll or None,
             to_match=to_match,

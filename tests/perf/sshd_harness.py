@@ -161,6 +161,23 @@ def _config(tmp: Path, server: SshdServer, reader: list[str], probe: list[str], 
     )
 
 
+def session_environment(home: Path, state: Path) -> dict[str, str]:
+    """What a ForceCommand session runs with: its own home and XDG folders, the reading
+    state in `state`, and this checkout's reader (PYTHONPATH) when one is set."""
+    environment = {
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "TMPDIR": str(home / "tmp"),
+        "READER_STATE_DIR": str(state),
+    }
+    if os.environ.get("PYTHONPATH"):  # the reader under test, as the caller imports it
+        environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return environment
+
+
 def sshd_config(
     tmp: Path,
     ports: tuple[int, int],
@@ -232,17 +249,7 @@ def start_sshd(tmp: Path, pack: Path) -> SshdServer:
     authorized = tmp / "authorized_keys"
     authorized.write_text((tmp / "client_ed25519.pub").read_text(), encoding="utf-8")
     authorized.chmod(0o600)
-    server_env = {
-        "HOME": str(home),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "TMPDIR": str(home / "tmp"),
-        "READER_STATE_DIR": str(state),
-    }
-    if os.environ.get("PYTHONPATH"):  # the reader under test, as this harness imports it
-        server_env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    server_env = session_environment(home, state)
     ports = (free_port(), free_port())
     while ports[1] == ports[0]:
         ports = (ports[0], free_port())
@@ -312,6 +319,7 @@ def open_indexes(pid: int) -> list[str]:
 
 
 def pid_alive(pid: int) -> bool:
+    """True while the process exists and is neither a zombie nor dead."""
     with contextlib.suppress(OSError, IndexError):
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         return state not in ("Z", "X")
@@ -342,8 +350,9 @@ def command_line(pid: int) -> list[str]:
 
 
 def processes_with(marker: str) -> list[int]:
-    """Live processes whose environment holds `marker`: the readers and anything they
-    started, even once re-parented to init."""
+    """Live processes whose environment holds `marker` (a run's or a test's own tmp
+    path): the readers and anything they started, even once re-parented to init, so an
+    orphan cannot hide."""
     found = []
     needle = marker.encode()
     for entry in Path("/proc").iterdir():

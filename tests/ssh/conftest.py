@@ -37,7 +37,13 @@ from tmux import (
     wait_until,
 )
 
-from tests.perf.sshd_harness import free_port, keygen, port_open, sshd_config
+from tests.perf.sshd_harness import (
+    free_port,
+    keygen,
+    port_open,
+    session_environment,
+    sshd_config,
+)
 
 SSHD = "/usr/sbin/sshd"
 SFTP_SERVER = "/usr/lib/openssh/sftp-server"
@@ -143,17 +149,7 @@ class SshServer:
 def _sshd_config(
     tmp: Path, ports: tuple[int, int], reader: str, home: Path, state: Path, pack: Path
 ) -> Path:
-    environment = {
-        "HOME": str(home),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "TMPDIR": str(home / "tmp"),
-        "READER_STATE_DIR": str(state),
-    }
-    if os.environ.get("PYTHONPATH"):  # the reader under test, as this pytest imports it
-        environment["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    environment = session_environment(home, state)
     prefix = "env " + " ".join(f"{key}={shlex.quote(value)}" for key, value in environment.items())
     main = f"{prefix} {shlex.quote(reader)} --restricted"
     attack = f"{main} --no-state {shlex.quote(str(pack))}"  # each test starts at the top

@@ -21,6 +21,10 @@ from pathlib import Path
 
 import pytest
 
+# Re-exported for the terminal and SSH tests: one /proc reader for them and the load benchmark.
+from tests.perf.sshd_harness import pid_alive as pid_alive
+from tests.perf.sshd_harness import processes_with as processes_with
+
 POLL_INTERVAL = 0.05
 DEFAULT_TIMEOUT = 20.0
 #: Seen on the first screen of the bundled pack.
@@ -296,35 +300,6 @@ def wait_until(
             return
         time.sleep(POLL_INTERVAL)
     raise AssertionError(f"timed out after {timeout} s waiting for {why}")
-
-
-def pid_alive(pid: int) -> bool:
-    """True while the process exists and is not a zombie."""
-    try:
-        status = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return status.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def processes_with(marker: str) -> list[int]:
-    """Live processes whose environment holds `marker` (each test's unique tmp path).
-
-    Children inherit the environment, so this finds the app and anything it started,
-    even after it was re-parented to init: an orphan cannot hide.
-    """
-    found = []
-    needle = marker.encode()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if needle in environ and pid_alive(int(entry.name)):
-            found.append(int(entry.name))
-    return found
 
 
 def children_of(pid: int) -> list[int]:
