@@ -1,3 +1,526 @@
-"""Issue 22: written by the helper that owns this module."""
+"""The user's own settings: ``config.toml`` (looks, keys, review), read once and never written.
+
+Where it is read from (:func:`config_path`): ``$READER_CONFIG`` (the CLI turns
+``--config FILE`` into it, so the app, ``reader review``, plain mode and a reload all read
+the same file), else ``$READER_CONFIG_DIR/config.toml``, else the platform's config folder
+(``$XDG_CONFIG_HOME/reader/config.toml``, by default ``~/.config/reader/config.toml``).
+
+:func:`load_config` never raises: whatever the bytes, the result is a :class:`UserConfig`
+holding the values that can be used and a message for each that cannot, naming the file
+and the line, so the app can say it all in one notice and run with defaults for what was
+bad. What needs Textual to judge (a theme's name, a binding id, a key bound twice) is
+judged by the app (:mod:`reader.ui.keymap`), with the lines kept here.
+
+No Textual here; ``tomllib`` is imported only when a file exists, so a start without a
+config costs one failed ``open``.
+"""
 
 from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from pathlib import Path
+from typing import Any
+
+from reader.sanitize import sanitize_line
+from reader.state import MAX_SIDEBAR_WIDTH, MIN_SIDEBAR_WIDTH, Record
+
+__all__ = [
+    "CONFIG_FILE_NAME",
+    "ENV_CONFIG",
+    "KNOWN_KEYS",
+    "MAX_CONFIG_BYTES",
+    "KeymapEntry",
+    "UserConfig",
+    "config_path",
+    "key_lines",
+    "load_config",
+]
+
+ENV_CONFIG = "READER_CONFIG"
+#: The same variable `reader.review` reads for settings.toml (kept for old setups).
+ENV_CONFIG_DIR = "READER_CONFIG_DIR"
+CONFIG_FILE_NAME = "config.toml"
+#: A config is a few dozen lines; the cap keeps a mistaken path (a log, a dump) cheap.
+MAX_CONFIG_BYTES = 1024 * 1024
+#: The top-level keys and tables config.toml accepts.
+KNOWN_KEYS = ("theme", "sidebar_width", "keymap", "review")
+#: Keys one binding may take ("q,ctrl+q"); more is a mistake, not a wish.
+MAX_KEYS_PER_BINDING = 8
+#: A key's name: "ctrl+shift+left_square_bracket" fits well within it.
+MAX_KEY_NAME = 60
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_TOML_WHERE = re.compile(r"\(at line (\d+), column \d+\)|\(at end of document\)")
+
+
+class KeymapEntry(Record):
+    """The key(s) one binding id is given ("q" or "q,ctrl+q"), and the line saying so."""
+
+    FIELDS = ("keys", "line")
+    __slots__ = FIELDS
+
+    def __init__(self, keys: str, line: int | None) -> None:
+        self.keys = keys
+        self.line = line
+
+
+class UserConfig(Record):
+    """What config.toml says that can be used, and what could not be (`problems`).
+
+    `theme` and `keymap` are only checked for shape here: the app checks them against
+    its themes and bindings (and adds to `problems`). `review` holds the good values of
+    the `[review]` table (the same keys and checks as settings.toml's). `lines` maps a
+    key's path (("keymap", "app.quit")) to its line, for later messages.
+    """
+
+    FIELDS = ("path", "exists", "theme", "sidebar_width", "keymap", "review", "problems")
+    __slots__ = (*FIELDS, "lines")
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        exists: bool = False,
+        theme: str | None = None,
+        sidebar_width: int | None = None,
+        keymap: dict[str, KeymapEntry] | None = None,
+        review: dict[str, Any] | None = None,
+        problems: list[str] | None = None,
+        lines: dict[tuple[str, ...], int] | None = None,
+    ) -> None:
+        self.path = path
+        self.exists = exists
+        self.theme = theme
+        self.sidebar_width = sidebar_width
+        self.keymap: dict[str, KeymapEntry] = keymap or {}
+        self.review: dict[str, Any] = review or {}
+        self.problems: list[str] = problems or []
+        self.lines: dict[tuple[str, ...], int] = lines or {}
+
+    @property
+    def shown_path(self) -> str:
+        """The file as a message shows it: `~/…` under the home folder, one clean line."""
+        return shown_path(self.path) if self.path is not None else CONFIG_FILE_NAME
+
+    def where(self, line: int | None) -> str:
+        """ "~/.config/reader/config.toml, line 7" (no line: the file alone)."""
+        return f"{self.shown_path}, line {line}" if line else self.shown_path
+
+    def add_problem(self, line: int | None, text: str) -> None:
+        self.problems.append(f"{self.where(line)}: {text}")
+
+    def line_of(self, *key: str) -> int | None:
+        return self.lines.get(key)
+
+
+def shown_path(path: Path) -> str:
+    home = os.environ.get("HOME", "").strip()
+    text = str(path)
+    if home and home != "/" and text.startswith(home.rstrip("/") + "/"):
+        text = "~/" + text[len(home.rstrip("/")) + 1 :]
+    return sanitize_line(text)
+
+
+def config_path() -> Path | None:
+    """`$READER_CONFIG`, else `$READER_CONFIG_DIR/config.toml`, else the platform's
+    config folder's (`$XDG_CONFIG_HOME` respected); None when there is no home to find
+    it in (platformdirs would guess from the password file)."""
+    import sys
+
+    explicit = os.environ.get(ENV_CONFIG, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    override = os.environ.get(ENV_CONFIG_DIR, "").strip()
+    if override:
+        return Path(override).expanduser() / CONFIG_FILE_NAME
+    uses_xdg = sys.platform not in ("darwin", "win32")
+    if uses_xdg and os.environ.get("XDG_CONFIG_HOME", "").strip():
+        xdg = Path(os.environ["XDG_CONFIG_HOME"].strip()).expanduser()
+        if xdg.is_absolute():  # the spec: a relative value is invalid and ignored
+            return xdg / "reader" / CONFIG_FILE_NAME
+    if os.name == "posix":
+        home = os.environ.get("HOME", "").strip()
+        if not home or not os.path.isdir(home):
+            return None
+    import platformdirs
+
+    return platformdirs.user_config_path("reader") / CONFIG_FILE_NAME
+
+
+def load_config(path: Path | None = None) -> UserConfig:
+    """The user's config (`path`, else :func:`config_path`); never raises.
+
+    No file: an empty config and no problem (unless `$READER_CONFIG` names it: a typo
+    in `--config` is worth a word). A file that cannot be read or is not valid TOML:
+    one problem, and every setting at its default.
+    """
+    named = path is not None or bool(os.environ.get(ENV_CONFIG, "").strip())
+    if path is None:
+        path = config_path()
+    config = UserConfig(path)
+    if path is None:
+        return config
+    try:
+        text = _read_text(path)
+    except FileNotFoundError:
+        if named:
+            config.add_problem(None, "no such file; defaults used")
+        return config
+    except _Unusable as exc:
+        config.exists = True
+        config.add_problem(None, f"{exc}; defaults used")
+        return config
+    config.exists = True
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        config.add_problem(
+            _toml_error_line(str(exc), text), f"not valid TOML ({_toml_reason(exc)}); defaults used"
+        )
+        return config
+    except RecursionError:  # tomllib recurses once per level of nesting
+        config.add_problem(None, "nested too deeply; defaults used")
+        return config
+    config.lines = key_lines(text)
+    _take(config, data)
+    return config
+
+
+class _Unusable(Exception):
+    """The file is there but cannot be used at all (the message says why)."""
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; FileNotFoundError when there is none, _Unusable otherwise."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)  # a FIFO must not block us
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise _Unusable(f"could not be read ({_describe(exc)})") from None
+    try:
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise _Unusable("not a regular file")
+            data = file.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise _Unusable(f"could not be read ({_describe(exc)})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise _Unusable(f"larger than {MAX_CONFIG_BYTES // 1024} KB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _Unusable(f"line {line} is not UTF-8 text") from None
+
+
+def _describe(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _toml_error_line(message: str, text: str) -> int | None:
+    """The line tomllib's message names ("(at line 7, column 3)"; the last at the end)."""
+    found = _TOML_WHERE.search(message)
+    if found is None:
+        return None
+    if found.group(1) is not None:
+        return int(found.group(1))
+    return text.count("\n") + 1
+
+
+def _toml_reason(exc: Exception) -> str:
+    return sanitize_line(_TOML_WHERE.sub("", str(exc)).strip())[:200]
+
+
+# --- the values ---------------------------------------------------------------------------
+
+
+def _take(config: UserConfig, data: dict[str, Any]) -> None:
+    """Keep each usable value of `data`, and a problem with its line for each other."""
+    for key, value in data.items():
+        line = config.line_of(key)
+        if key == "theme":
+            if isinstance(value, str) and value.strip() and len(value) <= 100:
+                config.theme = value.strip()
+            else:
+                config.add_problem(line, 'theme must be the name of a theme, like "textual-dark"')
+        elif key == "sidebar_width":
+            if _is_int(value) and MIN_SIDEBAR_WIDTH <= value <= MAX_SIDEBAR_WIDTH:
+                config.sidebar_width = value
+            else:
+                config.add_problem(
+                    line,
+                    f"sidebar_width must be a whole number from {MIN_SIDEBAR_WIDTH} to "
+                    f"{MAX_SIDEBAR_WIDTH}",
+                )
+        elif key == "keymap":
+            _take_keymap(config, value)
+        elif key == "review":
+            _take_review(config, value)
+        else:
+            config.add_problem(line, f"unknown key {_quoted(key)}{_suggest(key, KNOWN_KEYS)}")
+
+
+def _take_keymap(config: UserConfig, table: object) -> None:
+    if not isinstance(table, dict):
+        config.add_problem(config.line_of("keymap"), "keymap must be a table ([keymap])")
+        return
+    # `app.quit = "x"` unquoted makes a table {"app": {"quit": "x"}}: the same id.
+    pending: list[tuple[tuple[str, ...], object]] = [
+        ((key,), value) for key, value in table.items()
+    ]
+    while pending:
+        parts, value = pending.pop(0)
+        line = config.line_of("keymap", *parts)
+        binding_id = ".".join(parts)
+        if isinstance(value, dict):
+            pending[0:0] = [((*parts, key), inner) for key, inner in value.items()]
+            continue
+        keys, problem = _keys_of(value)
+        if problem:
+            config.add_problem(line, f"[keymap] {_quoted(binding_id)}: {problem}")
+        else:
+            config.keymap[binding_id] = KeymapEntry(keys, line)
+
+
+def _keys_of(value: object) -> tuple[str, str | None]:
+    """ "q" or "q,ctrl+q" or ["q", "ctrl+q"] as Textual's "q,ctrl+q", or what is wrong."""
+    wanted = 'must be a key like "ctrl+q", or a list of keys'
+    if isinstance(value, str):
+        names = value.split(",")
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        names = list(value)
+    else:
+        return "", wanted
+    names = [name.strip() for name in names]
+    if not names or len(names) > MAX_KEYS_PER_BINDING:
+        return "", f"must name from 1 to {MAX_KEYS_PER_BINDING} keys"
+    for name in names:
+        if not name or len(name) > MAX_KEY_NAME or not name.isprintable() or " " in name:
+            return "", f'{_quoted(name)} is not a key name (like "ctrl+q", "f2", "j")'
+    if len(set(names)) != len(names):
+        return "", "names one key twice"
+    return ",".join(names), None
+
+
+def _take_review(config: UserConfig, table: object) -> None:
+    if not isinstance(table, dict):
+        config.add_problem(config.line_of("review"), "review must be a table ([review])")
+        return
+    from reader.review import ReviewSettings
+
+    scratch = ReviewSettings()
+    for key, value in table.items():
+        problem = scratch._apply(str(key), value)
+        if problem == "unknown setting":
+            problem = f"unknown setting{_suggest(key, tuple(ReviewSettings.KEYS))}"
+        if problem:
+            line = config.line_of("review", key)
+            config.add_problem(line, f"[review] {_quoted(key)} {problem}; default kept")
+        else:
+            config.review[key] = value
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _quoted(text: str) -> str:
+    return "'" + sanitize_line(text)[:80] + "'"
+
+
+def _suggest(word: str, known: tuple[str, ...]) -> str:
+    """ " (did you mean 'theme'?)" for a near miss; nothing otherwise."""
+    import difflib
+
+    close = difflib.get_close_matches(word[:100], known, n=1, cutoff=0.6)
+    return f" (did you mean {_quoted(close[0])}?)" if close else ""
+
+
+# --- where each key is written ------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_LITERAL_STRING = re.compile(r"'([^'\n]*)'")
+_SCALAR = re.compile(r"[^,\]\}\s#]+")
+_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
+_SPACES = re.compile(r"[ \t]*")
+_ESCAPES = {
+    "\\\\": "\\",
+    '\\"': '"',
+    "\\n": "\n",
+    "\\t": "\t",
+    "\\b": "\b",
+    "\\f": "\f",
+    "\\r": "\r",
+}
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line (from 1) of each key path of a valid TOML text, as tomllib nests it:
+    ``[keymap]`` then ``"app.quit" = …`` is ("keymap", "app.quit"), ``keymap.app.quit``
+    is ("keymap", "app", "quit"); a table header counts as its table's line, and a key
+    written twice (arrays of tables) keeps its first line. One pass, linear in the text;
+    made for text tomllib accepted (elsewhere it still ends, with fewer lines).
+    """
+    newlines = [found.start() for found in re.finditer("\n", text)]
+    lines: dict[tuple[str, ...], int] = {}
+    scanner = _KeyScanner(text)
+
+    def record(path: tuple[str, ...], at: int) -> None:
+        if path:
+            lines.setdefault(path, bisect_right(newlines, at - 1) + 1)
+
+    table: tuple[str, ...] = ()
+    size = len(text)
+    pos = 0
+    while True:
+        pos = _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+        if pos >= size:
+            return lines
+        start = pos
+        if text[pos] == "[":
+            pos += 2 if text.startswith("[[", pos) else 1
+            parts, pos = scanner.key(pos)
+            table = tuple(parts)
+            record(table, start)
+        else:
+            parts, pos = scanner.key(pos)
+            record((*table, *parts), start)
+            pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+            if pos < size and text[pos] == "=":
+                pos = scanner.value(pos + 1, (*table, *parts), record)
+        newline = text.find("\n", pos)
+        pos = size if newline < 0 else newline + 1
+
+
+class _KeyScanner:
+    """Keys and values of a TOML text, read only to learn where keys are (no checks)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def key(self, pos: int) -> tuple[list[str], int]:
+        """A dotted key's parts from `pos`, and where it ends (always past `pos`)."""
+        text, start = self.text, pos
+        parts: list[str] = []
+        while pos < len(text):
+            pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+            for pattern in (_BARE_KEY, _BASIC_STRING, _LITERAL_STRING):
+                found = pattern.match(text, pos)
+                if found:
+                    if pattern is _BARE_KEY:
+                        parts.append(found.group(0))
+                    elif pattern is _BASIC_STRING:
+                        parts.append(_unescape(found.group(1)))
+                    else:
+                        parts.append(found.group(1))
+                    pos = found.end()
+                    break
+            else:
+                break
+            pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+            if not text.startswith(".", pos):
+                break
+            pos += 1
+        return parts, max(pos, start + 1)
+
+    def value(self, pos: int, prefix: tuple[str, ...], record: Any) -> int:
+        """Skip the value at `pos` (recording the keys of inline tables under `prefix`);
+        where it ends. Iterative: nesting as deep as tomllib allows costs no stack."""
+        text, size = self.text, len(self.text)
+        # Each open array or inline table, with the key path its tables' keys go under.
+        stack: list[tuple[str, tuple[str, ...]]] = []
+        owner = prefix
+        while pos < size:
+            pos = _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+            if pos >= size:
+                break
+            char = text[pos]
+            if stack and char in "]}":
+                stack.pop()
+                pos += 1
+                if not stack:
+                    return pos
+                continue
+            if stack and char == ",":
+                pos += 1
+                continue
+            owner = stack[-1][1] if stack else prefix
+            if stack and stack[-1][0] == "table":  # a key of an inline table, then its value
+                start = pos
+                parts, pos = self.key(pos)
+                owner = (*owner, *parts)
+                record(owner, start)
+                pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+                if not text.startswith("=", pos):
+                    continue
+                pos = _BLANK.match(text, pos + 1).end()  # type: ignore[union-attr]
+                if pos >= size:
+                    break
+                char = text[pos]
+            if char == "[":
+                stack.append(("array", owner))
+                pos += 1
+            elif char == "{":
+                stack.append(("table", owner))
+                pos += 1
+            else:
+                pos = self._scalar(pos)
+                if not stack:
+                    return pos
+        return pos
+
+    def _scalar(self, pos: int) -> int:
+        """Past one string, number, date or boolean (always past `pos`)."""
+        text = self.text
+        for fence in ('"""', "'''"):
+            if text.startswith(fence, pos):
+                return self._fenced_end(pos + 3, fence)
+        for pattern in (_BASIC_STRING, _LITERAL_STRING, _SCALAR):
+            found = pattern.match(text, pos)
+            if found and found.end() > pos:
+                return found.end()
+        return pos + 1
+
+    def _fenced_end(self, pos: int, fence: str) -> int:
+        """Past the multi-line string's closing fence (and up to two quotes it ends with)."""
+        text = self.text
+        while True:
+            end = text.find(fence, pos)
+            if end < 0:
+                return len(text)
+            if fence == '"""':
+                backslashes = 0
+                while end - backslashes - 1 >= pos and text[end - backslashes - 1] == "\\":
+                    backslashes += 1
+                if backslashes % 2:
+                    pos = end + 1
+                    continue
+            end += 3
+            extra = 0
+            while extra < 2 and text.startswith(fence[0], end):
+                end += 1
+                extra += 1
+            return end
+
+
+def _unescape(raw: str) -> str:
+    def one(found: re.Match[str]) -> str:
+        escape = found.group(0)
+        if escape[1] in "uU":
+            try:
+                return chr(int(escape[2:], 16))
+            except ValueError:
+                return escape
+        return _ESCAPES.get(escape, escape)
+
+    return _ESCAPE.sub(one, raw) if "\\" in raw else raw
