@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from markdown_it.token import Token
 from rich.cells import cell_len
 
+from reader.glyphs import Glyphs, current
 from reader.lazy_pattern import LazyPattern
 from reader.markdown import (
     NO_DEFINITIONS,
@@ -55,7 +56,10 @@ from reader.sanitize import sanitize
 if TYPE_CHECKING:
     from reader.pack import Section
 
-__all__ = ["PlainLink", "PlainPage", "markdown_page", "section_page"]
+__all__ = ["MIN_WIDTH", "PlainLink", "PlainPage", "markdown_page", "section_page"]
+
+#: The narrowest page: lines are at most `max(width, MIN_WIDTH)` cells.
+MIN_WIDTH = 10
 
 #: Any control character `sanitize` keeps (tab, line end) or a text could still hold:
 #: the last pass over every line removes them (a tab is a space before this).
@@ -92,10 +96,18 @@ class PlainPage:
     links: list[PlainLink]
 
 
-def section_page(section: Section, width: int, *, cards: bool = False) -> PlainPage:
+def section_page(section: Section, width: int, *, cards: bool | None = None) -> PlainPage:
     """The section as linear text: its own Markdown, with the reference definitions of its
-    file (`section.definitions`) so `[text][ref]` links and footnotes resolve. `cards`:
-    the file holds self-test cards (`Pack.holds_cards`), shown as questions and answers."""
+    file (`section.definitions`) so `[text][ref]` links and footnotes resolve.
+
+    `cards`: whether its file holds self-test cards (`Pack.holds_cards`, which also knows
+    the manifest's list), shown as questions and answers; None asks the file alone (its
+    `#flashcards` tag or front matter).
+    """
+    if cards is None:
+        from reader.cards import is_card_file
+
+        cards = is_card_file(section.file)
     return markdown_page(section.markdown, width, section.definitions, cards=cards)
 
 
@@ -103,10 +115,12 @@ def markdown_page(
     markdown: str, width: int, definitions: Definitions | None = None, *, cards: bool = False
 ) -> PlainPage:
     """Any Markdown (a glossary definition, a card's question or answer) as linear text;
-    without `definitions`, those the Markdown itself holds are used."""
+    without `definitions`, those the Markdown itself holds are used. A `width` below
+    `MIN_WIDTH` is taken as `MIN_WIDTH` (a wide character needs two cells, a list marker
+    and its text a few more)."""
     if definitions is None:
         definitions = definitions_of(markdown) if markdown else NO_DEFINITIONS
-    writer = _Writer(max(1, width), definitions, cards=cards)
+    writer = _Writer(max(MIN_WIDTH, width), definitions, cards=cards)
     tokens = parse(sanitize(markdown), writer.env)
     writer.blocks(tokens, 0, None)
     writer.footnotes()
@@ -353,7 +367,7 @@ class _Writer:
             if cells <= room:
                 lines.append(line)
             else:
-                lines.extend(_split_cells(line, room))
+                lines.extend(_split_code(line, room))
                 split = True
         self.gap()
         name = f"Code ({language})" if language else "Code"
@@ -369,11 +383,25 @@ class _Writer:
         if not text.strip():
             return  # comments alone
         self.gap()
+        glyphs = current()
+        quoted = False
+        outer = self.indent
         for line in text.split("\n"):
-            if line.strip():
-                self.write(line.strip())
-            elif self.lines and self.lines[-1]:
-                self.lines.append("")
+            line, in_quote = _unquoted(line, glyphs)
+            if in_quote != quoted and line.strip():
+                self.indent = outer
+                self.write("Quote:" if in_quote else "End of quote.")
+                quoted = in_quote
+            if not line.strip():
+                if self.lines and self.lines[-1] and not quoted:
+                    self.lines.append("")
+                continue
+            words = line.lstrip(" ")
+            self.indent = outer + " " * min(_INDENT_CAP, len(line) - len(words))
+            self.write(_plain_glyphs(words, glyphs))
+        self.indent = outer
+        if quoted:
+            self.write("End of quote.")
 
     def framed(self, tokens: list[Token], position: int, closing: str, name: str) -> int:
         """A quote or an alert: announced, its blocks, and where it ends."""
@@ -455,13 +483,13 @@ class _Writer:
         self.gap()
         self.write(
             f"Table: {_count(len(labels), 'column')}, {_count(len(rows), 'row')}."
-            + (" Columns: " + "; ".join(labels) + "." if labels else "")
+            + (_sentence(" Columns: " + "; ".join(labels)) if labels else "")
         )
         for number, cells in enumerate(rows, 1):
             said = [
                 f"{label}: {cell or '(empty)'}" for label, cell in zip(labels, cells, strict=False)
             ]
-            self.write(f"Row {number}: " + "; ".join(said) + ".", "  ")
+            self.write(_sentence(f"Row {number}: " + "; ".join(said)), "  ")
         self.write("End of table.")
         return position + 1
 
@@ -628,8 +656,8 @@ class _Writer:
                     parts.append(f"(image: {alt})" if alt else "(image)")
                 elif tag.kind == "break":
                     parts.append("\n")
-                elif tag.text:
-                    parts.append(tag.text)
+                elif tag.text:  # a quotation mark, a checkbox
+                    parts.append(_plain_glyphs(tag.text, current()))
                 elif tag.kind == "other":
                     parts.append(sanitize(child.content))
         while shifted:  # a <sup> never closed: its text as written
@@ -650,6 +678,71 @@ class _Writer:
 
 
 # --- small helpers -------------------------------------------------------------------
+
+
+def _unquoted(line: str, glyphs: Glyphs) -> tuple[str, bool]:
+    """A line of HTML text (reader.html_text) without its quote bars, and whether it had
+    any: a quote is announced in words here."""
+    bar = glyphs.quote_bar
+    if not line.startswith(bar) and line.rstrip() != bar.rstrip():
+        return line, False
+    while line.startswith(bar):
+        line = line[len(bar) :]
+    if line.rstrip() == bar.rstrip():
+        line = ""
+    return line, True
+
+
+def _plain_glyphs(text: str, glyphs: Glyphs) -> str:
+    """HTML text with the reader's drawn signs as words: a bullet is `- `, a checkbox
+    `done: ` or `to do: `, the rule between table cells `; `."""
+    for bullet in glyphs.bullets:
+        if text.startswith(bullet):
+            text = "- " + text[len(bullet) :]
+            break
+    undone, done = glyphs.tasks
+    if undone in text or done in text:
+        text = text.replace(done, "done: ").replace(undone, "to do: ")
+    vertical = f" {glyphs.table_vertical} "
+    if vertical in text:
+        text = text.replace(vertical, "; ")
+    return text
+
+
+def _split_code(line: str, width: int) -> Iterator[str]:
+    """A line of code in pieces of at most `width` cells, each cut after a space where
+    one is in its second half (a word of code kept whole when it can be)."""
+    ascii_only = line.isascii()
+    start = 0
+    while True:
+        end = min(len(line), start + width) if ascii_only else _fitting(line, start, width)
+        if end >= len(line):
+            yield line[start:]
+            return
+        space = line.rfind(" ", start, end)
+        if space >= start + (end - start) // 2:
+            end = space + 1
+        yield line[start:end].rstrip(" ")
+        start = end
+
+
+def _fitting(text: str, start: int, width: int) -> int:
+    """Where a piece of `text` from `start` that fills at most `width` cells ends (one
+    character at least, however wide)."""
+    used = 0
+    position = start
+    while position < len(text):
+        cells = cell_len(text[position])
+        if used + cells > width and position > start:
+            break
+        used += cells
+        position += 1
+    return position
+
+
+def _sentence(text: str) -> str:
+    """The text ending with a full stop, unless it ends with one already (or `?`, `!`)."""
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _count(number: int, noun: str) -> str:
