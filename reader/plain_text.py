@@ -320,7 +320,8 @@ class _Writer:
         children = inline.children or []
         if len(children) == 1 and children[0].type == "image":  # an image alone
             alt = self.clean(image_alt(children[0]))
-            self.write(f"Image: {alt}" if alt else "Image")
+            task, self.task = self.task, ""
+            self.write(task + (f"Image: {alt}" if alt else "Image"))
             return
         for line in self.inline(inline).split("\n"):
             self.write(line)

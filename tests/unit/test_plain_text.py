@@ -173,6 +173,7 @@ def test_list_item_continues_under_its_text() -> None:
 
 def test_task_list_items_say_done_or_to_do() -> None:
     assert text("- [x] finished\n- [ ] open\n") == "- done: finished\n- to do: open"
+    assert text("- [ ] ![chart](c.png)\n- plain\n") == "- to do: Image: chart\n- plain"
 
 
 def test_deep_nesting_is_capped_and_fits() -> None:
