@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells, split_graphemes
 
 from reader.glyphs import Glyphs, current
 from reader.lazy_pattern import LazyPattern
@@ -136,23 +136,12 @@ def _words(text: str) -> Iterator[str]:
             yield word
 
 
-def _split_cells(text: str, width: int) -> Iterator[str]:
-    """Pieces of `text` each at most `width` cells (a wide character never cut)."""
+def _split_cells(text: str, width: int) -> list[str]:
+    """Pieces of `text` each at most `width` cells: a character, or a cluster of them
+    drawn as one (an emoji with its joiners or variation selector), never cut."""
     if text.isascii():
-        for start in range(0, len(text), width):
-            yield text[start : start + width]
-        return
-    piece: list[str] = []
-    used = 0
-    for char in text:
-        cells = cell_len(char)
-        if used + cells > width and piece:
-            yield "".join(piece)
-            piece, used = [], 0
-        piece.append(char)
-        used += cells
-    if piece:
-        yield "".join(piece)
+        return [text[start : start + width] for start in range(0, len(text), width)]
+    return chop_cells(text, width)
 
 
 def _wrap(text: str, first_width: int, rest_width: int) -> list[str]:
@@ -712,33 +701,37 @@ def _plain_glyphs(text: str, glyphs: Glyphs) -> str:
 
 def _split_code(line: str, width: int) -> Iterator[str]:
     """A line of code in pieces of at most `width` cells, each cut after a space where
-    one is in its second half (a word of code kept whole when it can be)."""
-    ascii_only = line.isascii()
-    start = 0
+    one is in its second half (a word of code kept whole when it can be); a cluster
+    drawn as one character is never cut."""
+    if line.isascii():  # a character a cell
+        start = 0
+        while len(line) - start > width:
+            end = start + width
+            space = line.rfind(" ", start, end)
+            if space >= start + width // 2:
+                end = space + 1
+            yield line[start:end].rstrip(" ")
+            start = end
+        yield line[start:]
+        return
+    spans = split_graphemes(line)[0]
+    first = 0  # the span the piece being measured starts at
     while True:
-        end = min(len(line), start + width) if ascii_only else _fitting(line, start, width)
-        if end >= len(line):
-            yield line[start:]
+        used = 0
+        end = first
+        while end < len(spans) and (used + spans[end][2] <= width or end == first):
+            used += spans[end][2]
+            end += 1
+        if end >= len(spans):
+            yield line[spans[first][0] :] if first < len(spans) else ""
             return
-        space = line.rfind(" ", start, end)
-        if space >= start + (end - start) // 2:
+        space = end - 1
+        while space > first and line[spans[space][0]] != " ":
+            space -= 1
+        if space - first >= (end - first) // 2 and line[spans[space][0]] == " ":
             end = space + 1
-        yield line[start:end].rstrip(" ")
-        start = end
-
-
-def _fitting(text: str, start: int, width: int) -> int:
-    """Where a piece of `text` from `start` that fills at most `width` cells ends (one
-    character at least, however wide)."""
-    used = 0
-    position = start
-    while position < len(text):
-        cells = cell_len(text[position])
-        if used + cells > width and position > start:
-            break
-        used += cells
-        position += 1
-    return position
+        yield line[spans[first][0] : spans[end][0]].rstrip(" ")
+        first = end
 
 
 def _sentence(text: str) -> str:

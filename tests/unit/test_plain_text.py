@@ -309,6 +309,16 @@ def test_wide_characters_wrap_by_cells() -> None:
     assert "".join(page.lines).replace(" ", "") == "漢字" * 30 + "😀😀😀end"
 
 
+def test_emoji_clusters_are_measured_and_split_whole() -> None:
+    heart, health_worker = "\u2764\ufe0f", "\U0001f469\u200d\u2695\ufe0f"  # two cells each
+    for markdown in (heart * 30, f"```\n{health_worker * 30}\n```", f"- {heart * 8} x"):
+        page = markdown_page(markdown, 12)
+        check_contract(page, 12)
+        joined = "".join(page.lines)
+        assert joined.count(heart) + joined.count(health_worker) in (8, 30), page.lines
+    assert markdown_page(heart * 30, 12).lines[0] == heart * 6
+
+
 def test_escape_sequences_and_controls_never_reach_the_page() -> None:
     markdown = (
         "# Ti\x1b[2Jtle\n\nText \x1b]52;c;ZXZpbA==\x07 \x9b31m C1 \x7f del &#x1b;[31m "
