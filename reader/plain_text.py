@@ -131,6 +131,8 @@ def markdown_page(
 
 
 def _words(text: str) -> Iterator[str]:
+    """The words of a text between runs of white space (not U+00A0: a no-break
+    space holds its words together)."""
     for word in _SPACES.split(text):
         if word:
             yield word
@@ -241,6 +243,8 @@ class _Writer:
         return max(1, self.width - used)
 
     def finished_lines(self) -> list[str]:
+        """The lines as the page gives them: no blank line first, last or twice, no
+        control character, none wider than the page (the last guard of the contract)."""
         lines = self.lines
         while lines and not lines[-1]:
             lines.pop()
@@ -303,6 +307,8 @@ class _Writer:
         return position
 
     def paragraph(self, inline: Token) -> None:
+        """A paragraph's words wrapped (a hard break starts a line); an image alone is
+        announced as one; in a file of cards, the cards it holds."""
         if self.cards and _may_hold_cards(inline.content) and self.card_paragraph(inline.content):
             return
         self.gap()
@@ -340,10 +346,15 @@ class _Writer:
         return True
 
     def inline_markdown(self, markdown: str) -> str:
+        """A card side's Markdown as one line of words (it is parsed apart from its
+        paragraph, in the page's environment: its links and notes number on)."""
         tokens = parser_for(markdown).parseInline(markdown, self.env)
         return self.inline(tokens[0]).replace("\n", " ") if tokens else ""
 
     def code(self, token: Token) -> None:
+        """Code as written between its announcement and its end: a screen reader reads
+        it line by line, so a line is split only where it is wider than the page (the
+        announcement says so), at a space when it can be."""
         info = token.info.strip().split(" ")[0] if token.info else ""
         language = " ".join(_words(sanitize(info)))[:_LANGUAGE_CAP]
         room = self.room()
@@ -367,6 +378,8 @@ class _Writer:
         self.write("End of code.")
 
     def html(self, source: str) -> None:
+        """An HTML block as the text a browser shows (reader.html_text, as the app reads
+        it), its drawn signs (quote bars, bullets, boxes) said in words."""
         from reader.html_text import html_block_text
 
         text = html_block_text(source)
@@ -406,6 +419,8 @@ class _Writer:
         return position
 
     def list_block(self, tokens: list[Token], position: int) -> int:
+        """A list, its items' blocks under their markers: no blank lines between the
+        items of a tight list, as it is written."""
         opening = tokens[position]
         ordered = opening.type == "ordered_list_open"
         closing = "ordered_list_close" if ordered else "bullet_list_close"
@@ -447,6 +462,8 @@ class _Writer:
         return position + 1
 
     def table(self, tokens: list[Token], position: int) -> int:
+        """A table read row by row, each cell after its column's header: heard or felt
+        on a braille line, a cell means nothing without its column."""
         header: list[str] = []
         rows: list[list[str]] = []
         row: list[str] | None = None
@@ -549,6 +566,7 @@ class _Writer:
             note += 1
 
     def note_number(self, meta: dict[str, object]) -> int:
+        """A footnote's number in its file, as the app and GitHub number it."""
         label = footnote_label(str(meta.get("label", "")))
         number = self.definitions.footnote_numbers.get(label)
         if number is not None:
@@ -559,6 +577,7 @@ class _Writer:
     # --- inline ---
 
     def clean(self, text: str) -> str:
+        """Decoded text (an image's description) sanitized, on one line."""
         return " ".join(_words(sanitize(text)))
 
     def inline(self, token: Token) -> str:
