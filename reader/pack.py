@@ -48,6 +48,7 @@ from reader.markdown import (
 from reader.markdown_syntax import HTML_ID, SUMMARY, TAG, escape_markdown
 from reader.sanitize import sanitize_line
 from reader.scan import scan_lines
+from reader.summary import SUMMARY_NAME, TocEntry, index_entries, summary_entries
 
 if TYPE_CHECKING:
     from reader.cards import CardSet
@@ -211,7 +212,7 @@ class Pack:
     __slots__ = (
         "_anchors", "_by_id", "_card_files", "_card_sets", "_comparison_id", "_cut_ahead",
         "_file_starts", "_files_by_real", "_files_indexed", "_folder_chain", "_glossary",
-        "_glossary_files", "_loaded_texts", "_lock", "_may_hold_cards", "_problems",
+        "_glossary_files", "_loaded_texts", "_lock", "_may_hold_cards", "_plan", "_problems",
         "_sections", "_slugs", "_wanted_comparison", "files", "manifest", "root", "title",
     )  # fmt: skip
 
@@ -251,6 +252,8 @@ class Pack:
         self._card_sets: dict[tuple[bool, bool], CardSet] = {}
         self._card_files: dict[str, bool] = {}  # by relative path: see `holds_cards`
         self._may_hold_cards: bool | None = None
+        #: The pack's own reading order (a SUMMARY.md or an index page), if it has one.
+        self._plan: _ReadingPlan | None = None
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -350,7 +353,11 @@ class Pack:
     def changed_files(self) -> list[str]:
         """The files (pack-relative) changed, replaced or deleted since the pack was
         loaded, by their stat identity: one `stat` a file, cheap to ask every few seconds."""
-        return [pack_file.relative for pack_file in self.files if pack_file.changed()]
+        changed = [pack_file.relative for pack_file in self.files if pack_file.changed()]
+        hidden = self._plan.hidden if self._plan is not None else None
+        if hidden is not None and hidden.changed():  # the order itself changed
+            changed.append(hidden.relative)
+        return changed
 
     def cards(self, *, glossary: bool = True, comparison: bool = True) -> CardSet:
         """The pack's self-test cards, found the first time they are asked for (a pack
@@ -472,6 +479,10 @@ class Pack:
             position = self._files_indexed
             if position == len(self.files):
                 return False
+            plan = self._plan
+            if plan is not None:  # ids come in the order files had before: give them first
+                last = len(plan.id_files) - 1 if position + 1 == len(self.files) else None
+                _give_ids_through(self, plan.id_rank[position] if last is None else last)
             sections = self._cut_ahead.pop(position, None)
             if sections is None:
                 sections = self._split(position)
@@ -546,6 +557,7 @@ def load_pack(path: Path | str | None = None) -> Pack:
     found = discover_files(root_path, problems, order=manifest.get("order"))
     files: list[PackFile] = []
     texts: dict[str, str] = {}  # kept until each file is cut, while the pack is small
+    tocs: dict[str, tuple[PackFile, str]] = {}  # root files that may give the order
     first_text, total = "", 0
     for pack_file in found:
         text = read_markdown(pack_file, problems)
@@ -556,6 +568,8 @@ def load_pack(path: Path | str | None = None) -> Pack:
             total += len(text)
             if total <= SMALL_PACK_CHARS:
                 texts[pack_file.relative] = text
+            if pack_file.relative.lower() in _TOC_NAMES:  # only at the root: no "/"
+                tocs[pack_file.relative.lower()] = (pack_file, text)
         del text
     if not files:  # say why: "binary file" or "empty file" beats "no Markdown here"
         why = "; ".join(str(problem) for problem in problems[:3])
@@ -563,10 +577,21 @@ def load_pack(path: Path | str | None = None) -> Pack:
             f"{root_path}: no readable Markdown here (.md or .markdown files)"
             + (f" ({why})" if why else "")
         )
+    plan: _ReadingPlan | None = None
+    if tocs and root_path.is_dir():
+        names = {pack_file.relative for pack_file in found}
+        ordered = _reading_plan(files, tocs, manifest.get("order"), problems, names)
+        if ordered is not None:
+            reordered, plan = ordered
+            if reordered[0] is not files[0]:
+                first_text = texts.get(reordered[0].relative, "")  # else read again
+            files = reordered
+    del tocs
     root = root_path.resolve() if root_path.is_dir() else root_path.resolve().parent
     pack = Pack(
         root, "", files, problems, wanted_comparison=manifest.get("comparison"), manifest=manifest
     )
+    pack._plan = plan
     if total <= SMALL_PACK_CHARS:
         pack._loaded_texts = texts
     elif len(files) == 1 and total <= LONE_FILE_CHARS:
@@ -574,7 +599,8 @@ def load_pack(path: Path | str | None = None) -> Pack:
     elif len(files) == 1:  # cut whole just below: kept for that, not read again (<details)
         pack._loaded_texts = {files[0].relative: first_text}
     del texts
-    pack._cut_ahead[0] = _split_file(files[0], problems, first_text)  # no second read
+    # No second read (a pack whose own order starts elsewhere reads its first file again).
+    pack._cut_ahead[0] = _split_safely(files[0], problems, first_text)
     del first_text
     pack._index_next_file()  # the first file: where reading starts
     pack.title = _pack_title(root_path, manifest, pack)
@@ -813,13 +839,16 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
     every file), and give them ids unique in the pack."""
     if not sections:
         return
-    seen = pack._slugs
     stack: list[Section] = []
-    file_anchors: dict[str, int] = {}
-    relative = sections[0].file.relative  # section.path, looked up once a file
-    pack._file_starts[relative] = sections[0]
-    folder, outer_folder, base_depth, folder_entry = _enter_folders(pack, sections)
-    by_id, problems = pack._by_id, pack._problems
+    pack._file_starts[sections[0].file.relative] = sections[0]
+    plan = pack._plan
+    if plan is not None and sections[0].file.relative in plan.parents:
+        folder, outer_folder, base_depth, folder_entry = _enter_summary(pack, plan, sections)
+    else:
+        folder, outer_folder, base_depth, folder_entry = _enter_folders(pack, sections)
+    if plan is None:  # ids come in reading order, a folder's entry before its files
+        _give_ids(pack, sections)
+    by_id = pack._by_id
     for index, section in enumerate(sections, start=len(pack._sections)):
         section.index = index
         level = section.level
@@ -839,6 +868,18 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
             _add_child(parent, section)
         if section is not folder_entry:  # its file's other top sections nest below it
             stack.append(section)
+        by_id[section.id] = section
+    pack._sections.extend(sections)
+
+
+def _give_ids(pack: Pack, sections: list[Section], problems: list[Problem] | None = None) -> None:
+    """Give one file's sections ids unique in the pack, after the files given theirs
+    before it: GitHub's anchors, `-1`, `-2` after a repeat."""
+    seen = pack._slugs
+    problems = pack._problems if problems is None else problems
+    file_anchors: dict[str, int] = {}
+    relative = sections[0].file.relative if sections else ""
+    for section in sections:
         # `_unique` inline for a slug not seen yet, the usual case: same result, no call.
         anchor = section.anchor
         slug = anchor or github_slug(section.title) or "section"
@@ -863,8 +904,6 @@ def _index_file(pack: Pack, sections: list[Section]) -> None:
                 section.anchor = anchor = unique
             else:
                 file_anchors[anchor] = 0
-        by_id[slug] = section
-    pack._sections.extend(sections)
 
 
 def _add_child(parent: Section, child: Section) -> None:
@@ -914,7 +953,7 @@ def _enter_folders(
             entry.depth = depth
             if parent is not None:
                 _add_child(parent, entry)
-            _index_folder_section(pack, entry)
+            _index_folder_section(pack, entry, path)
         chain.append((path, entry))
     folder = chain[-1][1] if chain else None
     outer = chain[-2][1] if len(chain) > 1 else None  # the parent of this folder's entry
@@ -929,11 +968,270 @@ def _folder_section(pack: Pack, path: str, name: str) -> Section:
     return Section("", title, 0, folder_file, 0, 1, 0, len(text))
 
 
-def _index_folder_section(pack: Pack, section: Section) -> None:
+def _index_folder_section(pack: Pack, section: Section, path: str) -> None:
+    """Number a folder's entry and give it its id: the next one the folder was given in
+    the order ids come in, or (a pack with its own order, where a folder's files can
+    come in more runs than before) one of the made entries' own (`_made_id`)."""
     section.index = len(pack._sections)
-    slug = github_slug(section.title) or "folder"
-    section.id = _unique(slug, pack._slugs)
+    plan = pack._plan
+    if plan is None:
+        section.id = _unique(github_slug(section.title) or "folder", pack._slugs)
+    else:
+        reserved = plan.folder_ids.get(path)
+        section.id = reserved.pop(0) if reserved else _made_id(plan, "folder", section.title)
     pack._by_id[section.id] = section
+    pack._sections.append(section)
+
+
+class _ReadingPlan:
+    """A pack's own reading order (`reader.summary`), and what laying it out needs.
+
+    Ids do not follow it: a section keeps the id it had in path (or manifest) order, so
+    reading state (progress, bookmarks, history) keyed by ids survives a SUMMARY.md
+    being added or edited. Ids are given file by file in that old order, as far as the
+    file being indexed needs (`_give_ids_through`), cutting the files before it early.
+    """
+
+    __slots__ = (
+        "folder_ids", "hidden", "hidden_text", "id_chain", "id_files", "id_rank",
+        "ids_given", "made", "made_slugs", "parents", "parts", "position_by_rank", "stack",
+        "toc_name", "with_children",
+    )  # fmt: skip
+
+    def __init__(self, toc_name: str, id_files: list[PackFile], reading: list[PackFile]) -> None:
+        self.toc_name = toc_name  # the file the order comes from, pack-relative
+        self.id_files = id_files  # every file in the order ids are given in
+        rank = {pack_file.relative: number for number, pack_file in enumerate(id_files)}
+        self.id_rank = [rank[pack_file.relative] for pack_file in reading]  # by position
+        self.position_by_rank = [-1] * len(id_files)  # -1: the hidden SUMMARY.md
+        for position, number in enumerate(self.id_rank):
+            self.position_by_rank[number] = position
+        self.ids_given = 0
+        self.hidden: PackFile | None = None  # a SUMMARY.md that is the order, not a page
+        self.hidden_text = ""
+        self.folder_ids: dict[str, list[str]] = {}  # ids folders' entries were given
+        self.id_chain: list[str] = []  # folders of the last file given ids
+        #: Each file the order places (and each part title) -> its parent there: a file's
+        #: path, a part's key, or "" at the top.
+        self.parents: dict[str, str] = {}
+        self.with_children: set[str] = set()  # files other files are listed under
+        self.parts: dict[str, tuple[str, int]] = {}  # part key -> (title, line)
+        self.made: dict[str, Section] = {}  # part key -> its outline entry, once made
+        self.stack: list[tuple[str, Section]] = []  # the entries open while laying out
+        self.made_slugs: dict[str, int] = {}
+
+
+#: The files at the pack root that may give its reading order, lower case.
+_TOC_NAMES = frozenset({SUMMARY_NAME, *_ROOT_PAGES})
+
+
+def _reading_plan(
+    files: list[PackFile],
+    tocs: dict[str, tuple[PackFile, str]],
+    order: object,
+    problems: list[Problem],
+    found: set[str],
+) -> tuple[list[PackFile], _ReadingPlan] | None:
+    """The files in the pack's own order and the plan laying them out, from a root
+    SUMMARY.md, else a root index page that is mostly links to pack files; None when
+    neither gives one. `files` are in path (or manifest) order, `tocs` the candidate
+    files' texts by lower-case name; the manifest's `order` keeps its files first."""
+    named = {str(name) for name in order} if isinstance(order, list) else set()
+    by_name = {pack_file.relative: pack_file for pack_file in files}
+    front: list[PackFile] = []
+    hidden: PackFile | None = None
+    summary = tocs.get(SUMMARY_NAME)
+    if summary is not None:
+        toc_file, text = summary
+        entries = summary_entries(text)
+        if toc_file.relative not in named:
+            hidden = toc_file
+        _report_summary(toc_file.relative, entries, found, problems)
+    else:
+        for name in _ROOT_PAGES:
+            if name not in tocs:
+                continue
+            toc_file, text = tocs[name]
+            others = by_name.keys() - {toc_file.relative}
+            listed_entries = index_entries(text, "", others.__contains__)
+            if listed_entries:
+                entries = listed_entries
+                front = [] if toc_file.relative in named else [toc_file]
+                break
+        else:
+            return None
+    taken = named | {pack_file.relative for pack_file in front}
+    if hidden is not None:
+        taken.add(hidden.relative)
+    listed: list[PackFile] = []
+    parents: dict[str, str] = {}
+    parts: dict[str, tuple[str, int]] = {}
+    with_children: set[str] = set()
+    open_entries: list[tuple[int, str]] = []  # (depth, key) of the entries a new one may nest in
+    for entry in entries:
+        if entry.kind == "part":
+            key = f"\0part{len(parts)}"  # never a file's path
+            parts[key] = (sanitize_line(entry.title) or "Part", entry.line)
+            parents[key] = ""
+            open_entries = [(entry.depth, key)]
+            continue
+        if entry.kind != "chapter" or entry.path not in by_name or entry.path in taken:
+            continue
+        taken.add(entry.path)
+        while open_entries and open_entries[-1][0] >= entry.depth:
+            open_entries.pop()
+        parent = open_entries[-1][1] if open_entries else ""
+        parents[entry.path] = parent
+        if parent in by_name:
+            with_children.add(parent)
+        open_entries.append((entry.depth, entry.path))
+        listed.append(by_name[entry.path])
+    if not listed:
+        return None
+    first = [pack_file for pack_file in files if pack_file.relative in named]  # manifest order
+    rest = [pack_file for pack_file in files if pack_file.relative not in taken]
+    reading = first + front + listed + rest
+    plan = _ReadingPlan(toc_file.relative, files, reading)
+    plan.hidden = hidden
+    plan.parents = parents
+    plan.parts = parts
+    plan.with_children = with_children
+    if hidden is not None:
+        plan.hidden_text = text
+    return reading, plan
+
+
+def _report_summary(
+    name: str, entries: list[TocEntry], found: set[str], problems: list[Problem]
+) -> None:
+    """What `reader check` says of a SUMMARY.md's entries: a file that is not there, one
+    out of the pack or not Markdown, one listed twice. (A file found but unreadable or
+    empty has its own problem already.)"""
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.kind == "chapter":
+            if entry.path not in found:
+                problems.append(Problem(name, entry.line, f"'{entry.path}' does not exist"))
+            elif entry.path in seen:
+                problems.append(
+                    Problem(name, entry.line, f"'{entry.path}' is listed again; shown once", "note")
+                )
+            seen.add(entry.path)
+        elif entry.kind == "outside":
+            problems.append(
+                Problem(
+                    name, entry.line, f"'{entry.href}' is outside the pack; left out", "warning"
+                )
+            )
+        elif entry.kind == "other":
+            problems.append(
+                Problem(
+                    name, entry.line, f"'{entry.href}' is not a Markdown file; left out", "warning"
+                )
+            )
+
+
+def _give_ids_through(pack: Pack, rank: int) -> None:
+    """Give ids to the files up to `rank` in the order ids come in, as the pack gave
+    them before it had an order of its own (folders' entries included): each file is
+    cut now, and kept for its turn in reading order."""
+    plan = pack._plan
+    if plan is None:
+        return
+    while plan.ids_given <= rank:
+        position = plan.position_by_rank[plan.ids_given]
+        problems: list[Problem] | None = None  # the pack's
+        if position >= 0:
+            sections = pack._sections_of(position)
+        elif plan.hidden is not None:  # its headings' ids stay taken, as before
+            sections = _split_safely(plan.hidden, [], plan.hidden_text)
+            problems, plan.hidden_text = [], ""  # its own problems were said when read
+        else:
+            sections = []
+        if sections:
+            _reserve_folder_ids(pack, plan, sections)
+            _give_ids(pack, sections, problems)
+        plan.ids_given += 1
+
+
+def _reserve_folder_ids(pack: Pack, plan: _ReadingPlan, sections: list[Section]) -> None:
+    """The ids `_enter_folders` gave this file's folders' entries in the old order,
+    kept for whichever entries of those folders the outline makes."""
+    relative = sections[0].file.relative
+    parts = relative.split("/")[:-1][:MAX_FOLDER_DEPTH]
+    chain = plan.id_chain
+    kept = 0
+    while kept < min(len(chain), len(parts)) and chain[kept] == "/".join(parts[: kept + 1]):
+        kept += 1
+    del chain[kept:]
+    stem = PurePosixPath(relative).stem.lower()
+    for depth in range(kept, len(parts)):
+        path = "/".join(parts[: depth + 1])
+        is_last = depth == len(parts) - 1
+        if not (is_last and stem in ("readme", "index") and len(parts) <= MAX_FOLDER_DEPTH):
+            title = _title_from_name(parts[depth]) or parts[depth]
+            slug = _unique(github_slug(title) or "folder", pack._slugs)
+            plan.folder_ids.setdefault(path, []).append(slug)
+        chain.append(path)
+
+
+def _enter_summary(
+    pack: Pack, plan: _ReadingPlan, sections: list[Section]
+) -> tuple[Section | None, Section | None, int, object]:
+    """`_enter_folders` for a file the pack's order places: it nests under the entry it
+    is listed under (a part title, another file) when that entry is open, else at the
+    top. A file other files are listed under is their entry: its first section, with
+    its other sections below it, as a folder's README is."""
+    relative = sections[0].file.relative
+    chain: list[str] = []
+    key = plan.parents[relative]
+    while key:
+        chain.append(key)
+        key = plan.parents.get(key, "")
+    chain.reverse()
+    stack = plan.stack
+    kept = 0
+    while kept < min(len(stack), len(chain)) and stack[kept][0] == chain[kept]:
+        kept += 1
+    del stack[kept:]
+    for key in chain[kept:]:
+        if key not in plan.parts or key in plan.made or len(stack) >= MAX_FOLDER_DEPTH:
+            break  # a file placed elsewhere (the manifest's order): nest in what is open
+        entry = _part_section(pack, plan, key)
+        entry.parent = stack[-1][1] if stack else None
+        entry.depth = len(stack)
+        if entry.parent is not None:
+            _add_child(entry.parent, entry)
+        plan.made[key] = entry
+        _append_made(pack, entry, _made_id(plan, "part", entry.title))
+        stack.append((key, entry))
+    pack._folder_chain.clear()  # a file after this one enters its folders afresh
+    parent = stack[-1][1] if stack else None
+    if relative in plan.with_children and len(stack) < MAX_FOLDER_DEPTH:
+        stack.append((relative, sections[0]))
+        return sections[0], parent, len(stack), sections[0]
+    return parent, None, len(stack), None
+
+
+def _part_section(pack: Pack, plan: _ReadingPlan, key: str) -> Section:
+    """An outline entry for an mdBook part title, holding the chapters after it."""
+    title, line = plan.parts[key]
+    text = f"# {escape_markdown(title)}\n"
+    name = plan.toc_name
+    part_file = PackFile(pack.root / name, name, pack.root / name, text)
+    return Section("", title, 0, part_file, line - 1, line, 0, len(text))
+
+
+def _made_id(plan: _ReadingPlan, kind: str, title: str) -> str:
+    """An id for an entry the old order did not have (a part, a folder's extra run):
+    `part:intro`. No heading's or folder's id holds a colon, so none is ever taken."""
+    return _unique(f"{kind}:{github_slug(title) or kind}", plan.made_slugs)
+
+
+def _append_made(pack: Pack, section: Section, section_id: str) -> None:
+    section.index = len(pack._sections)
+    section.id = section_id
+    pack._by_id[section_id] = section
     pack._sections.append(section)
 
 
