@@ -2,7 +2,8 @@
 and the subcommands `check`, `cards`, `export`, `index` and `review`.
 
 Textual is imported only when the full-screen app really starts, so the printing modes
-stay fast and a session without a terminal (`ssh -T`, sftp, a pipe) never draws.
+stay fast and a session without a terminal (`ssh -T`, sftp, a pipe) never draws. Plain
+mode (`--plain`, for screen readers and pipes) never imports it at all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reader.sanitize import sanitize, sanitize_line
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
     from datetime import datetime
 
     from rich.text import Text
@@ -79,16 +81,23 @@ def _version_action() -> type[argparse.Action]:
 
 
 #: The options a reading session is started with, by the attribute they set.
-_START_FLAGS = {"--restricted": "restricted", "--no-state": "no_state"}
+_START_FLAGS = {"--restricted": "restricted", "--no-state": "no_state", "--plain": "plain"}
+#: Environment variables that ask for line-by-line output instead of a drawn screen:
+#: ours, and the `ACCESSIBLE` convention other terminal tools follow (any value but
+#: empty or "0"). `TERM=dumb` asks for it too: such a terminal cannot be drawn on.
+PLAIN_ENV = "READER_PLAIN"
+_ACCESSIBLE_ENV = "ACCESSIBLE"
 
 
-def _plain_start(args: list[str]) -> SimpleNamespace | None:
-    """`reader [PATH] [--restricted] [--no-state]`, the way nearly every session starts,
-    read without argparse: loading it and building the parser cost ~5 ms of the first
-    screen. Anything else (another option, `--`, a second path) is None: for argparse,
-    which gives the same answer here (tests/unit/test_cli.py compares them)."""
-    options = dict.fromkeys(("path", "print_section", "search", "state_dir", "define"))
-    options.update(list=False, restricted=False, no_state=False, glossary=False)
+def _common_start(args: list[str]) -> SimpleNamespace | None:
+    """`reader [PATH] [--restricted] [--no-state] [--plain]`, the way nearly every
+    session starts, read without argparse: loading it and building the parser cost ~5 ms
+    of the first screen. Anything else (another option, `--`, a second path) is None: for
+    argparse, which gives the same answer here (tests/unit/test_cli.py compares them)."""
+    options = dict.fromkeys(("path", "print_section", "search", "state_dir", "define", "config"))
+    options.update(
+        list=False, restricted=False, no_state=False, glossary=False, plain=False, config_path=False
+    )
     for arg in args:
         if arg in _START_FLAGS:
             options[_START_FLAGS[arg]] = True
@@ -137,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--glossary", action="store_true", help="print every glossary term and definition"
     )
     _session_options(parser, "where reading state is kept")
+    parser.add_argument(
+        "--config-path",
+        action="store_true",
+        help="print where the settings file (config.toml) is read from, and exit",
+    )
     parser.add_argument("--version", action=_version_action(), help="show the version and exit")
     return parser
 
@@ -159,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         command = _SUBCOMMANDS.get(args[0]) if args else None
         if command is not None:
             return command(args[1:])
-        return _run(_plain_start(args) or build_parser().parse_args(args))
+        return _run(_common_start(args) or build_parser().parse_args(args))
     except PackError as error:
         print(f"reader: {sanitize_line(str(error))}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -456,16 +470,11 @@ def _export(args: list[str]) -> int:
 def _review(args: list[str]) -> int:
     """`reader review`: the full-screen app, opened in a review of what is due. The
     arguments are a plain start's, read the same quick way."""
-    options = _plain_start(args) or _review_parser().parse_args(args)
+    options = _common_start(args) or _review_parser().parse_args(args)
     restricted = options.restricted or _restricted_by_environment()
+    _use_config_file(options.config)
     pack = load_pack(options.path)
-    return _start_app(
-        pack,
-        restricted=restricted,
-        no_state=options.no_state,
-        state_dir=options.state_dir,
-        start_review=True,
-    )
+    return _start_session(pack, options, restricted=restricted, start_review=True)
 
 
 def _review_parser() -> argparse.ArgumentParser:
@@ -490,10 +499,25 @@ def _session_options(parser: argparse.ArgumentParser, state_help: str) -> None:
     )
     parser.add_argument("--no-state", action="store_true", help="remember nothing on disk")
     parser.add_argument("--state-dir", type=Path, help=state_help)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="line-by-line text and typed commands, for screen readers and pipes (also "
+        f"TERM=dumb, {_ACCESSIBLE_ENV}=1 or {PLAIN_ENV}=1)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help="read settings and keys from FILE (also $READER_CONFIG; see --config-path)",
+    )
 
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     restricted = args.restricted or _restricted_by_environment()
+    _use_config_file(args.config)
+    if args.config_path:
+        return _print_config_path()
     pack = load_pack(args.path)
     if args.list or args.print_section is not None or args.search is not None:
         gc.enable()
@@ -507,7 +531,70 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
         return _print_section(pack, args.print_section)
     if args.search is not None:
         return _print_search(pack, args.search, saving=not args.no_state, restricted=restricted)
-    return _start_app(pack, restricted=restricted, no_state=args.no_state, state_dir=args.state_dir)
+    return _start_session(pack, args, restricted=restricted)
+
+
+def _use_config_file(config: Path | None) -> None:
+    """`--config FILE` becomes `$READER_CONFIG` for this process, so that everything
+    that reads settings (the app, a review, plain mode, the reader started again by
+    "Reload pack") finds the same file without being handed it."""
+    if config is not None:
+        from reader.config import ENV_CONFIG
+
+        os.environ[ENV_CONFIG] = str(config.expanduser().absolute())
+
+
+def _print_config_path() -> int:
+    """`reader --config-path`: the file settings are read from, whether or not it
+    exists yet (stderr says which), so that a user knows where to create it."""
+    from reader.config import config_path
+
+    path = config_path()
+    if path is None:
+        print("reader: no home folder to keep a config.toml in; use --config FILE", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(sanitize_line(str(path)))
+    if not path.exists():
+        print("reader: (no such file yet; the reader runs with its defaults)", file=sys.stderr)
+    return 0
+
+
+def wants_plain(environ: Mapping[str, str]) -> bool:
+    """Whether the environment asks for plain mode: `TERM=dumb`, `ACCESSIBLE` set to
+    anything but empty or "0", or `READER_PLAIN` likewise."""
+    if environ.get("TERM", "").strip() == "dumb":
+        return True
+    return any(
+        environ.get(name, "").strip() not in ("", "0") for name in (_ACCESSIBLE_ENV, PLAIN_ENV)
+    )
+
+
+def _start_session(
+    pack: Pack,
+    options: argparse.Namespace | SimpleNamespace,
+    *,
+    restricted: bool,
+    start_review: bool = False,
+) -> int:
+    """Plain mode when asked for, by option or environment; else the full-screen app."""
+    if options.plain or wants_plain(os.environ):
+        from reader.plain import run_plain  # core: no Textual
+
+        gc.enable()
+        return run_plain(
+            pack,
+            restricted=restricted,
+            no_state=options.no_state,
+            state_dir=options.state_dir,
+            start_review=start_review,
+        )
+    return _start_app(
+        pack,
+        restricted=restricted,
+        no_state=options.no_state,
+        state_dir=options.state_dir,
+        start_review=start_review,
+    )
 
 
 def _start_app(
@@ -521,7 +608,8 @@ def _start_app(
     """The full-screen app, or, without a terminal to draw on, a message and exit 2."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
-            "reader: needs an interactive terminal (use ssh -t); try --list, --print or --search",
+            "reader: needs an interactive terminal (use ssh -t, or --plain to read line by "
+            "line); try --list, --print or --search",
             file=sys.stderr,
         )
         if not restricted:

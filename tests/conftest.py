@@ -66,6 +66,11 @@ def child_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.pop("READER_RESTRICTED", None)
     env.pop("READER_INDEX_DIR", None)  # a developer's shared-index folder must not leak in
+    # Nor may a developer's (or a CI runner's) choice of plain mode or settings file.
+    for name in ("READER_PLAIN", "ACCESSIBLE", "READER_CONFIG"):
+        env.pop(name, None)
+    if env.get("TERM", "").strip() == "dumb":
+        del env["TERM"]
     env.update(extra)
     return env
 

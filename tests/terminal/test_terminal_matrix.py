@@ -61,10 +61,10 @@ def stays_alive(tmux: Tmux, seconds: float) -> None:
 CASES = {
     "80x24": (80, 24, "xterm-256color", {}),
     "40x12": (40, 12, "xterm-256color", {}),
-    "TERM=dumb": (80, 24, "dumb", {}),
     "TERM=vt100": (80, 24, "vt100", {}),
     "TERM=linux": (80, 24, "linux", {}),
-}  # NO_COLOR=1 has its own test below, which also checks the colours
+}  # NO_COLOR=1 has its own test below, which also checks the colours; TERM=dumb chooses
+# plain mode, never a drawn screen (test_tmux_plain.py)
 
 
 @pytest.mark.parametrize("case", CASES.keys())

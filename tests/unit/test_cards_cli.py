@@ -388,7 +388,8 @@ def test_review_without_a_terminal_exits_2_before_loading_the_ui(reader_env: Env
     assert "Traceback" not in result.stderr
     message = [line for line in result.stderr.splitlines() if line.startswith("reader:")]
     assert message == [
-        "reader: needs an interactive terminal (use ssh -t); try --list, --print or --search"
+        "reader: needs an interactive terminal (use ssh -t, or --plain to read line by line); "
+        "try --list, --print or --search"
     ]
     assert "Autoimmune vs allergic" in result.stdout, "the outline, as the plain app prints"
     assert not re.search(r"^import time:.*\|\s+textual(?:\.|$)", result.stderr, re.MULTILINE)

@@ -385,23 +385,115 @@ def test_hostile_file_names_are_sanitized_in_the_outline(tmp_path: Path, run_rea
         ["--no-state", "--restricted"],
         ["content", "--no-state", "--no-state"],
         ["a b.md"],
+        ["--plain"],
+        ["--restricted", "--plain", "content"],
     ],
 )
-def test_a_plain_start_reads_its_arguments_as_argparse_does(args: list[str]):
+def test_a_common_start_reads_its_arguments_as_argparse_does(args: list[str]):
     """Sessions start without building argparse's parser (its ~5 ms are first-screen
     time); the shortcut must give exactly what the parser gives."""
-    from reader.cli import _plain_start, build_parser
+    from reader.cli import _common_start, build_parser
 
-    shortcut = _plain_start(args)
+    shortcut = _common_start(args)
     assert shortcut is not None
     assert vars(shortcut) == vars(build_parser().parse_args(args))
 
 
 @pytest.mark.parametrize(
     "args",
-    [["--list"], ["a", "b"], ["--", "-odd"], ["-x"], ["--state-dir", "x"], ["--no-stat"]],
+    [
+        ["--list"],
+        ["a", "b"],
+        ["--", "-odd"],
+        ["-x"],
+        ["--state-dir", "x"],
+        ["--no-stat"],
+        ["--config", "x.toml"],
+        ["--config-path"],
+    ],
 )
 def test_anything_else_goes_to_argparse(args: list[str]):
-    from reader.cli import _plain_start
+    from reader.cli import _common_start
 
-    assert _plain_start(args) is None
+    assert _common_start(args) is None
+
+
+@pytest.mark.parametrize(
+    ("environ", "plain"),
+    [
+        ({}, False),
+        ({"TERM": "xterm-256color"}, False),
+        ({"TERM": "dumb"}, True),
+        ({"TERM": " dumb "}, True),
+        ({"ACCESSIBLE": "1"}, True),
+        ({"ACCESSIBLE": "yes"}, True),
+        ({"ACCESSIBLE": "0"}, False),
+        ({"ACCESSIBLE": ""}, False),
+        ({"READER_PLAIN": "1"}, True),
+        ({"READER_PLAIN": "0", "TERM": "xterm"}, False),
+    ],
+)
+def test_the_environment_can_ask_for_plain_mode(environ: dict[str, str], plain: bool):
+    from reader.cli import wants_plain
+
+    assert wants_plain(environ) is plain
+
+
+@pytest.mark.parametrize(
+    "how", [["--plain"], ["review", "--plain"], "TERM=dumb", "ACCESSIBLE=1", "READER_PLAIN=1"]
+)
+def test_plain_mode_reads_commands_from_a_pipe(
+    how: list[str] | str, reader_env: Env, tmp_path: Path
+):
+    """`--plain`, or the environment, starts plain mode even without a terminal (where
+    the full-screen app only says it needs one): commands come from the pipe, and not a
+    single escape byte goes out."""
+    args, env = (how, reader_env()) if isinstance(how, list) else ([], reader_env())
+    if isinstance(how, str):
+        name, value = how.split("=")
+        env[name] = value
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", *args, "--state-dir", str(tmp_path)],
+        cwd=REPO_ROOT,
+        env=env,
+        input=("q\n" if "review" in how else "") + "toc\nquit\n",  # q ends the review
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert_clean(result)
+    assert "needs an interactive terminal" not in result.stderr
+    assert "Autoimmune vs allergic" in result.stdout, "the numbered outline"
+
+
+def test_config_path_follows_the_option_then_the_environment(reader_env: Env, tmp_path: Path):
+    """`--config-path` prints where settings are read from: `--config FILE` over
+    `$READER_CONFIG` over `$READER_CONFIG_DIR` over `$XDG_CONFIG_HOME`; it says on
+    stderr when the file does not exist yet, and exits 0 either way."""
+    env = reader_env(XDG_CONFIG_HOME=str(tmp_path / "xdg"))
+    env.pop("READER_CONFIG_DIR", None)
+
+    def where(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reader", *args, "--config-path"],
+            cwd=tmp_path,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    xdg = where()
+    assert (xdg.returncode, xdg.stdout) == (0, f"{tmp_path}/xdg/reader/config.toml\n")
+    assert "no such file yet" in xdg.stderr
+    by_dir = where(READER_CONFIG_DIR=str(tmp_path / "dir"))
+    assert by_dir.stdout == f"{tmp_path}/dir/config.toml\n"
+    mine = tmp_path / "mine.toml"
+    mine.write_text('theme = "nord"\n', encoding="utf-8")
+    by_env = where(READER_CONFIG=str(mine), READER_CONFIG_DIR=str(tmp_path / "dir"))
+    assert (by_env.stdout, by_env.stderr) == (f"{mine}\n", "")
+    by_option = where("--config", "other.toml", READER_CONFIG=str(mine))
+    assert by_option.stdout == f"{tmp_path / 'other.toml'}\n"
