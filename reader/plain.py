@@ -246,8 +246,13 @@ class _Console:
             return None
         return "" if word.lower() in ("q", "quit", "stop") else word
 
-    def blank(self) -> None:
-        self.say("")
+    def take_pending(self) -> str | None:
+        """The command typed at a "more" prompt, if any: it runs now, its output shown."""
+        line, self.pending = self.pending, None
+        if line is not None:
+            self.quiet = False
+            self._since_input = 0
+        return line
 
     # ------------------------------------------------------------------ input
     def ask(self, prompt: str) -> str | None:
@@ -604,8 +609,7 @@ class PlainReader:
 
     def loop(self) -> None:
         while self.running:
-            line = self.console.pending
-            self.console.pending = None
+            line = self.console.take_pending()
             if line is None:
                 line = self.console.ask(PROMPT)
                 self.count_dwell()

@@ -528,16 +528,10 @@ def test_a_bug_is_one_line_and_exit_70(
 
 # --------------------------------------------------------------------------- processes
 
-RUN_PLAIN = (
-    "import sys; from pathlib import Path; from reader.pack import load_pack; "
-    "from reader.plain import run_plain; "
-    "sys.exit(run_plain(load_pack(sys.argv[1]), restricted=False, no_state=False, "
-    "state_dir=Path(sys.argv[2])))"
-)
 
-
-def plain_process(pack_dir: Path, state_dir: Path, **env: str) -> list[str]:
-    return [sys.executable, "-c", RUN_PLAIN, str(pack_dir), str(state_dir)]
+def plain_process(pack_dir: Path, state_dir: Path) -> list[str]:
+    """`reader --plain PACK --state-dir STATE` as a user starts it."""
+    return [sys.executable, "-m", "reader", "--plain", str(pack_dir), "--state-dir", str(state_dir)]
 
 
 def process_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -672,8 +666,8 @@ def test_a_terminal_is_paged_and_nothing_else_is(
         where = screen.until(PROMPT.encode())
         os.write(master, b"\n")
         continued = screen.until(b"q stops: ")
-        os.write(master, b"q\n")
-        screen.until(PROMPT.encode())
+        os.write(master, b"where\n")  # a command at a More prompt stops the page and runs
+        where_now = screen.until(PROMPT.encode())
         os.write(master, b"q\n")
         screen.until(b"Goodbye. Your place is saved.")
         _, status = os.waitpid(pid, 0)
@@ -688,6 +682,7 @@ def test_a_terminal_is_paged_and_nothing_else_is(
     assert b"You stopped at line 18 of " in where and b"Enter goes on." in where
     assert continued.startswith(b"\r\nSection 3 of 7: Long part (in Intro). Continued. again")
     assert b"Paragraph 9 of" in continued
+    assert where_now.startswith(b"where\r\nYou are in Section 3 of 7")
     assert b"\x1b" not in screen.everything
     lines = screen.everything.decode("utf-8", "replace").split("\r\n")
     assert max(len(line.split(PROMPT)[-1]) for line in lines if "More:" not in line) <= 60
