@@ -422,6 +422,12 @@ class PlainReader:
         self.end_shown_at: float | None = None
         self.menu: _Menu | None = None
         self.links: _Links | None = None
+        #: The search the current section was opened from: its matches are told.
+        self.query: str | None = None
+        #: The words of the last search (what `find` looks for when given none).
+        self.last_search = ""
+        #: The pack's files the reader was told changed on disk (told once each).
+        self.changes_told: set[str] = set()
         self.running = True
         self._page: tuple[str, int, PlainPage] | None = None
         self._study: Study | None = None
@@ -471,6 +477,12 @@ class PlainReader:
                 "search (s or /) WORDS",
                 "numbered search results",
                 self.search,
+            ),
+            _Command(
+                ("find", "f"),
+                "find (f) [WORDS]",
+                "the lines of this section holding WORDS (or the last search's words)",
+                self.find,
             ),
             _Command(
                 ("links", "l"), "links (l)", "the numbered links of this section", self.list_links
@@ -525,6 +537,18 @@ class PlainReader:
                 lambda _: self.next_unread(),
             ),
             _Command(
+                ("progress",),
+                "progress",
+                "each chapter: sections read and cards due",
+                lambda _: self.progress(),
+            ),
+            _Command(
+                ("reset",),
+                "reset",
+                "forget which sections are read (asks first)",
+                lambda _: self.reset_progress(),
+            ),
+            _Command(
                 ("where", "w"),
                 "where (w)",
                 "where you are, and how much is read",
@@ -549,9 +573,13 @@ class PlainReader:
         self.console.show(lines)
 
     def run_line(self, line: str) -> None:
-        """One line the reader typed: a number, or a command and its words."""
+        """One line the reader typed: a number, or a command and its words. Whatever
+        it is, the section whose end was shown long enough is read first (the dwell),
+        except for `tick`, which sets the mark itself: ticking a section just read
+        must not take away a mark the reader never saw being set."""
         text = line.strip()
         if text.isdigit() or (text.startswith("#") and text[1:].isdigit()):
+            self.count_dwell()
             self.choose(text.lstrip("#"))
             return
         if len(text) > 1 and text[0] in "/][" and text[1] != " ":
@@ -559,6 +587,8 @@ class PlainReader:
         else:
             name, _, words = text.partition(" ")
         command = self._by_name.get(name.lower())
+        if command is None or command.names[0] != "tick":
+            self.count_dwell()
         if command is None:
             shown = sanitize_line(name)[:40]
             self.console.say(f"Unknown command '{shown}'. Type help for the list of commands.")
@@ -611,8 +641,8 @@ class PlainReader:
         while self.running:
             line = self.console.take_pending()
             if line is None:
+                self.tell_pack_changes()
                 line = self.console.ask(PROMPT)
-                self.count_dwell()
             if line is None:
                 raise _EndOfInput
             self.run_line(line)
@@ -731,6 +761,7 @@ class PlainReader:
 
         self.current, self.scroll = section, float(scroll)
         self.continue_at, self.end_shown_at = None, None
+        self.query = query
         self.links = _Links(f"section {section.index + 1}", page.links, section)
         self.update_state(remember_jump)
         start = 0
@@ -790,6 +821,11 @@ class PlainReader:
         if page.links:
             count = len(page.links)
             parts.append(f"{count} link{'s' if count != 1 else ''}: type links.")
+        if self.query:
+            matched = _lines_matching(page.lines, self.query)
+            if matched:
+                shown = sanitize_line(self.query)[:80]
+                parts.append(f"'{shown}' is on {_line_list(matched)}: find lists them.")
         following = self.pack.following(section)
         if following is None:
             parts.append("This is the last section.")
@@ -881,6 +917,101 @@ class PlainReader:
         self.console.say(
             f"Section {current.index + 1} marked {'read' if done else 'not read'}. "
             + self.read_summary()
+        )
+
+    def find(self, words: str) -> None:
+        """The lines of the section holding the words, by line number: the plain
+        counterpart of the app's marked matches."""
+        query = words or self.query or self.last_search
+        current = self.current
+        if not query:
+            self.console.say("Find what? Type find and the words.")
+            return
+        if current is None:
+            return
+        try:
+            lines = self.page_of(current).lines
+        except PackChanged:
+            self.console.say("This section's file changed on disk: quit and start again.")
+            return
+        matched = _lines_matching(lines, query)
+        shown = sanitize_line(query)[:80]
+        if not matched:
+            self.console.say(f"No line of section {current.index + 1} holds '{shown}'.")
+            return
+        found = [
+            f"{len(matched)} line{'s' if len(matched) != 1 else ''} of section "
+            f"{current.index + 1} hold '{shown}':"
+        ]
+        found.extend(f"Line {number}: {lines[number - 1].strip()}" for number in matched)
+        self.console.show(found)
+
+    def progress(self) -> None:
+        """Each chapter's read sections and due cards, as the app's progress view."""
+        from reader.progress import counts
+
+        pack = self.pack
+        read = self.reading.read
+        due_by_chapter: dict[str, int] = {}
+        cards = False
+        if pack.may_hold_cards():
+            with contextlib.suppress(PackChanged):
+                study = self.study()
+                cards = bool(study.cards.cards)
+                if cards:
+                    study.reload()
+                    due_by_chapter = study.due_by_chapter()
+        lines = [f"Progress in {sanitize_line(pack.title)}: {self.read_summary()}"]
+        if cards:
+            due = sum(due_by_chapter.values())
+            lines[0] += f" {due} card{'s' if due != 1 else ''} due."
+        for section in pack.top_level:
+            done, total = counts(section, read)
+            line = f"{section.index + 1}. {sanitize_line(section.title)}: {done} of {total} read"
+            if cards:
+                line += f", {due_by_chapter.get(section.id, 0)} due"
+            lines.append(line + ".")
+        self.menu = _Menu(
+            "the chapters", len(pack.sections), lambda n: self.open(pack.sections[n - 1])
+        )
+        lines.append("Type a chapter's number to open it.")
+        self.console.show(lines)
+
+    def reset_progress(self) -> None:
+        read = len(self.reading.read & self.pack.by_id.keys())
+        if not read:
+            self.console.say("Nothing is marked read yet.")
+            return
+        sections = "section" if read == 1 else "sections"
+        answer = self.console.ask(
+            f"Forget that {read} {sections} of this pack are read? This cannot be undone. "
+            "Type yes to forget: "
+        )
+        if answer is None:
+            raise _EndOfInput
+        if answer.strip().lower() != "yes":
+            self.console.say("Nothing forgotten.")
+            return
+        self.end_shown_at = None
+        self.update_state(lambda state: state.reset_progress())
+        self.console.say("Reading progress reset.")
+
+    def tell_pack_changes(self) -> None:
+        """Tell, once per file, that the pack changed on disk since it was loaded (the
+        app looks every few seconds; here at each prompt, a stat per file)."""
+        try:
+            changed = [path for path in self.pack.changed_files() if path not in self.changes_told]
+        except OSError:
+            return
+        if not changed:
+            return
+        self.changes_told.update(changed)
+        names = ", ".join(sanitize_line(path) for path in changed[:3])
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        self.console.say(
+            f"Note: the pack changed on disk ({names}{more}). Sections already read stay as "
+            "they were; to read the new version, quit and start the reader again (your "
+            "place is kept)."
         )
 
     def read_summary(self) -> str:
@@ -991,6 +1122,7 @@ class PlainReader:
                 return
         from reader.search import title_letter
 
+        self.last_search = words
         hits = list(self.index().search(words, limit=SEARCH_LIMIT))
         shown_query = sanitize_line(words)[:200]
         definition = self._definition_hit(words)
@@ -1365,7 +1497,7 @@ class PlainReader:
         console.show(["Question:", *markdown_page(card.question, width, definitions).lines])
         shown_at = time.monotonic()
         while True:
-            answer = console.ask("Enter shows the answer; q ends the review: ")
+            answer = console.ask("Enter shows the answer, o opens its section, q ends the review: ")
             if answer is None:
                 raise _EndOfInput
             word = answer.strip().lower()
@@ -1483,6 +1615,24 @@ def _describe_when(due: datetime, now: datetime) -> str:
         return f"in {round(seconds / 3600)} h ({local:%H:%M})"
     days = (due.astimezone(now.tzinfo).date() - now.date()).days
     return "tomorrow" if days == 1 else f"in {days} days"
+
+
+def _lines_matching(lines: Sequence[str], query: str) -> list[int]:
+    """The 1-based numbers of the lines holding a match of `query` (search's rules)."""
+    from reader.search_query import match_spans
+
+    return [number for number, line in enumerate(lines, 1) if line and match_spans(line, query)]
+
+
+def _line_list(numbers: list[int]) -> str:
+    """ "line 3", "lines 3, 5 and 9", "lines 3, 5, 9 and 12 more" """
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    shown = [str(number) for number in numbers[:8]]
+    rest = len(numbers) - len(shown)
+    if rest:
+        return f"lines {', '.join(shown)} and {rest} more"
+    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 _UNITS = {"m": "minute", "h": "hour", "d": "day", "mo": "month", "y": "year"}

@@ -31,7 +31,8 @@ from reader.state_store import StateStore
 from tests.conftest import child_env, write_pack
 
 LONG_PARAGRAPHS = "\n\n".join(
-    f"Paragraph {n} of the long part, with words to read." for n in range(1, 41)
+    f"Paragraph {n} of the long part, with {'a zebra' if n in (3, 30) else 'words'} to read."
+    for n in range(1, 41)
 )
 
 PACK_FILES = {
@@ -53,7 +54,7 @@ PACK_FILES = {
         "Eczema\n: An itchy skin condition.\n"
     ),
 }
-REVEAL = "Enter shows the answer; q ends the review: "
+REVEAL = "Enter shows the answer, o opens its section, q ends the review: "
 
 #: Every session's output, checked for ESC at the end of the module as well.
 OUTPUTS: list[str] = []
@@ -142,14 +143,20 @@ def test_end_of_input_ends_the_session_like_quit(drive: Drive) -> None:
     assert code == 0 and output.rstrip().endswith("Goodbye. Your place is saved.")
 
 
+HELP_USAGES = (
+    "help (h or ?)", "next (n)", "previous (p)", "Enter alone", "again (a)", "toc (t) [WORDS]",
+    "go NUMBER or TITLE", "search (s or /) WORDS", "find (f) [WORDS]", "links (l)",
+    "define (d) TERM", "glossary (g) [WORDS]", "review (r)", "bookmark (m) [NOTE]",
+    "bookmarks (b)", "delete NUMBER", "back", "forward", "tick (x)", "unread (u)", "progress",
+    "reset", "where (w)", "quit (q)",
+)  # fmt: skip
+
+
 def test_help_lists_every_command(drive: Drive) -> None:
     for word in ("help", "h", "?"):
         _, output = drive(word, "q")
         shown = after_prompt(output, 1)
-        for usage in ("next (n)", "previous (p)", "toc (t)", "search (s or /) WORDS",
-                      "links (l)", "define (d) TERM", "glossary (g)", "review (r)",
-                      "bookmark (m) [NOTE]", "bookmarks (b)", "back", "where (w)",
-                      "again (a)", "quit (q)", "Enter alone"):  # fmt: skip
+        for usage in HELP_USAGES:
             assert f"  {usage}" in shown, usage
 
 
@@ -210,6 +217,13 @@ def test_numbers_out_of_range_and_without_a_menu(drive: Drive) -> None:
     assert after_prompt(output, 7).startswith("Section 5 of 7")
 
 
+def test_unread_finds_the_next_section_not_read(drive: Drive) -> None:
+    _, output = drive("go 2", "go 1", "u", "x", "u", "q")  # Intro and Empty heading read
+    assert after_prompt(output, 3).startswith("Section 3 of 7")
+    assert after_prompt(output, 4).startswith("Section 3 marked read. 3 of 7 sections read")
+    assert after_prompt(output, 5).startswith("Section 4 of 7")
+
+
 def test_go_by_number_and_by_title(drive: Drive) -> None:
     _, output = drive("go 4", "go deeper", "go nowhere at all", "go 70", "q")
     assert after_prompt(output, 1).startswith("Section 4 of 7")
@@ -243,6 +257,21 @@ def test_search_lists_numbered_results_and_a_number_opens_one(drive: Drive) -> N
     assert after_prompt(output, 2).startswith("Section 5 of 7")
     assert after_prompt(output, 3).splitlines()[1] == "1. Deeper (in Details)"
     assert after_prompt(output, 4) == "Search for (Enter alone cancels): Search cancelled.\n"
+
+
+def test_a_result_says_where_its_matches_are_and_find_lists_them(drive: Drive) -> None:
+    _, output = drive("search zebra", "1", "find", "find long part", "find zzz", "q")
+    opened = after_prompt(output, 2)
+    assert opened.startswith("Section 3 of 7")
+    assert "'zebra' is on lines 7 and 61: find lists them. Next:" in opened.replace("\n", " ")
+    found = after_prompt(output, 3).splitlines()
+    assert found == [
+        "2 lines of section 3 hold 'zebra':",
+        "Line 7: Paragraph 3 of the long part, with a zebra to read.",
+        "Line 61: Paragraph 30 of the long part, with a zebra to read.",
+    ]
+    assert after_prompt(output, 4).startswith("41 lines of section 3 hold 'long part':\nLine 1: ")
+    assert after_prompt(output, 5) == "No line of section 3 holds 'zzz'.\n"
 
 
 def test_search_says_when_nothing_matches_and_never_echoes_escapes(drive: Drive) -> None:
@@ -398,9 +427,9 @@ def test_place_history_bookmarks_and_read_marks_are_the_apps(
     (mark,) = state.bookmarks
     assert pack.get(mark.section).title == "Deeper" and mark.note == "look here"  # type: ignore[union-attr]
     read = {pack.get(section_id).title for section_id in state.read}  # type: ignore[union-attr]
-    # Every section whose end was shown before the next command (dwell 0) is read;
-    # `x` on Empty heading (read by then) took its tick away.
-    assert read == {"Intro", "Details", "Deeper"}
+    # Every section whose end was shown before the next command (dwell 0) is read, and
+    # `x` ticks the one it is typed in (not untick what the dwell just marked).
+    assert read == {"Intro", "Details", "Deeper", "Empty heading"}
 
 
 def test_plain_resumes_where_the_app_left_and_lists_its_bookmarks(
@@ -425,6 +454,32 @@ def test_plain_resumes_where_the_app_left_and_lists_its_bookmarks(
     assert after_prompt(output, 3).startswith("Section 5 of 7")  # back: where we came from
     assert "2 of 7 sections read" in after_prompt(output, 4)  # Details, and Deeper dwelt
     assert fresh_state(pack_dir, state_dir).load().position.section == deeper.id  # type: ignore[union-attr]
+
+
+def test_progress_by_chapter_and_reset_asks_first(
+    drive: Drive, pack_dir: Path, state_dir: Path
+) -> None:
+    _, output = drive("n", "progress", "reset", "no", "reset", "yes", "progress", "q")
+    lines = after_prompt(output, 2).splitlines()
+    assert lines[0] == "Progress in Plain Pack: 2 of 7 sections read (28%). 4 cards due."
+    assert lines[1:] == [
+        # IgE's card belongs where its definition links: the Details chapter.
+        "1. Intro: 2 of 3 read, 0 due.", "4. Details: 0 of 2 read, 1 due.",
+        "6. Cards: 0 of 1 read, 1 due.", "7. Glossary: 0 of 1 read, 2 due.",
+        "Type a chapter's number to open it.",
+    ]  # fmt: skip
+    assert after_prompt(output, 3).startswith("Forget that 2 sections of this pack are read?")
+    assert "Nothing forgotten." in after_prompt(output, 3)
+    assert "Reading progress reset." in after_prompt(output, 4)
+    assert "0 of 7 sections read" in after_prompt(output, 5)
+
+
+def test_a_pack_changed_on_disk_is_told_once(drive: Drive, pack_dir: Path) -> None:
+    pack = load_pack(pack_dir)
+    pack.load_all()
+    (pack_dir / "03-cards.md").write_text("# Cards\n\nChanged.\n")
+    _, output = drive("where", "where", "q", pack=pack)
+    assert output.count("Note: the pack changed on disk (03-cards.md).") == 1
 
 
 def test_delete_a_bookmark(drive: Drive, pack_dir: Path, state_dir: Path) -> None:
