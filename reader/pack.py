@@ -601,6 +601,8 @@ def load_pack(path: Path | str | None = None) -> Pack:
     del texts
     # No second read (a pack whose own order starts elsewhere reads its first file again).
     pack._cut_ahead[0] = _split_safely(files[0], problems, first_text)
+    if not pack._cut_ahead[0]:  # read again, and changed since: nowhere to start reading
+        raise PackChanged(files[0].relative)
     del first_text
     pack._index_next_file()  # the first file: where reading starts
     pack.title = _pack_title(root_path, manifest, pack)
