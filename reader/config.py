@@ -21,10 +21,10 @@ import os
 import re
 from bisect import bisect_right
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reader.sanitize import sanitize_line
-from reader.state import MAX_SIDEBAR_WIDTH, MIN_SIDEBAR_WIDTH, Record
+from reader.state import MAX_SIDEBAR_WIDTH, MIN_SIDEBAR_WIDTH, ReadingState, Record
 
 __all__ = [
     "CONFIG_FILE_NAME",
@@ -36,6 +36,8 @@ __all__ = [
     "config_path",
     "key_lines",
     "load_config",
+    "starting_sidebar_width",
+    "starting_theme",
 ]
 
 ENV_CONFIG = "READER_CONFIG"
@@ -51,9 +53,11 @@ MAX_KEYS_PER_BINDING = 8
 #: A key's name: "ctrl+shift+left_square_bracket" fits well within it.
 MAX_KEY_NAME = 60
 
+_T = TypeVar("_T")
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_TOML_WHERE = re.compile(r"\(at line (\d+), column \d+\)|\(at end of document\)")
+#: Where tomllib's message says the error is ("(at line 7, column 3)").
+_TOML_WHERE = r"\(at line (\d+), column \d+\)|\(at end of document\)"
 
 
 class KeymapEntry(Record):
@@ -76,7 +80,10 @@ class UserConfig(Record):
     key's path (("keymap", "app.quit")) to its line, for later messages.
     """
 
-    FIELDS = ("path", "exists", "theme", "sidebar_width", "keymap", "review", "problems")
+    FIELDS = (
+        "path", "exists", "theme", "sidebar_width", "keymap", "review", "problems",
+        "review_problems",
+    )  # fmt: skip
     __slots__ = (*FIELDS, "lines")
 
     def __init__(
@@ -89,6 +96,7 @@ class UserConfig(Record):
         keymap: dict[str, KeymapEntry] | None = None,
         review: dict[str, Any] | None = None,
         problems: list[str] | None = None,
+        review_problems: list[str] | None = None,
         lines: dict[tuple[str, ...], int] | None = None,
     ) -> None:
         self.path = path
@@ -98,6 +106,9 @@ class UserConfig(Record):
         self.keymap: dict[str, KeymapEntry] = keymap or {}
         self.review: dict[str, Any] = review or {}
         self.problems: list[str] = problems or []
+        #: The problems that touch review settings (also in `problems`): what a caller
+        #: that reads only those (`reader review`'s Study, plain mode) has to tell.
+        self.review_problems: list[str] = review_problems or []
         self.lines: dict[tuple[str, ...], int] = lines or {}
 
     @property
@@ -109,8 +120,11 @@ class UserConfig(Record):
         """ "~/.config/reader/config.toml, line 7" (no line: the file alone)."""
         return f"{self.shown_path}, line {line}" if line else self.shown_path
 
-    def add_problem(self, line: int | None, text: str) -> None:
-        self.problems.append(f"{self.where(line)}: {text}")
+    def add_problem(self, line: int | None, text: str, *, review: bool = False) -> None:
+        message = f"{self.where(line)}: {text}"
+        self.problems.append(message)
+        if review:
+            self.review_problems.append(message)
 
     def line_of(self, *key: str) -> int | None:
         return self.lines.get(key)
@@ -137,14 +151,15 @@ def config_path() -> Path | None:
     if override:
         return Path(override).expanduser() / CONFIG_FILE_NAME
     uses_xdg = sys.platform not in ("darwin", "win32")
-    if uses_xdg and os.environ.get("XDG_CONFIG_HOME", "").strip():
-        xdg = Path(os.environ["XDG_CONFIG_HOME"].strip()).expanduser()
-        if xdg.is_absolute():  # the spec: a relative value is invalid and ignored
-            return xdg / "reader" / CONFIG_FILE_NAME
+    xdg = os.environ.get("XDG_CONFIG_HOME", "").strip() if uses_xdg else ""
+    if xdg:  # as platformdirs reads it, without importing it before the first frame
+        return Path(xdg).expanduser() / "reader" / CONFIG_FILE_NAME
     if os.name == "posix":
         home = os.environ.get("HOME", "").strip()
         if not home or not os.path.isdir(home):
             return None
+        if uses_xdg:
+            return Path(home) / ".config" / "reader" / CONFIG_FILE_NAME
     import platformdirs
 
     return platformdirs.user_config_path("reader") / CONFIG_FILE_NAME
@@ -167,11 +182,11 @@ def load_config(path: Path | None = None) -> UserConfig:
         text = _read_text(path)
     except FileNotFoundError:
         if named:
-            config.add_problem(None, "no such file; defaults used")
+            config.add_problem(None, "no such file; defaults used", review=True)
         return config
     except _Unusable as exc:
         config.exists = True
-        config.add_problem(None, f"{exc}; defaults used")
+        config.add_problem(None, f"{exc}; defaults used", review=True)
         return config
     config.exists = True
     import tomllib
@@ -180,15 +195,36 @@ def load_config(path: Path | None = None) -> UserConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         config.add_problem(
-            _toml_error_line(str(exc), text), f"not valid TOML ({_toml_reason(exc)}); defaults used"
+            _toml_error_line(str(exc), text),
+            f"not valid TOML ({_toml_reason(exc)}); defaults used",
+            review=True,
         )
         return config
     except RecursionError:  # tomllib recurses once per level of nesting
-        config.add_problem(None, "nested too deeply; defaults used")
+        config.add_problem(None, "nested too deeply; defaults used", review=True)
         return config
     config.lines = key_lines(text)
     _take(config, data)
     return config
+
+
+def starting_theme(config_theme: str | None, remembered: ReadingState) -> str | None:
+    """The theme a start uses: the one last chosen in the palette (remembered with the
+    reading state), unless config.toml's `theme` was set or changed since that choice;
+    else config.toml's; None: Textual's default."""
+    return _choice(config_theme, remembered.theme, remembered.theme_config)
+
+
+def starting_sidebar_width(config_width: int | None, remembered: ReadingState) -> int | None:
+    """The sidebar's width at start, by the same rule as the theme: the width last set
+    with `<`/`>` unless config.toml's `sidebar_width` was set or changed since."""
+    return _choice(config_width, remembered.sidebar_width, remembered.sidebar_width_config)
+
+
+def _choice(configured: _T | None, chosen: _T | None, configured_then: _T | None) -> _T | None:
+    if chosen is not None and (configured is None or configured == configured_then):
+        return chosen
+    return configured
 
 
 class _Unusable(Exception):
@@ -227,7 +263,7 @@ def _describe(exc: OSError) -> str:
 
 def _toml_error_line(message: str, text: str) -> int | None:
     """The line tomllib's message names ("(at line 7, column 3)"; the last at the end)."""
-    found = _TOML_WHERE.search(message)
+    found = re.search(_TOML_WHERE, message)
     if found is None:
         return None
     if found.group(1) is not None:
@@ -236,7 +272,7 @@ def _toml_error_line(message: str, text: str) -> int | None:
 
 
 def _toml_reason(exc: Exception) -> str:
-    return sanitize_line(_TOML_WHERE.sub("", str(exc)).strip())[:200]
+    return sanitize_line(re.sub(_TOML_WHERE, "", str(exc)).strip())[:200]
 
 
 # --- the values ---------------------------------------------------------------------------
@@ -312,7 +348,9 @@ def _keys_of(value: object) -> tuple[str, str | None]:
 
 def _take_review(config: UserConfig, table: object) -> None:
     if not isinstance(table, dict):
-        config.add_problem(config.line_of("review"), "review must be a table ([review])")
+        config.add_problem(
+            config.line_of("review"), "review must be a table ([review])", review=True
+        )
         return
     from reader.review import ReviewSettings
 
@@ -323,7 +361,9 @@ def _take_review(config: UserConfig, table: object) -> None:
             problem = f"unknown setting{_suggest(key, tuple(ReviewSettings.KEYS))}"
         if problem:
             line = config.line_of("review", key)
-            config.add_problem(line, f"[review] {_quoted(key)} {problem}; default kept")
+            config.add_problem(
+                line, f"[review] {_quoted(key)} {problem}; default kept", review=True
+            )
         else:
             config.review[key] = value
 
@@ -346,12 +386,15 @@ def _suggest(word: str, known: tuple[str, ...]) -> str:
 
 # --- where each key is written ------------------------------------------------------------
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_BASIC_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
-_LITERAL_STRING = re.compile(r"'([^'\n]*)'")
-_SCALAR = re.compile(r"[^,\]\}\s#]+")
-_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
-_SPACES = re.compile(r"[ \t]*")
+#: Key paths are kept this deep at most (config.toml's are 2 or 3): deeper ones, which
+#: only a hostile file has, would make each key's path as long as the file.
+_MAX_KEY_DEPTH = 8
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_BASIC_STRING = r'"((?:[^"\\\n]|\\.)*)"'
+_LITERAL_STRING = r"'([^'\n]*)'"
+_SCALAR = r"[^,\]\}\s#]+"
+_BLANK = r"(?:[ \t\r\n]|#[^\n]*)*"
+_SPACES = r"[ \t]*"
 _ESCAPES = {
     "\\\\": "\\",
     '\\"': '"',
@@ -361,7 +404,7 @@ _ESCAPES = {
     "\\f": "\f",
     "\\r": "\r",
 }
-_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPE = r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)"
 
 
 def key_lines(text: str) -> dict[tuple[str, ...], int]:
@@ -383,19 +426,19 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
     size = len(text)
     pos = 0
     while True:
-        pos = _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+        pos = scanner.blank.match(text, pos).end()  # type: ignore[union-attr]
         if pos >= size:
             return lines
         start = pos
         if text[pos] == "[":
             pos += 2 if text.startswith("[[", pos) else 1
             parts, pos = scanner.key(pos)
-            table = tuple(parts)
+            table = tuple(parts)[:_MAX_KEY_DEPTH]
             record(table, start)
         else:
             parts, pos = scanner.key(pos)
-            record((*table, *parts), start)
-            pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+            record((*table, *parts)[:_MAX_KEY_DEPTH], start)
+            pos = scanner.spaces.match(text, pos).end()  # type: ignore[union-attr]
             if pos < size and text[pos] == "=":
                 pos = scanner.value(pos + 1, (*table, *parts), record)
         newline = text.find("\n", pos)
@@ -407,19 +450,28 @@ class _KeyScanner:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # Compiled here, not on import: a start without a config never needs them.
+        self.bare_key = re.compile(_BARE_KEY)
+        self.basic_string = re.compile(_BASIC_STRING)
+        self.literal_string = re.compile(_LITERAL_STRING)
+        self.scalar = re.compile(_SCALAR)
+        self.blank = re.compile(_BLANK)
+        self.spaces = re.compile(_SPACES)
 
     def key(self, pos: int) -> tuple[list[str], int]:
         """A dotted key's parts from `pos`, and where it ends (always past `pos`)."""
         text, start = self.text, pos
         parts: list[str] = []
         while pos < len(text):
-            pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
-            for pattern in (_BARE_KEY, _BASIC_STRING, _LITERAL_STRING):
+            pos = self.spaces.match(text, pos).end()  # type: ignore[union-attr]
+            for pattern in (self.bare_key, self.basic_string, self.literal_string):
                 found = pattern.match(text, pos)
                 if found:
-                    if pattern is _BARE_KEY:
+                    if len(parts) >= _MAX_KEY_DEPTH:
+                        pass  # read past, not kept: paths stay short, the scan linear
+                    elif pattern is self.bare_key:
                         parts.append(found.group(0))
-                    elif pattern is _BASIC_STRING:
+                    elif pattern is self.basic_string:
                         parts.append(_unescape(found.group(1)))
                     else:
                         parts.append(found.group(1))
@@ -427,7 +479,7 @@ class _KeyScanner:
                     break
             else:
                 break
-            pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+            pos = self.spaces.match(text, pos).end()  # type: ignore[union-attr]
             if not text.startswith(".", pos):
                 break
             pos += 1
@@ -441,7 +493,7 @@ class _KeyScanner:
         stack: list[tuple[str, tuple[str, ...]]] = []
         owner = prefix
         while pos < size:
-            pos = _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+            pos = self.blank.match(text, pos).end()  # type: ignore[union-attr]
             if pos >= size:
                 break
             char = text[pos]
@@ -458,12 +510,12 @@ class _KeyScanner:
             if stack and stack[-1][0] == "table":  # a key of an inline table, then its value
                 start = pos
                 parts, pos = self.key(pos)
-                owner = (*owner, *parts)
+                owner = (*owner, *parts)[:_MAX_KEY_DEPTH]
                 record(owner, start)
-                pos = _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+                pos = self.spaces.match(text, pos).end()  # type: ignore[union-attr]
                 if not text.startswith("=", pos):
                     continue
-                pos = _BLANK.match(text, pos + 1).end()  # type: ignore[union-attr]
+                pos = self.blank.match(text, pos + 1).end()  # type: ignore[union-attr]
                 if pos >= size:
                     break
                 char = text[pos]
@@ -485,7 +537,7 @@ class _KeyScanner:
         for fence in ('"""', "'''"):
             if text.startswith(fence, pos):
                 return self._fenced_end(pos + 3, fence)
-        for pattern in (_BASIC_STRING, _LITERAL_STRING, _SCALAR):
+        for pattern in (self.basic_string, self.literal_string, self.scalar):
             found = pattern.match(text, pos)
             if found and found.end() > pos:
                 return found.end()
@@ -523,4 +575,4 @@ def _unescape(raw: str) -> str:
                 return escape
         return _ESCAPES.get(escape, escape)
 
-    return _ESCAPE.sub(one, raw) if "\\" in raw else raw
+    return re.sub(_ESCAPE, one, raw) if "\\" in raw else raw

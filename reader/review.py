@@ -3,8 +3,10 @@ kept per user and per pack, out of the pack. No Textual here.
 
 The pieces, and why each is here rather than elsewhere:
 
-* :class:`ReviewSettings` reads the ``[review]`` table of ``pack.toml`` and of the user's
-  ``settings.toml`` (the user's wins), each bad value ignored with a message.
+* :class:`ReviewSettings` reads the ``[review]`` table of ``pack.toml``, of the user's
+  ``settings.toml`` (kept for settings written before config.toml) and of the user's
+  ``config.toml`` (:mod:`reader.config`): the user's win, config.toml's over
+  settings.toml's; each bad value ignored with a message.
 * :class:`Scheduler` wraps ``fsrs.Scheduler`` (imported only when a review starts) so that
   the rest of the reader deals in :class:`CardProgress`, which adds what FSRS does not
   keep (first review, repetitions, lapses). Fuzz is drawn from the card's identity and its
@@ -239,16 +241,22 @@ class ReviewSettings(Record):
 
     @classmethod
     def from_tables(
-        cls, pack_table: object, user_table: object
+        cls, pack_table: object, user_table: object, config_table: object = None
     ) -> tuple[ReviewSettings, list[str]]:
-        """The pack's `[review]` table, then the user's over it; never raises.
+        """The pack's `[review]` table, then the user's settings.toml's over it, then the
+        user's config.toml's over both; never raises.
 
         Each value that cannot be used (unknown key, wrong type, out of range) is ignored
         with one message naming the file and the key; None stands for "no such table".
+        (config.toml's table comes checked, with lines, from `reader.config`.)
         """
         settings = cls()
         messages: list[str] = []
-        for source, table in (("pack.toml", pack_table), (SETTINGS_FILE_NAME, user_table)):
+        for source, table in (
+            ("pack.toml", pack_table),
+            (SETTINGS_FILE_NAME, user_table),
+            ("config.toml", config_table),
+        ):
             if table is None:
                 continue
             if not isinstance(table, dict):

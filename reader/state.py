@@ -8,7 +8,8 @@ safely, :mod:`reader.state_io` holds the filesystem mechanics. Public API::
     Position(section: str, scroll: float = 0.0)
     Bookmark(id: str, section: str, scroll: float = 0.0, note: str = "", created: float = 0.0)
     ReadingState(position=None, history=[], history_index=-1, bookmarks=[], read=set(),
-                 sidebar_width=None, sidebar_shown=None)
+                 sidebar_width=None, sidebar_shown=None, sidebar_width_config=None,
+                 theme=None, theme_config=None)
         .visit(pos: Position) -> None;  .stand_at(pos: Position) -> None
         .remember(section: str, scroll: float) -> None
         .back() -> Position | None;  .forward() -> Position | None
@@ -18,7 +19,9 @@ safely, :mod:`reader.state_io` holds the filesystem mechanics. Public API::
         .rename_bookmark(bookmark_id: str, note: str) -> bool
         .delete_bookmark(bookmark_id: str) -> bool
         .toggle_read(section: str) -> bool;  .mark_read(section: str);  .reset_progress()
-        .set_sidebar_shown(shown: bool);  .set_sidebar_width(width: int)
+        .set_sidebar_shown(shown: bool)
+        .set_sidebar_width(width: int, config_width: int | None = None)
+        .choose_theme(theme: str, config_theme: str | None = None)
         .copy() -> ReadingState
         .to_json() -> dict;  ReadingState.from_json(data: object) -> ReadingState
     # reader.state_store
@@ -62,6 +65,8 @@ _ID_LIMIT = 1000
 MAX_SCROLL = 10_000_000.0
 MIN_SIDEBAR_WIDTH = 12
 MAX_SIDEBAR_WIDTH = 500  # the widest terminal the app lays out
+#: Textual's theme names are a word or two; anything longer was not written by us.
+THEME_NAME_LIMIT = 100
 #: The start of 9999-12-30 (UTC): a year of four digits in every time zone.
 MAX_TIMESTAMP = 253_402_128_000.0
 
@@ -125,12 +130,15 @@ class ReadingState(Record):
 
     `history[history_index]` is the current entry, as in a browser; -1 means no history.
     `sidebar_width` and `sidebar_shown` are the sidebar as the reader left it (None: the
-    reader has not chosen, the app decides by the terminal's size).
+    reader has not chosen, the app decides by the terminal's size). `theme` is the theme
+    last chosen in the palette (None: never). `sidebar_width_config` and `theme_config`
+    are the user's config.toml values when the width or theme was chosen: a choice made
+    here wins over config.toml until config.toml's value changes (see `reader.config`).
     """
 
     FIELDS = (
         "position", "history", "history_index", "bookmarks", "read", "sidebar_width",
-        "sidebar_shown",
+        "sidebar_shown", "sidebar_width_config", "theme", "theme_config",
     )  # fmt: skip
     __slots__ = FIELDS
 
@@ -143,6 +151,9 @@ class ReadingState(Record):
         read: set[str] | None = None,
         sidebar_width: int | None = None,
         sidebar_shown: bool | None = None,
+        sidebar_width_config: int | None = None,
+        theme: str | None = None,
+        theme_config: str | None = None,
     ) -> None:
         self.position = position
         self.history: list[Position] = [] if history is None else history
@@ -151,6 +162,9 @@ class ReadingState(Record):
         self.read: set[str] = set() if read is None else read
         self.sidebar_width = sidebar_width
         self.sidebar_shown = sidebar_shown
+        self.sidebar_width_config = sidebar_width_config
+        self.theme = theme
+        self.theme_config = theme_config
 
     def visit(self, pos: Position) -> None:
         """Record a jump; staying in the same section only refreshes its scroll offset.
@@ -267,10 +281,17 @@ class ReadingState(Record):
         """The reader showed or hid the sidebar of a wide terminal."""
         self.sidebar_shown = shown
 
-    def set_sidebar_width(self, width: int) -> None:
-        """The reader made the sidebar `width` columns wide; kept within what loading
-        accepts, so a saved width always loads back as the same width."""
+    def set_sidebar_width(self, width: int, config_width: int | None = None) -> None:
+        """The reader made the sidebar `width` columns wide (while config.toml said
+        `config_width`); kept within what loading accepts, so a saved width always loads
+        back as the same width."""
         self.sidebar_width = min(max(int(width), MIN_SIDEBAR_WIDTH), MAX_SIDEBAR_WIDTH)
+        self.sidebar_width_config = _width_or_none(config_width)
+
+    def choose_theme(self, theme: str, config_theme: str | None = None) -> None:
+        """The reader chose `theme` in the palette (while config.toml said `config_theme`)."""
+        self.theme = _theme_or_none(theme)
+        self.theme_config = _theme_or_none(config_theme)
 
     def copy(self) -> ReadingState:
         """An independent copy, so a caller's edits never leak into a store's state."""
@@ -285,6 +306,9 @@ class ReadingState(Record):
             set(self.read),
             self.sidebar_width,
             self.sidebar_shown,
+            self.sidebar_width_config,
+            self.theme,
+            self.theme_config,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -296,8 +320,23 @@ class ReadingState(Record):
             "history_index": self.history_index,
             "bookmarks": [_bookmark_json(bookmark) for bookmark in self.bookmarks],
             "read": sorted(self.read),
-            "layout": {"sidebar_width": self.sidebar_width, "sidebar_shown": self.sidebar_shown},
+            "layout": self._layout_json(),
         }
+
+    def _layout_json(self) -> dict[str, Any]:
+        """The sidebar and the theme; keys added after version 1 only when set, so a
+        state without them is written as before (older readers ignore them anyway)."""
+        layout: dict[str, Any] = {
+            "sidebar_width": self.sidebar_width,
+            "sidebar_shown": self.sidebar_shown,
+        }
+        optional = {
+            "sidebar_width_config": self.sidebar_width_config,
+            "theme": self.theme,
+            "theme_config": self.theme_config,
+        }
+        layout.update((key, value) for key, value in optional.items() if value is not None)
+        return layout
 
     @classmethod
     def from_json(cls, data: object) -> ReadingState:
@@ -328,6 +367,7 @@ class ReadingState(Record):
         layout = _field(data, "layout", dict, {})
         width = _number(layout.get("sidebar_width"), None, MAX_SIDEBAR_WIDTH, "sidebar width")
         shown = layout.get("sidebar_shown")
+        theme = _theme_or_none(layout.get("theme"))
         return cls(
             _parse_position(position),
             history,
@@ -336,11 +376,28 @@ class ReadingState(Record):
             read,
             max(MIN_SIDEBAR_WIDTH, int(width)) if width is not None else None,
             shown if isinstance(shown, bool) else None,
+            _width_or_none(layout.get("sidebar_width_config")),
+            theme,
+            _theme_or_none(layout.get("theme_config")) if theme is not None else None,
         )
 
 
 def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _width_or_none(value: object) -> int | None:
+    """A sidebar width as loading accepts it, or None."""
+    if _is_int(value) and MIN_SIDEBAR_WIDTH <= value <= MAX_SIDEBAR_WIDTH:
+        return value
+    return None
+
+
+def _theme_or_none(value: object) -> str | None:
+    """A theme's name as the file may hold it (short, one printable line), or None."""
+    if isinstance(value, str) and 0 < len(value) <= THEME_NAME_LIMIT and value.isprintable():
+        return value
+    return None
 
 
 def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any) -> Any:

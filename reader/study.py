@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from reader.cards import Card, CardSet
+    from reader.config import UserConfig
     from reader.pack import Pack, Section
     from reader.review import CardProgress, Counts, ReviewSettings, ReviewState, ReviewStore
     from reader.review import Scheduler as ReviewScheduler
@@ -81,13 +82,26 @@ class Study:
         fuzzing: bool | None = None,
         cache_dir: Path | None = None,
         write_cache: bool = True,
+        config: UserConfig | None = None,
     ) -> Study:
         """The pack's study with the user's settings over the pack's; never raises for
-        I/O (a store that cannot save keeps state in memory and says so once)."""
+        I/O (a store that cannot save keeps state in memory and says so once).
+
+        The user's review settings: config.toml's `[review]` over an older settings.toml's.
+        `config`: the user's config already loaded (the app's, whose one notice told its
+        problems); None reads it here, and its `[review]` problems join `messages`.
+        """
         from reader.review import ReviewSettings, ReviewStore, load_user_settings
 
         user, messages = load_user_settings()
-        settings, more = ReviewSettings.from_tables(pack.manifest.get("review"), user.get("review"))
+        if config is None:
+            from reader.config import load_config
+
+            config = load_config()
+            messages = [*messages, *config.review_problems]
+        settings, more = ReviewSettings.from_tables(
+            pack.manifest.get("review"), user.get("review"), config.review or None
+        )
         store = ReviewStore.open(pack.root, pack.title, state_dir=state_dir, enabled=enabled)
         return cls(
             pack,

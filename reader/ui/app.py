@@ -36,6 +36,7 @@ from textual.command import Provider
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
+from reader.config import UserConfig, load_config, starting_sidebar_width, starting_theme
 from reader.crash import crash_log_path, report_internal_error
 from reader.pack import Pack, Section
 from reader.sanitize import sanitize_line
@@ -95,6 +96,12 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        # Textual's own two, declared here to have ids ([keymap] in config.toml). The
+        # palette's keeps Textual's description: the footer shows it.
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit-now"),
+        Binding(
+            "ctrl+p", "command_palette", "palette", show=False, priority=True, id="app.commands"
+        ),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         # Priority: keys typed right after "/" must land in the box, not the reading pane.
         Binding("slash", "focus_search", "Search", id="app.search", priority=True),
@@ -154,6 +161,8 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
     #: Seconds between two looks at whether the pack's files changed on disk (a few stat
     #: calls each, on the UI thread).
     PACK_POLL_SECONDS: ClassVar[float] = 3.0
+    #: config.toml's problems listed in its one notice (the rest are counted).
+    CONFIG_PROBLEMS_SHOWN: ClassVar[int] = 6
 
     def __init__(
         self,
@@ -164,15 +173,28 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         review_dir: Path | None = None,
         review_saving: bool = False,
         start_review: bool = False,
+        config: UserConfig | None = None,
     ) -> None:
         """`review_dir`/`review_saving`: where review state is kept (beside the reading
         state) and whether it is saved at all; `start_review`: open in a review of what
-        is due (`reader review`)."""
+        is due (`reader review`); `config`: the user's config.toml (None: read it now;
+        restricted mode reads it too: it changes only keys and looks)."""
         super().__init__()
         self.pack = pack
         self.restricted = restricted
         self.store = store or StateStore.open(pack.root, pack.title, enabled=False)
         self.reading: ReadingState = self.store.load()
+        #: What the user's config.toml says; its problems are told once, after the first
+        #: frame (see `_settle_config`).
+        self.config = load_config() if config is None else config
+        self._config_settled = False
+        #: The theme the reader started with: a different one at the end was chosen in
+        #: the palette, and is remembered with the reading state.
+        self._theme_at_start = self._choose_theme()
+        #: The sidebar's width at start (config.toml's or the remembered one; None: fit).
+        self.sidebar_width_at_start = starting_sidebar_width(
+            self.config.sidebar_width, self.reading
+        )
         self.search = SearchController(self)
         self.navigation = Navigation(self)
         #: The pack's files the reader was told changed on disk (told once each).
@@ -235,6 +257,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             # and the place reading left off opened, when the reader first comes to it.
             self.start_review = False
             self._deferred_opening = (first.id, scroll, start is None)
+            self._settle_config()  # the review's keys as config.toml maps them
             self._tell(self.store.take_notices())
             self.study.review()
             self.call_after_refresh(resume_after_start)
@@ -267,10 +290,64 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.progress.show()
         if self.current is not None and self.main.outline is not None:
             self.main.outline.reveal(self.current.id)
+        self._settle_config()  # before the keys typed meanwhile run: they run as remapped
         self.keys.release()
         self.study.start_loading()
         self.set_interval(self.PACK_POLL_SECONDS, self.check_pack_files, name="pack-files")
         resume_after_start()
+
+    def _choose_theme(self) -> str:
+        """Start in config.toml's theme or the one last chosen in the palette (see
+        `reader.config.starting_theme`); a name no theme has is told, default kept."""
+        config = self.config
+        if config.theme is not None and config.theme not in self.available_themes:
+            config.add_problem(
+                config.line_of("theme"),
+                f"no theme '{config.theme}' (ctrl+p, Theme lists them); default kept",
+            )
+            config.theme = None
+        theme = starting_theme(config.theme, self.reading)
+        if theme is not None and theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+        return self.theme
+
+    def _settle_config(self) -> None:
+        """The `[keymap]`, checked against every binding and applied, and everything in
+        config.toml that could not be used told in one notice. Once, before the keys
+        typed during the start run; the check imports every screen, so only when there
+        is a keymap at all."""
+        if self._config_settled:
+            return
+        self._config_settled = True
+        config = self.config
+        if config.keymap:
+            from reader.ui.keymap import EXTRA_BINDINGS, check_keymap
+
+            keymap = check_keymap(type(self), config)
+            for extra in EXTRA_BINDINGS:
+                if extra.id in keymap:  # no default key: bound only once a key is chosen
+                    for key in keymap[extra.id].split(","):
+                        self._bindings._add_binding(extra.with_key(key))
+            self.set_keymap(keymap)
+            if "app.commands" in keymap:  # where the footer looks for the palette's key
+                palette_key = keymap["app.commands"].split(",")[0]
+                self.__dict__["COMMAND_PALETTE_BINDING"] = palette_key  # this app's only
+        if config.problems:
+            self._tell_config_problems(config.problems)
+
+    def _tell_config_problems(self, problems: list[str]) -> None:
+        """One notice for all of config.toml's problems, up to CONFIG_PROBLEMS_SHOWN of
+        them, long enough to read."""
+        shown = [sanitize_line(problem) for problem in problems[: self.CONFIG_PROBLEMS_SHOWN]]
+        if len(problems) > len(shown):
+            shown.append(f"and {len(problems) - len(shown)} more")
+        self.notify(
+            "\n".join(shown),
+            title="Settings not used (defaults kept)",
+            severity="warning",
+            markup=False,
+            timeout=min(30, 10 + 4 * len(shown)),
+        )
 
     def _read_glossary(self, document: DocumentView) -> None:
         """Read the glossary (98 terms: ~10 ms, too long for the first screen, which is
@@ -614,11 +691,13 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         self.study.open_source(session, card)
 
     def action_help(self) -> None:
-        from reader.ui.help_keys import help_groups
+        from reader.ui.help_keys import help_groups, unbound_bindings
         from reader.ui.screens.help import HelpScreen
 
         # The reading screen's keys as "everywhere": a review's own are a group of their own.
-        self.push_screen(HelpScreen(help_groups([*self.BINDINGS, *self.main.BINDINGS])))
+        keymap = self._keymap  # Textual's: what `set_keymap` took from config.toml
+        groups = help_groups([*self.BINDINGS, *self.main.BINDINGS], keymap)
+        self.push_screen(HelpScreen(groups, unbound_bindings(keymap)))
 
     # ------------------------------------------------------------------ history
     def action_history_back(self) -> None:
@@ -702,11 +781,21 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         or read-only disk paused tries it once more, so what it kept is saved if it can be."""
         self.store.try_disk_now()
         self.navigation.save_position()
+        self._remember_theme()
         study = self._study.study if self._study is not None else None
         if study is not None and study.store.paused:
             study.store.try_disk_now()
             study.store.load()  # replays the ratings kept in memory, if the disk takes them
         self.exit(0)
+
+    def _remember_theme(self) -> None:
+        """A theme chosen in the palette is kept with the reading state (never written
+        to the user's config.toml), with config.toml's `theme` at the time: see
+        `reader.config.starting_theme` for which wins at the next start."""
+        theme, configured = self.theme, self.config.theme
+        if theme != self._theme_at_start:
+            self.update_state(lambda state: state.choose_theme(theme, configured))
+            self._theme_at_start = theme
 
     async def action_quit(self) -> None:
         self.save_and_exit()
@@ -736,8 +825,10 @@ def create_app(
     no_state: bool = False,
     state_dir: Path | None = None,
     start_review: bool = False,
+    config: UserConfig | None = None,
 ) -> ReaderApp:
-    """The one way to build the app, for the command and for the tests."""
+    """The one way to build the app, for the command and for the tests; `config`: the
+    user's config.toml (None: read from where `reader.config.config_path` says)."""
     store = StateStore.open(pack.root, pack.title, state_dir=state_dir, enabled=not no_state)
     return ReaderApp(
         pack,
@@ -746,6 +837,7 @@ def create_app(
         review_dir=state_dir,
         review_saving=not no_state,
         start_review=start_review,
+        config=config,
     )
 
 

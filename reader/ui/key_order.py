@@ -121,11 +121,13 @@ class KeyOrder:
         app = self._app
         focused = app.focused
         nodes: list[DOMNode] = [focused, *focused.ancestors] if focused is not None else [app]
+        keymap = app._keymap  # config.toml's keys, as Textual holds them
         for node in nodes:
             for binding in getattr(node, "BINDINGS", ()):
                 if not isinstance(binding, Binding):
                     continue
-                if key not in (part.strip() for part in binding.key.split(",")):
+                keys = (binding.id and keymap.get(binding.id)) or binding.key
+                if key not in (part.strip() for part in keys.split(",")):
                     continue
                 why = self._why_not(binding.action.split("(")[0].removeprefix("app."), node)
                 if why:

@@ -12,6 +12,7 @@ from reader.ui.widgets.document_view import DocumentView
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from reader.config import UserConfig
     from reader.pack import Section
     from reader.state import ReadingState
     from reader.ui.screens.main import MainScreen
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at r
 
         main: MainScreen
         search: SearchController
+        config: UserConfig
 
         @property
         def current(self) -> Section | None: ...
@@ -101,7 +103,8 @@ class Panes:
         if width is None:
             self._host.bell()
             return
-        self._host.update_state(lambda state: state.set_sidebar_width(width))
+        configured = self._host.config.sidebar_width  # which wins next time: see state.py
+        self._host.update_state(lambda state: state.set_sidebar_width(width, configured))
 
     def focus_search(self) -> None:
         main = self._main

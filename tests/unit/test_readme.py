@@ -41,7 +41,8 @@ def test_readme_keys_cover_every_app_binding() -> None:
         "left_square_bracket": "[", "backspace": "Backspace", "escape": "Esc",
         "enter": "Enter", "space": "space", "shift+backspace": "Shift+Backspace",
         "f1": "F1", "less_than_sign": "<", "greater_than_sign": ">",
-        "tab": "Tab", "shift+tab": "Shift+Tab", "pageup": "PgUp",
+        "tab": "Tab", "shift+tab": "Shift+Tab", "pageup": "PgUp", "pagedown": "PgDn",
+        "up": "↑", "down": "↓", "home": "Home", "end": "End",
     }  # fmt: skip
     missing = []
     for binding in [*ReaderApp.BINDINGS, *DocumentView.BINDINGS]:

@@ -16,6 +16,8 @@ from reader.ui.styles import use_stylesheet
 
 __all__ = ["HelpScreen"]
 
+FOOTNOTE = "Esc closes.  i: ids for config.toml.  Mouse works too."
+IDS_FOOTNOTE = 'Esc closes.  i hides the ids.  In config.toml:  [keymap]  app.quit = "ctrl+x"'
 #: Below this many columns of text, each description goes on the line under its key.
 STACKED_BELOW = 44
 KEY_COLUMN = 12  # at most; longer key lists wrap within it
@@ -23,24 +25,33 @@ GAP = 2
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys grouped by where they work; Esc, q or ? closes."""
+    """Keys grouped by where they work; Esc, q or ? closes; i shows each binding's id,
+    the name config.toml's `[keymap]` uses."""
 
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help.close"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
+        Binding("i", "toggle_ids", "Binding ids", show=False, id="help.ids"),
     ]
 
-    def __init__(self, groups: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
+    def __init__(
+        self,
+        groups: Sequence[tuple[str, Iterable[BindingType]]],
+        unbound: Sequence[Binding] = (),
+    ) -> None:
+        """`unbound`: bindings with no key (yet), listed only with the ids."""
         super().__init__()
         use_stylesheet(self.app, "dialogs.tcss")
         self.groups = groups
+        self.unbound = unbound
+        self.show_ids = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static(Text("Keys", style="bold"), id="help-title")
             yield Static(self._table(self._text_width()), id="help-table")
-            yield Static(Text("Esc closes.  Mouse works too.", style="dim"))
+            yield Static(Text(FOOTNOTE, style="dim"), id="help-footnote")
 
     def _text_width(self) -> int:
         """The help text's width in the dialog as dialogs.tcss lays it out (90%, at most
@@ -50,10 +61,20 @@ class HelpScreen(ModalScreen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.query_one("#help-table", Static).update(self._table(self._text_width()))
 
-    def _rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """(group, [(keys, description)]) without repeats."""
+    def action_toggle_ids(self) -> None:
+        """Each binding's id beside it (what `[keymap]` in config.toml names), or not."""
+        self.show_ids = not self.show_ids
+        self.query_one("#help-table", Static).update(self._table(self._text_width()))
+        footnote = IDS_FOOTNOTE if self.show_ids else FOOTNOTE
+        self.query_one("#help-footnote", Static).update(Text(footnote, style="dim"))
+
+    def _rows(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """(group, [(keys, description, binding id)]) without repeats."""
         groups = []
-        for title, bindings in self.groups:
+        listed = list(self.groups)
+        if self.show_ids and self.unbound:
+            listed.append(("No key unless config.toml gives one", self.unbound))
+        for title, bindings in listed:
             seen: set[tuple[str, str]] = set()
             rows = []
             for binding in bindings:
@@ -62,10 +83,11 @@ class HelpScreen(ModalScreen[None]):
                 keys = ", ".join(
                     self.app.get_key_display(Binding(key.strip(), binding.action))
                     for key in binding.key.split(",")
+                    if key.strip()
                 )
                 if (keys, binding.description) not in seen:
                     seen.add((keys, binding.description))
-                    rows.append((keys, binding.description))
+                    rows.append((keys or "-", binding.description, binding.id or ""))
             groups.append((title, rows))
         return groups
 
@@ -76,20 +98,28 @@ class HelpScreen(ModalScreen[None]):
         groups = self._rows()
         text = Text(no_wrap=True, overflow="ellipsis")
         stacked = width < STACKED_BELOW
-        longest = max((len(keys) for _, rows in groups for keys, _ in rows), default=1)
-        key_width = min(KEY_COLUMN, longest)
+        # One width whatever the keys ([keymap] may shorten them): the column stays put.
+        key_width = KEY_COLUMN
         room = width - key_width - GAP
         for title, rows in groups:
             text.append(title, style="underline")
             text.append("\n")
-            for keys, description in rows:
+            for keys, description, binding_id in rows:
+                shown_id = binding_id if self.show_ids else ""
                 if stacked:
                     text.append(keys, style="bold")
                     text.append("\n  " + description + "\n")
+                    if shown_id:
+                        text.append("  " + shown_id + "\n", style="dim")
                     continue
                 key_lines = _fold_keys(keys, key_width)
                 text.append(key_lines[0].ljust(key_width + GAP), style="bold")
-                text.append(_cut(description, room) + "\n")
+                if shown_id:
+                    cut = _cut(description, max(1, room - len(shown_id) - GAP))
+                    text.append(cut.ljust(room - len(shown_id)))
+                    text.append(shown_id + "\n", style="dim")
+                else:
+                    text.append(_cut(description, room) + "\n")
                 for more in key_lines[1:]:
                     text.append(more + "\n", style="bold")
             text.append("\n")

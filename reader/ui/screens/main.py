@@ -134,7 +134,10 @@ class MainScreen(Screen[None]):
         """The sidebar's width and the reading pane's, before the section is drawn."""
         reading = getattr(self.app, "reading", None)
         if reading is not None:
-            self.wide_choice, self.chosen_width = reading.sidebar_shown, reading.sidebar_width
+            # The width config.toml or `<`/`>` chose (the app decides which, see
+            # reader.config.starting_sidebar_width).
+            width = getattr(self.app, "sidebar_width_at_start", reading.sidebar_width)
+            self.wide_choice, self.chosen_width = reading.sidebar_shown, width
         if sum(pack_file.length for pack_file in self.pack.files) <= FIT_AT_START_CHARS:
             # A small pack is cut whole in a millisecond: the sidebar fits its titles from
             # the first frame (a bigger one fits from the next layout, see titles_known).

@@ -29,8 +29,8 @@ class CardFace(LineView, can_focus=True):
     """Draws one card's Markdown at its width; see the module docstring."""
 
     BINDINGS = [
-        Binding("j,down", "scroll_down", "Down", show=False),
-        Binding("k,up", "scroll_up", "Up", show=False),
+        Binding("j,down", "scroll_down", "Down", show=False, id="card.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="card.up"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

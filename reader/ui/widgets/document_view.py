@@ -38,14 +38,16 @@ class DocumentView(LineView, can_focus=True):
     COMPONENT_CLASSES = ROLES
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False, id="document.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="document.up"),
+        # The arrows, PgDn, Home and End are ScrollView's, declared here to have ids.
+        Binding("j,down", "scroll_down", "Down", show=False, id="document.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="document.up"),
         Binding("space", "page_forward", "Page down", show=False, id="document.page-down"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="document.pgdn"),
         Binding("b,pageup", "page_backward", "Page up", show=False, id="document.page-up"),
         Binding("d", "half_page(1)", "Half page down", show=False, id="document.half-down"),
         Binding("u", "half_page(-1)", "Half page up", show=False, id="document.half-up"),
-        Binding("g", "scroll_home", "Top", show=False, id="document.top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="document.bottom"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="document.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="document.bottom"),
         Binding("f", "next_item(1)", "Next link", id="document.next-link"),
         Binding("F", "next_item(-1)", "Previous link", show=False, id="document.previous-link"),
         Binding(

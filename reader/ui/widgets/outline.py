@@ -40,6 +40,8 @@ class Outline(Tree[str]):
         Binding("l", "unfold", "Unfold", show=False, id="outline.unfold-vi"),
         Binding("j", "cursor_down", "Down", show=False, id="outline.down"),
         Binding("k", "cursor_up", "Up", show=False, id="outline.up"),
+        # Tree's own Enter, given an id so config.toml's [keymap] can move it.
+        Binding("enter", "select_cursor", "Open section", show=False, id="outline.open"),
     ]
 
     class SectionSelected(Message):
