@@ -491,6 +491,12 @@ class PlainReader:
                 ("define", "d"), "define (d) TERM", "a glossary term's definition", self.define
             ),
             _Command(
+                ("compare", "c"),
+                "compare (c)",
+                "the pack's comparison table, as a section",
+                lambda _: self.compare(),
+            ),
+            _Command(
                 ("glossary", "g"),
                 "glossary (g) [WORDS]",
                 "the numbered glossary terms (only those holding WORDS if given)",
@@ -918,6 +924,16 @@ class PlainReader:
             f"Section {current.index + 1} marked {'read' if done else 'not read'}. "
             + self.read_summary()
         )
+
+    def compare(self) -> None:
+        """The app's `c`: the pack's comparison table (read here as a section: its rows
+        in words, each cell after its column's header)."""
+        section_id = self.pack.comparison_id
+        section = self.pack.get(section_id) if section_id else None
+        if section is None:
+            self.console.say("This pack has no comparison table.")
+        else:
+            self.open(section)
 
     def find(self, words: str) -> None:
         """The lines of the section holding the words, by line number: the plain

@@ -130,6 +130,8 @@ def test_a_pty_session_writes_not_one_escape_byte(place: AppPlace, tmp_path: Pat
         (b"1\n", PROMPT.encode()),
         (b"define ige\n", PROMPT.encode()),
         (b"glossary jak\n", PROMPT.encode()),
+        (b"compare\n", MORE.encode()),
+        (b"q\n", PROMPT.encode()),
         (b"review\n", b"q ends the review: "),
         (b"\n", b"q ends: "),
         (b"3\n", b"q ends the review: "),
@@ -157,3 +159,4 @@ def test_a_pty_session_writes_not_one_escape_byte(place: AppPlace, tmp_path: Pat
     assert "Traceback" not in text
     assert "Card 1 of " in text and "Good: due again in " in text
     assert "Definition of Immunoglobulin E (IgE):" in text
+    assert "Section 48 of 76" in text  # the comparison table, its rows in words

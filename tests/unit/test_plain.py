@@ -146,7 +146,7 @@ def test_end_of_input_ends_the_session_like_quit(drive: Drive) -> None:
 HELP_USAGES = (
     "help (h or ?)", "next (n)", "previous (p)", "Enter alone", "again (a)", "toc (t) [WORDS]",
     "go NUMBER or TITLE", "search (s or /) WORDS", "find (f) [WORDS]", "links (l)",
-    "define (d) TERM", "glossary (g) [WORDS]", "review (r)", "bookmark (m) [NOTE]",
+    "define (d) TERM", "compare (c)", "glossary (g) [WORDS]", "review (r)", "bookmark (m) [NOTE]",
     "bookmarks (b)", "delete NUMBER", "back", "forward", "tick (x)", "unread (u)", "progress",
     "reset", "where (w)", "quit (q)",
 )  # fmt: skip
@@ -349,10 +349,11 @@ def test_glossary_lists_terms_and_a_number_defines(drive: Drive) -> None:
 
 def test_a_pack_without_glossary_or_cards_says_so(drive: Drive, tmp_path: Path) -> None:
     bare = load_pack(write_pack(tmp_path / "bare", {"a.md": "# Only\n\nText.\n"}))
-    _, output = drive("define x", "glossary", "review", "q", pack=bare)
+    _, output = drive("define x", "glossary", "review", "compare", "q", pack=bare)
     assert after_prompt(output, 1).startswith("This pack has no glossary")
     assert after_prompt(output, 2).startswith("This pack has no glossary")
     assert after_prompt(output, 3).startswith("This pack has no self-test cards")
+    assert after_prompt(output, 4) == "This pack has no comparison table.\n"
 
 
 # --------------------------------------------------------------------------- review
@@ -522,6 +523,22 @@ def test_a_very_long_line_is_cut_and_the_next_command_still_runs(drive: Drive) -
     assert after_prompt(output, 1).startswith("Nothing matches 'aaa")
     assert len(after_prompt(output, 1)) < 400
     assert after_prompt(output, 2).startswith("You are in Section 1 of 7")
+
+
+@pytest.mark.parametrize("character", ["a", "(", '"', "*", "-", " x", "é", "\u202e"])
+def test_every_command_stays_quick_on_the_longest_hostile_argument(
+    drive: Drive, character: str
+) -> None:
+    """Input is cut at MAX_INPUT characters: a run of one character that long, after
+    every command taking words, is answered at once (a bounded cost, and no output
+    longer than the words echoed back)."""
+    argument = (character * MAX_INPUT)[: MAX_INPUT - 10]
+    words = ["search", "find", "define", "glossary", "toc", "go", "bookmark", "s"]
+    started = time.process_time()
+    code, output = drive(*(f"{word} {argument}" for word in words), "bookmarks", "q")
+    assert time.process_time() - started < 5.0
+    assert code == 0 and "Traceback" not in output
+    assert max(len(line.split(PROMPT)[-1]) for line in output.splitlines()) <= 80
 
 
 def test_hostile_pack_text_never_reaches_the_output(drive: Drive, tmp_path: Path) -> None:
