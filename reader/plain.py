@@ -270,16 +270,17 @@ class _Console:
     def _read_line(self) -> str | None:
         binary = self._binary
         if binary is not None:
-            data = binary.readline(MAX_INPUT * 4)  # UTF-8: at most 4 bytes a character
+            limit = MAX_INPUT * 4  # UTF-8: at most 4 bytes a character
+            data = binary.readline(limit)
             if not data:
                 return None
-            if not data.endswith(b"\n"):
-                _drain(binary.readline)
+            if len(data) == limit and not data.endswith(b"\n"):
+                _drain(binary.readline)  # not a line cut short by Ctrl-D: one too long
             return data.decode("utf-8", "replace")[:MAX_INPUT]
         text = self._in.readline(MAX_INPUT)
         if not text:
             return None
-        if not text.endswith("\n"):
+        if len(text) == MAX_INPUT and not text.endswith("\n"):
             _drain(self._in.readline)
         return text
 
