@@ -310,7 +310,8 @@ def _clean(line: str) -> str:
 
 def _fit(line: str, width: int) -> list[str]:
     """A line as rows of at most `width` characters (the terminal would wrap it anyway,
-    and paging counts rows): a numbered item's later rows under its text."""
+    and paging counts rows): a numbered item's or a found line's later rows under its
+    text."""
     if len(line) <= width:
         return [line]
     import textwrap
@@ -318,8 +319,11 @@ def _fit(line: str, width: int) -> list[str]:
     stripped = line.lstrip(" ")
     indent = len(line) - len(stripped)
     number, dot, _ = stripped.partition(". ")
+    label, colon, _ = stripped.partition(": ")
     if dot and number.isdigit():
         indent += len(number) + 2
+    elif colon and label.startswith("Line ") and label[5:].isdigit():
+        indent += len(label) + 2  # `find`'s "Line 12: ...": the text under the text
     indent = min(indent, width // 2)
     rows = textwrap.wrap(
         line,
