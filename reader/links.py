@@ -83,7 +83,8 @@ def _pack_file_at(real: Path, files_by_real: dict[Path, PackFile]) -> PackFile |
     """The pack file a link names, trying what documentation sites serve for it.
 
     `guide` or `guide/` is the folder's README or index; `setup` is `setup.md`;
-    `setup.html` (a link written for the built site) is `setup.md` too. Every candidate
+    `setup.html` (a link written for the built site) is `setup.md` too, and
+    `guide/index.html` is the folder's README, as mdBook builds it. Every candidate
     is resolved again, so none of them can lead out of the pack through a symlink.
     """
     found = files_by_real.get(real)
@@ -92,6 +93,8 @@ def _pack_file_at(real: Path, files_by_real: dict[Path, PackFile]) -> PackFile |
     candidates: list[Path] = []
     if real.suffix.lower() in (".html", ".htm"):
         candidates.append(real.with_suffix(".md"))
+        if real.stem.lower() == "index":
+            candidates.extend(real.parent / page for page in _FOLDER_PAGES)
     candidates.extend(real.with_name(real.name + suffix) for suffix in (".md", ".markdown"))
     candidates.extend(real / page for page in _FOLDER_PAGES)
     for candidate in candidates:

@@ -73,6 +73,7 @@ def resolve(pack: Pack, href: str, source: str = "a.md") -> tuple[str, str | Non
         ("/guide#install", "install"),
         ("b", "bee"),
         ("guide/setup.html", "setup"),
+        ("guide/index.html#install", "install"),  # mdBook builds a README as index.html
         ("%2Fb.md", "bee"),
     ],
 )
