@@ -177,7 +177,10 @@ class _Console:
         self.quiet = False
         #: A command typed at a "more" prompt: run next, as if typed at the prompt.
         self.pending: str | None = None
-        self.separator = " › " if self._encodes("›") else " > "
+        #: Between the titles of a place: the app's "›" is a sign a screen reader reads
+        #: out (or a braille cell pattern); a semicolon is a pause, and unlike a comma it
+        #: is not in titles ("A common, long-term condition").
+        self.separator = "; "
 
     # ------------------------------------------------------------------ sizes
     def width(self) -> int:
@@ -191,15 +194,6 @@ class _Console:
                       MIN_HEIGHT, MAX_HEIGHT)  # fmt: skip
 
     # ------------------------------------------------------------------ output
-    def _encodes(self, text: str) -> bool:
-        if not self._encoding:
-            return True
-        try:
-            text.encode(self._encoding)
-        except (UnicodeEncodeError, LookupError):
-            return False
-        return True
-
     def _write(self, text: str) -> None:
         if self._encoding:
             with contextlib.suppress(LookupError):
@@ -237,7 +231,7 @@ class _Console:
     def _more(self, index: int, total: int) -> str | None:
         """The "more" prompt: None to go on; "" to stop; a command to stop and run."""
         left = total - index
-        prompt = f"More: {left} more line{'s' if left != 1 else ''}. Enter continues, q stops: "
+        prompt = f"More: {left} line{'s' if left != 1 else ''} left. Enter goes on, q stops: "
         line = self.ask(prompt)
         if line is None:
             raise _EndOfInput
@@ -467,13 +461,13 @@ class PlainReader:
             ),
             _Command(
                 ("toc", "contents", "t"),
-                "toc (t) [WORDS]",
-                "the numbered contents (only titles holding WORDS if given)",
+                "toc (t), or toc WORDS",
+                "the numbered contents, or only the titles holding WORDS",
                 self.toc,
             ),
             _Command(
                 ("go", "open", "o"),
-                "go NUMBER or TITLE",
+                "go (o) NUMBER or TITLE",
                 "open section NUMBER of the contents, or the section titled TITLE",
                 self.go,
             ),
@@ -485,8 +479,8 @@ class PlainReader:
             ),
             _Command(
                 ("find", "f"),
-                "find (f) [WORDS]",
-                "the lines of this section holding WORDS (or the last search's words)",
+                "find (f) WORDS",
+                "the lines of this section holding WORDS (alone: the last search's words)",
                 self.find,
             ),
             _Command(
@@ -503,8 +497,8 @@ class PlainReader:
             ),
             _Command(
                 ("glossary", "g"),
-                "glossary (g) [WORDS]",
-                "the numbered glossary terms (only those holding WORDS if given)",
+                "glossary (g), or glossary WORDS",
+                "the numbered glossary terms, or only those holding WORDS",
                 self.glossary,
             ),
             _Command(
@@ -515,8 +509,8 @@ class PlainReader:
             ),
             _Command(
                 ("bookmark", "m"),
-                "bookmark (m) [NOTE]",
-                "bookmark this place, with a note if given",
+                "bookmark (m), or bookmark NOTE",
+                "bookmark this place, with NOTE as its note",
                 self.bookmark,
             ),
             _Command(
@@ -606,11 +600,18 @@ class PlainReader:
             return
         command.run(words.strip())
 
+    def nothing_listed(self, message: str) -> None:
+        """A list command found nothing: the list before it is gone too, so a number
+        typed next (meant for the empty list) is not taken from an older one."""
+        self.menu = None
+        self.console.say(message)
+
     def choose(self, number_text: str) -> None:
         menu = self.menu
         if menu is None:
             self.console.say(
-                "No numbered list yet: toc, search, links, bookmarks and glossary show one."
+                "No numbered list to choose from: toc, search, links, bookmarks and "
+                "glossary show one."
             )
             return
         number = int(number_text[:9]) if len(number_text) <= 9 else 0
@@ -1090,7 +1091,7 @@ class PlainReader:
         folded = words.casefold()
         shown = [s for s in sections if not folded or folded in s.title.casefold()]
         if not shown:
-            self.console.say(f"No section title holds '{sanitize_line(words)[:80]}'.")
+            self.nothing_listed(f"No section title holds '{sanitize_line(words)[:80]}'.")
             return
         read = self.reading.read
         title = sanitize_line(self.pack.title)
@@ -1150,15 +1151,18 @@ class PlainReader:
         letter = title_letter(words)
         if not hits and definition is None:
             if letter is not None:
-                self.console.say(
+                self.nothing_listed(
                     f"No section title starts with '{sanitize_line(letter)}'. One letter "
                     "searches titles only: give two or more to search the text."
                 )
             else:
-                self.console.say(f"Nothing matches '{shown_query}'.")
+                self.nothing_listed(f"Nothing matches '{shown_query}'.")
             return
         count = len(hits) + (definition is not None)
-        kind = f"titles starting with '{sanitize_line(letter)}'" if letter else "results"
+        if letter:
+            kind = f"title{'s' if count != 1 else ''} starting with '{sanitize_line(letter)}'"
+        else:
+            kind = "result" if count == 1 else "results"
         lines = [
             f"{count} {kind} for '{shown_query}'"
             + (" (the best 20)" if len(hits) >= SEARCH_LIMIT else "")
@@ -1178,12 +1182,12 @@ class PlainReader:
         self.console.show(lines)
 
     def _hit_lines(self, number: int, hit: SearchHit) -> list[str]:
-        where = f" (in {sanitize_line(hit.path)})" if hit.path else ""
+        path = sanitize_line(hit.path).replace(" › ", self.console.separator)
+        where = f" (in {path})" if path else ""
         lines = [f"{number}. {sanitize_line(hit.title)}{where}"]
-        if hit.snippet:
-            lines.extend(
-                "   " + part for part in _wrap(sanitize_line(hit.snippet), self.console.width() - 3)
-            )
+        snippet = _speakable(sanitize_line(hit.snippet))
+        if snippet:
+            lines.extend("   " + part for part in _wrap(snippet, self.console.width() - 3))
         return lines
 
     def _opener(self, section_id: str, query: str) -> Callable[[], None]:
@@ -1218,7 +1222,7 @@ class PlainReader:
                 source = None
         if source is None or not source.links:
             where = source.where if source is not None else "this section"
-            self.console.say(f"No links in {where}.")
+            self.nothing_listed(f"No links in {where}.")
             return
         lines = [
             f"{len(source.links)} link{'s' if len(source.links) != 1 else ''} in {source.where}, "
@@ -1313,7 +1317,7 @@ class PlainReader:
     def glossary(self, words: str) -> None:
         pack = self.pack
         if not pack.glossary_files or not pack.has_glossary:
-            self.console.say(NO_GLOSSARY)
+            self.nothing_listed(NO_GLOSSARY)
             return
         entries = pack.glossary.entries
         if words:
@@ -1326,7 +1330,7 @@ class PlainReader:
                 if any(folded in fold(name) for name in (*entry.names, entry.term))
             ]
             if not entries:
-                self.console.say(f"No glossary term holds '{sanitize_line(words)[:80]}'.")
+                self.nothing_listed(f"No glossary term holds '{sanitize_line(words)[:80]}'.")
                 return
             header = (
                 f"{len(entries)} glossary term{'s' if len(entries) != 1 else ''} holding "
@@ -1382,12 +1386,13 @@ class PlainReader:
             self.console.say(f"Bookmark note changed: {title}, {sanitize_line(note)[:200]}.")
             return
         self.update_state(lambda state: state.add_bookmark(section_id, scroll, note))
-        self.console.say(f"Bookmarked {title}. bookmarks lists them.")
+        noted = f", note: {sanitize_line(note)[:200]}" if note else ""
+        self.console.say(f"Bookmarked {title}{noted}. bookmarks lists them.")
 
     def list_bookmarks(self) -> None:
         marks = list(self.reading.bookmarks)
         if not marks:
-            self.console.say("No bookmarks yet: bookmark (or m) keeps this place.")
+            self.nothing_listed("No bookmarks yet: bookmark (or m) keeps this place.")
             return
         lines = [
             f"{len(marks)} bookmark{'s' if len(marks) != 1 else ''}. Type a number to open "
@@ -1518,7 +1523,13 @@ class PlainReader:
         console.show(["Question:", *markdown_page(card.question, width, definitions).lines])
         shown_at = time.monotonic()
         while True:
-            answer = console.ask("Enter shows the answer, o opens its section, q ends the review: ")
+            # The whole choice until a card is rated; after that the prompt is short, as
+            # a listener hears it at every card (any other word is told all three).
+            answer = console.ask(
+                "Enter shows the answer, o opens its section, q ends the review: "
+                if not session.reviewed
+                else "Enter shows the answer: "
+            )
             if answer is None:
                 raise _EndOfInput
             word = answer.strip().lower()
@@ -1538,7 +1549,9 @@ class PlainReader:
             f"{rating} {name}, {spoken[rating]}" for rating, name in RATING_NAMES.items()
         )
         while True:
-            typed = console.ask(f"Rate it: {choices}. q ends: ")
+            typed = console.ask(
+                f"Rate it: {choices}." + (" q ends: " if not session.reviewed else " ")
+            )
             if typed is None:
                 raise _EndOfInput
             word = typed.strip().lower()
@@ -1678,6 +1691,19 @@ def _paragraph_start(lines: Sequence[str], number: int) -> int:
     while index > 0 and lines[index - 1].strip():
         index -= 1
     return index
+
+
+#: Box-drawing, block and geometric-shape characters (U+2500 to U+25FF): the lines and
+#: arrowheads of a diagram, which a screen reader names one by one ("box drawings light
+#: horizontal") and a braille line shows as dots.
+_DRAWING = dict.fromkeys(range(0x2500, 0x2600), " ")
+
+
+def _speakable(snippet: str) -> str:
+    """A search result's snippet as words: without the "…" marking where it was cut
+    (read out as "dot dot dot" at every result) or the drawing characters of a
+    diagram it passes through."""
+    return " ".join(snippet.translate(_DRAWING).split()).strip("…").strip()
 
 
 def _wrap(text: str, width: int) -> list[str]:

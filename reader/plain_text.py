@@ -16,7 +16,9 @@ that say what it is, one line at a time, in reading order:
 - A table says its size, then one line a row with each cell after its column's header:
   `Row 1: Feature: Main target; Autoimmune: Own molecules.`, then `End of table.`
 - A code block is `Code (python):`, its lines as written (split where longer than the
-  width, which its announcement then says), then `End of code.`
+  width, which its announcement then says), then `End of code.`; a block drawn with
+  box-drawing characters is `Diagram, drawing characters left out:`, its words where
+  they stand, then `End of diagram.`
 - A quote is `Quote:` … `End of quote.`; a GitHub alert `Warning:` … `End of warning.`
 - A definition list is `Term: definition`.
 - Raw HTML is the text a browser shows (reader.html_text), comments never; a rule is
@@ -77,6 +79,13 @@ _ALERT_NAMES = {
 }
 _INDENT_CAP = 24  # columns of indent at most, however deep the nesting
 _LANGUAGE_CAP = 40  # characters of a code block's language name
+#: Box-drawing, block and geometric-shape characters (U+2500 to U+25FF): the lines and
+#: arrowheads of a diagram drawn in a code block. A screen reader names each one ("box
+#: drawings light horizontal" nine times over); a braille line shows dots.
+_DRAWING = dict.fromkeys(range(0x2500, 0x2600), " ")
+#: A code block is a diagram when at least this many of its characters are drawing ones,
+#: and at least one in DIAGRAM_SHARE of those that are not spaces.
+_DIAGRAM_MIN, _DIAGRAM_SHARE = 8, 10
 
 
 @dataclass(frozen=True)
@@ -360,7 +369,15 @@ class _Writer:
         room = self.room()
         lines: list[str] = []
         split = False
-        for line in sanitize(token.content.rstrip("\n")).split("\n"):
+        content = sanitize(token.content.rstrip("\n"))
+        diagram = _is_diagram(content)
+        if diagram:
+            # Its words where they stand (a braille reader keeps the layout), its lines
+            # and arrows left out, and the rows only they were on.
+            content = "\n".join(
+                line for line in content.translate(_DRAWING).split("\n") if line.strip()
+            )
+        for line in content.split("\n"):
             line = line.expandtabs(4).rstrip(" ")
             if not line.isprintable():
                 line = _CONTROLS.sub("", line)
@@ -371,11 +388,15 @@ class _Writer:
                 lines.extend(_split_code(line, room))
                 split = True
         self.gap()
-        name = f"Code ({language})" if language else "Code"
+        kind = "Diagram" if diagram else "Code"
+        if diagram:
+            name = "Diagram, drawing characters left out"
+        else:
+            name = f"Code ({language})" if language else "Code"
         self.write(f"{name}, long lines split:" if split else f"{name}:")
         for line in lines:
             self.write_verbatim(line)
-        self.write("End of code.")
+        self.write(f"End of {kind.lower()}.")
 
     def html(self, source: str) -> None:
         """An HTML block as the text a browser shows (reader.html_text, as the app reads
@@ -751,6 +772,20 @@ def _split_code(line: str, width: int) -> Iterator[str]:
             end = space + 1
         yield line[spans[first][0] : spans[end][0]].rstrip(" ")
         first = end
+
+
+def _is_diagram(content: str) -> bool:
+    """Whether a code block is drawn rather than written: many box-drawing or shape
+    characters, not one arrow in a string of real code."""
+    drawn = len(content) - len(content.translate(_NOT_DRAWING))
+    if drawn < _DIAGRAM_MIN:
+        return False
+    visible = len(content) - content.count(" ") - content.count("\n")
+    return drawn * _DIAGRAM_SHARE >= visible
+
+
+#: Deletes the drawing characters: the length lost is how many a text holds.
+_NOT_DRAWING = dict.fromkeys(range(0x2500, 0x2600))
 
 
 def _sentence(text: str) -> str:

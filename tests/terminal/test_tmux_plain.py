@@ -22,7 +22,7 @@ from tmux import PACK_TITLE, AppPlace, StartReader, Tmux, assert_no_traceback, r
 pytestmark = pytest.mark.terminal
 
 PROMPT = "reader> "
-MORE = "Enter continues, q stops: "
+MORE = "Enter goes on, q stops: "
 #: What the full-screen app draws and plain mode must never: box and block characters.
 FRAME_CHARACTERS = set("─│┌┐└┘├┤┬┴┼╭╮╯╰━┃═║▁▔█▌▐")
 
@@ -134,7 +134,7 @@ def test_a_pty_session_writes_not_one_escape_byte(place: AppPlace, tmp_path: Pat
         (b"q\n", PROMPT.encode()),
         (b"review\n", b"q ends the review: "),
         (b"\n", b"q ends: "),
-        (b"3\n", b"q ends the review: "),
+        (b"3\n", b"Enter shows the answer: "),  # after a rating, the short prompt
         (b"q\n", PROMPT.encode()),
         (b"bookmark a note\n", PROMPT.encode()),
         (b"bookmarks\n", PROMPT.encode()),

@@ -144,11 +144,11 @@ def test_end_of_input_ends_the_session_like_quit(drive: Drive) -> None:
 
 
 HELP_USAGES = (
-    "help (h or ?)", "next (n)", "previous (p)", "Enter alone", "again (a)", "toc (t) [WORDS]",
-    "go NUMBER or TITLE", "search (s or /) WORDS", "find (f) [WORDS]", "links (l)",
-    "define (d) TERM", "compare (c)", "glossary (g) [WORDS]", "review (r)", "bookmark (m) [NOTE]",
-    "bookmarks (b)", "delete NUMBER", "back", "forward", "tick (x)", "unread (u)", "progress",
-    "reset", "where (w)", "quit (q)",
+    "help (h or ?)", "next (n)", "previous (p)", "Enter alone", "again (a)",
+    "toc (t), or toc WORDS", "go (o) NUMBER or TITLE", "search (s or /) WORDS", "find (f) WORDS",
+    "links (l)", "define (d) TERM", "compare (c)", "glossary (g), or glossary WORDS",
+    "review (r)", "bookmark (m), or bookmark NOTE", "bookmarks (b)", "delete NUMBER", "back",
+    "forward", "tick (x)", "unread (u)", "progress", "reset", "where (w)", "quit (q)",
 )  # fmt: skip
 
 
@@ -158,6 +158,19 @@ def test_help_lists_every_command(drive: Drive) -> None:
         shown = after_prompt(output, 1)
         for usage in HELP_USAGES:
             assert f"  {usage}" in shown, usage
+
+
+def test_help_names_every_short_form_and_reads_no_brackets(drive: Drive) -> None:
+    """Every alias a command answers to is in help (`o` for go was not), and help has
+    no `[WORDS]`: a screen reader says "left bracket" for it."""
+    _, output = drive("help", "q")
+    shown = after_prompt(output, 1)
+    assert "[" not in shown.replace("] and [", "")
+    for command in plain.PlainReader._commands(plain.PlainReader.__new__(plain.PlainReader)):
+        usage = next(line for line in shown.splitlines() if line.startswith(f"  {command.usage}:"))
+        for name in command.names[1:]:
+            if name not in ("]", "[", "prev", "read", "contents", "open", "exit"):
+                assert name in usage, (name, usage)
 
 
 def test_an_unknown_command_names_help_in_one_line(drive: Drive) -> None:
@@ -209,7 +222,7 @@ def test_toc_is_numbered_and_nested_and_a_number_opens(drive: Drive) -> None:
 
 def test_numbers_out_of_range_and_without_a_menu(drive: Drive) -> None:
     _, output = drive("3", "toc", "0", "8", "99999999999999999999", "t deep", "5", "q")
-    assert after_prompt(output, 1).startswith("No numbered list yet")
+    assert after_prompt(output, 1).startswith("No numbered list to choose from")
     assert after_prompt(output, 3) == "No number 0 in the last list (the contents): 1 to 7.\n"
     assert after_prompt(output, 4) == "No number 8 in the last list (the contents): 1 to 7.\n"
     assert "No number 999999999999 in the last list" in after_prompt(output, 5)
@@ -249,9 +262,7 @@ def test_where_again_and_back_and_forward(drive: Drive) -> None:
 def test_search_lists_numbered_results_and_a_number_opens_one(drive: Drive) -> None:
     _, output = drive("search itching", "1", "/itching", "s", "", "q")
     results = after_prompt(output, 1).splitlines()
-    assert results[0] == "1 results for 'itching'. Type a number to open one." or results[
-        0
-    ].startswith("1 result")
+    assert results[0] == "1 result for 'itching'. Type a number to open one."
     assert results[1] == "1. Deeper (in Details)"
     assert "Itching is the main symptom" in results[2]
     assert after_prompt(output, 2).startswith("Section 5 of 7")
@@ -272,6 +283,29 @@ def test_a_result_says_where_its_matches_are_and_find_lists_them(drive: Drive) -
     ]
     assert after_prompt(output, 4).startswith("41 lines of section 3 hold 'long part':\nLine 1: ")
     assert after_prompt(output, 5) == "No line of section 3 holds 'zzz'.\n"
+
+
+def test_places_and_snippets_are_read_without_signs(drive: Drive, tmp_path: Path) -> None:
+    """The app's `›` between titles, the `…` where a snippet is cut and a diagram's box
+    lines in a snippet are each read out by a screen reader, at every result."""
+    filler = " ".join(f"word{n}" for n in range(60))
+    files = {
+        "01-a.md": "# Outer\n\nIntro.\n\n## Middle\n\nMiddle.\n\n### Inner\n\n"
+        f"{filler} zebra ─────► ▲ │ crossing {filler}\n"
+    }
+    pack = load_pack(write_pack(tmp_path / "signs", files))
+    _, output = drive("search zebra", "1", "where", "q", pack=pack)
+    results = after_prompt(output, 1).splitlines()
+    assert results[0] == "1 result for 'zebra'. Type a number to open one."
+    assert results[1] == "1. Inner (in Outer; Middle)"
+    snippet = " ".join(line.strip() for line in results[2:])
+    assert "zebra ► crossing" in snippet or "zebra crossing" in snippet
+    assert not {"…", "─", "▲", "│"} & set(snippet)
+    assert after_prompt(output, 2).startswith("Section 3 of 3, in Outer; Middle\n")
+    assert after_prompt(output, 3).startswith(
+        "You are in Section 3 of 3: Inner (in Outer; Middle)."
+    )
+    assert "›" not in output
 
 
 def test_search_says_when_nothing_matches_and_never_echoes_escapes(drive: Drive) -> None:
@@ -310,6 +344,18 @@ def test_links_are_numbered_internal_followed_external_printed_escapes_refused(
 def test_a_section_without_links_says_so(drive: Drive) -> None:
     _, output = drive("go 2", "links", "q")
     assert after_prompt(output, 2) == "No links in section 2.\n"
+
+
+@pytest.mark.parametrize(
+    "empty", ["links", "search zzqx", "toc zzqx", "glossary zzqx", "bookmarks"]
+)
+def test_a_number_after_an_empty_list_is_not_taken_from_an_older_one(
+    drive: Drive, empty: str
+) -> None:
+    """`toc`, `go 2`, `links` (none), `1`: the reader meant link 1, and section 1 of the
+    contents opened without a word of why."""
+    _, output = drive("toc", "go 2", empty, "1", "q")
+    assert after_prompt(output, 4).startswith("No numbered list to choose from")
 
 
 # --------------------------------------------------------------------------- glossary
@@ -374,6 +420,8 @@ def test_review_shows_a_card_reveals_on_enter_and_rating_is_saved(
     assert "; 4 Easy, " in answer
     assert rest.startswith("Good: due again in ")
     assert "Card 2 of 5, a card from the glossary" in rest  # Good, still learning: again
+    # Once a card is rated, the prompt a listener hears at every card is short.
+    assert rest.count("Enter shows the answer: Review ended") == 1
     assert rest.endswith(
         "Review ended: 1 card reviewed (Again 0, Hard 0, Good 1, Easy 0).\n"
         "Still due now: 3 (new cards within today's limit included): type review.\n"
@@ -481,6 +529,11 @@ def test_a_pack_changed_on_disk_is_told_once(drive: Drive, pack_dir: Path) -> No
     (pack_dir / "03-cards.md").write_text("# Cards\n\nChanged.\n")
     _, output = drive("where", "where", "q", pack=pack)
     assert output.count("Note: the pack changed on disk (03-cards.md).") == 1
+
+
+def test_a_bookmark_with_a_note_says_the_note_back(drive: Drive) -> None:
+    _, output = drive("bookmark look here", "q")
+    assert after_prompt(output, 1) == "Bookmarked Intro, note: look here. bookmarks lists them.\n"
 
 
 def test_delete_a_bookmark(drive: Drive, pack_dir: Path, state_dir: Path) -> None:

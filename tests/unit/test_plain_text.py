@@ -220,6 +220,31 @@ def test_code_block_is_announced_and_kept_verbatim() -> None:
     assert text("    indented\n      code\n") == "Code:\nindented\n  code\nEnd of code."
 
 
+DIAGRAM = """```text
+  barrier ─────────► triggers
+     ▲                  │
+     │                  ▼
+ scratching         alarmins
+```
+"""
+
+
+def test_a_diagram_is_read_as_its_words_without_its_drawing() -> None:
+    """Box lines and arrowheads are read one by one ("box drawings light horizontal"):
+    a drawn block keeps its words where they stand and drops the rows only lines held."""
+    assert text(DIAGRAM) == (
+        "Diagram, drawing characters left out:\n"
+        "  barrier            triggers\n"
+        " scratching         alarmins\n"
+        "End of diagram."
+    )
+
+
+def test_code_with_a_few_drawing_characters_stays_code() -> None:
+    markdown = "```python\nprint('── done ──')\nlimit = 10\n```\n"
+    assert text(markdown) == "Code (python):\nprint('── done ──')\nlimit = 10\nEnd of code."
+
+
 def test_long_code_lines_are_split_at_a_space_and_the_split_is_said() -> None:
     markdown = "```\nsay('one two three four five six')\n" + "x" * 30 + "\n```\n"
     assert markdown_page(markdown, 24).lines == [
