@@ -1004,10 +1004,9 @@ class PlainReader:
         if not read:
             self.console.say("Nothing is marked read yet.")
             return
-        sections = "section" if read == 1 else "sections"
+        sections = "section of this pack is" if read == 1 else "sections of this pack are"
         answer = self.console.ask(
-            f"Forget that {read} {sections} of this pack are read? This cannot be undone. "
-            "Type yes to forget: "
+            f"Forget that {read} {sections} read? This cannot be undone. Type yes to forget: "
         )
         if answer is None:
             raise _EndOfInput
@@ -1739,36 +1738,48 @@ def run_plain(
     code = 0
     signals.install()
     try:
-        session = PlainReader(
-            pack,
-            console,
-            signals,
-            store,
-            restricted=restricted,
-            saving=not no_state,
-            state_dir=state_dir,
-        )
-        session.start(start_review=start_review)
-        session.loop()
-        _goodbye(console, store, newline=False)
-    except _EndOfInput:
-        _goodbye(console, store, newline=True)
-    except (_Ended, KeyboardInterrupt) as ended:
-        signum = ended.signum if isinstance(ended, _Ended) else signal.SIGINT
-        if signum == signal.SIGINT:
-            code = EXIT_INTERRUPTED
-            with contextlib.suppress(Exception):
-                console.newline()
-                console.say("Interrupted." + _kept(store))
-        # A hang-up or SIGTERM: the terminal is gone, nothing more is written.
-    except (BrokenPipeError, ConnectionError):
-        _silence(out_stream)
-    except OSError as error:  # the terminal went away (EIO) or the output cannot be written
-        if not _output_gone(error):
+        try:
+            session = PlainReader(
+                pack,
+                console,
+                signals,
+                store,
+                restricted=restricted,
+                saving=not no_state,
+                state_dir=state_dir,
+            )
+            session.start(start_review=start_review)
+            session.loop()
+            _goodbye(console, store, newline=False)
+        # Each way out first holds the signals: a dropped terminal announces itself
+        # twice (EIO on the write, then SIGHUP), and the second must not interrupt the
+        # first's handling with a traceback.
+        except _EndOfInput:
+            signals.hold_for_good()
+            _goodbye(console, store, newline=True)
+        except (_Ended, KeyboardInterrupt) as ended:
+            signals.hold_for_good()
+            signum = ended.signum if isinstance(ended, _Ended) else signal.SIGINT
+            if signum == signal.SIGINT:
+                code = EXIT_INTERRUPTED
+                with contextlib.suppress(Exception):
+                    console.newline()
+                    console.say("Interrupted." + _kept(store))
+            # A hang-up or SIGTERM: the terminal is gone, nothing more is written.
+        except (BrokenPipeError, ConnectionError):
+            signals.hold_for_good()
+            _silence(out_stream)
+        except OSError as error:  # the terminal went away (EIO) or cannot be written
+            signals.hold_for_good()
+            if not _output_gone(error):
+                code = _internal_error(error, restricted, store)
+            _silence(out_stream)
+        except Exception as error:  # a bug of ours: one line, the details only to a log
+            signals.hold_for_good()
             code = _internal_error(error, restricted, store)
-        _silence(out_stream)
-    except Exception as error:  # a bug of ours: one line, the details only to a log
-        code = _internal_error(error, restricted, store)
+    except _Ended as late:  # a signal in the instant before a handler above held them
+        if late.signum == signal.SIGINT and not code:
+            code = EXIT_INTERRUPTED
     finally:
         signals.hold_for_good()
         if session is not None:

@@ -422,7 +422,7 @@ class _Writer:
                 continue
             words = line.lstrip(" ")
             self.indent = outer + " " * min(_INDENT_CAP, len(line) - len(words))
-            self.write(_plain_glyphs(words, glyphs))
+            self.write(_images_said(_plain_glyphs(words, glyphs)))
         self.indent = outer
         if quoted:
             self.write("End of quote.")
@@ -737,6 +737,24 @@ def _plain_glyphs(text: str, glyphs: Glyphs) -> str:
     if vertical in text:
         text = text.replace(vertical, "; ")
     return text
+
+
+#: reader.html_text's picture of an `<img>`: `[image: alt]`, `[image]` without one (an
+#: alt never runs past a `[`, so a line of unclosed `[image: [image: …` stays linear).
+_HTML_IMAGE = LazyPattern(r"\[image(?:: ([^\[\]\n]*))?\]")
+
+
+def _images_said(line: str) -> str:
+    """An HTML block's `[image: alt]` as a Markdown image reads here: `Image: alt` on
+    a line of its own, `(image: alt)` among words (the brackets are read out)."""
+    if "[image" not in line:
+        return line
+    alone = _HTML_IMAGE.fullmatch(line.strip())
+    if alone is not None:
+        return f"Image: {alone.group(1)}" if alone.group(1) else "Image"
+    return _HTML_IMAGE.sub(
+        lambda found: f"(image: {found.group(1)})" if found.group(1) else "(image)", line
+    )
 
 
 def _split_code(line: str, width: int) -> Iterator[str]:

@@ -523,6 +523,11 @@ def test_progress_by_chapter_and_reset_asks_first(
     assert "0 of 7 sections read" in after_prompt(output, 5)
 
 
+def test_reset_asks_about_one_section_in_the_singular(drive: Drive) -> None:
+    _, output = drive("x", "reset", "no", "q")
+    assert after_prompt(output, 2).startswith("Forget that 1 section of this pack is read?")
+
+
 def test_a_pack_changed_on_disk_is_told_once(drive: Drive, pack_dir: Path) -> None:
     pack = load_pack(pack_dir)
     pack.load_all()
@@ -754,6 +759,44 @@ def test_signals_at_the_prompt_end_the_session_and_keep_the_place(
     state = fresh_state(pack_dir, state_dir).load()
     assert state.position is not None
     assert load_pack(pack_dir).get(state.position.section).title == "Details"  # type: ignore[union-attr]
+
+
+class DroppedTerminal(io.StringIO):
+    """A terminal that goes away after the first prompt: writing fails with EIO, and
+    the hang-up (SIGHUP) arrives while the reader is handling that failure."""
+
+    def write(self, text: str) -> int:
+        if PROMPT in self.getvalue():
+            import errno
+
+            raise OSError(errno.EIO, "Input/output error")
+        return super().write(text)
+
+    def fileno(self) -> int:  # the reader silences the dead output: SIGHUP lands now
+        os.kill(os.getpid(), signal.SIGHUP)
+        raise io.UnsupportedOperation("no file")
+
+
+def test_a_hang_up_during_the_end_of_a_dropped_terminal_is_no_traceback(
+    pack_dir: Path, state_dir: Path
+) -> None:
+    """The write failing (EIO) and the SIGHUP after it are one dropped connection: the
+    second used to escape run_plain as a traceback (exit 1) from inside the first's
+    handling."""
+    before = signal.getsignal(signal.SIGHUP)
+    exit_code = run_plain(
+        load_pack(pack_dir),
+        restricted=False,
+        no_state=False,
+        state_dir=state_dir,
+        stdin=io.StringIO("go 4\nq\n"),
+        stdout=DroppedTerminal(),
+    )
+    assert exit_code == 0
+    state = fresh_state(pack_dir, state_dir).load()
+    assert state.position is not None
+    assert load_pack(pack_dir).get(state.position.section).title == "Details"  # type: ignore[union-attr]
+    assert signal.getsignal(signal.SIGHUP) is before  # the caller's handler is back
 
 
 def spawn_in_pty(argv: list[str], env: dict[str, str], rows: int, cols: int) -> tuple[int, int]:

@@ -137,6 +137,16 @@ def test_images_say_their_description_and_a_linked_one_its_number() -> None:
     assert page.links == [PlainLink(1, "image: logo", "https://l.org")]
 
 
+def test_an_html_image_reads_as_a_markdown_image_does() -> None:
+    """`<img>` in an HTML block came out as `[image: logo]`: brackets read out, and
+    not the `Image:` a Markdown image is."""
+    assert text('<div align="center"><img src="l.png" alt="The logo"></div>\n') == (
+        "Image: The logo"
+    )
+    assert text('<p><img src="l.png"></p>\n') == "Image"
+    assert text('<p>See <img src="i.png" alt="icon"> here</p>\n') == "See (image: icon) here"
+
+
 def test_footnotes_are_marked_and_printed_at_the_end_under_notes() -> None:
     markdown = (
         "Claim[^b] and another[^a].\n\n"
@@ -479,6 +489,8 @@ LINEAR = {
     "== run": lambda n: "==a" * (n // 3),
     "many links": lambda n: "[a](b) " * (n // 7),
     "table, wide cells": lambda n: "|a|b|\n|-|-|\n|" + "x " * (n // 4) + "|y|\n",
+    "HTML [image: unclosed": lambda n: "<div>" + "[image: " * (n // 8) + "</div>\n",
+    "diagram": lambda n: "```\n" + "──► a ▲ │\n" * (n // 10) + "```\n",
 }
 
 
