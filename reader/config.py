@@ -84,7 +84,7 @@ class UserConfig(Record):
         "path", "exists", "theme", "sidebar_width", "keymap", "review", "problems",
         "review_problems",
     )  # fmt: skip
-    __slots__ = (*FIELDS, "lines")
+    __slots__ = (*FIELDS, "lines", "notes")
 
     def __init__(
         self,
@@ -110,6 +110,9 @@ class UserConfig(Record):
         #: that reads only those (`reader review`'s Study, plain mode) has to tell.
         self.review_problems: list[str] = review_problems or []
         self.lines: dict[tuple[str, ...], int] = lines or {}
+        #: Each problem as (its line or None, what is wrong): for one notice naming the
+        #: file once (see `summary`).
+        self.notes: list[tuple[int | None, str]] = []
 
     @property
     def shown_path(self) -> str:
@@ -123,8 +126,20 @@ class UserConfig(Record):
     def add_problem(self, line: int | None, text: str, *, review: bool = False) -> None:
         message = f"{self.where(line)}: {text}"
         self.problems.append(message)
+        self.notes.append((line, text))
         if review:
             self.review_problems.append(message)
+
+    def summary(self, limit: int = 6) -> str:
+        """Every problem in line order, for one notice: the file once, then "line 7: …"
+        for each, up to `limit` of them (the rest counted)."""
+        notes = sorted(self.notes, key=lambda note: note[0] or 0)
+        shown = [
+            sanitize_line(f"line {line}: {text}" if line else text) for line, text in notes[:limit]
+        ]
+        if len(notes) > limit:
+            shown.append(f"and {len(notes) - limit} more")
+        return "\n".join([f"{self.shown_path}:", *shown])
 
     def line_of(self, *key: str) -> int | None:
         return self.lines.get(key)

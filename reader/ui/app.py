@@ -50,8 +50,11 @@ from reader.ui.progress import ReadingProgress
 from reader.ui.restricted import MAIN_SCREEN_ACTIONS, RESTRICTED_ACTIONS, RestrictedMode
 from reader.ui.screens.main import MainScreen
 from reader.ui.search_controller import SearchController
+from reader.ui.section_footer import DEFAULT_KEYS as DEFAULT_FOOTER_KEYS
 from reader.ui.textual_compat import (
     TerminalGuard,
+    add_binding,
+    app_keymap,
     install_input_decoder,
     install_patient_input_wait,
 )
@@ -327,26 +330,36 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
             for extra in EXTRA_BINDINGS:
                 if extra.id in keymap:  # no default key: bound only once a key is chosen
                     for key in keymap[extra.id].split(","):
-                        self._bindings._add_binding(extra.with_key(key))
+                        add_binding(self, extra.with_key(key))
             self.set_keymap(keymap)
             if "app.commands" in keymap:  # where the footer looks for the palette's key
                 palette_key = keymap["app.commands"].split(",")[0]
                 self.__dict__["COMMAND_PALETTE_BINDING"] = palette_key  # this app's only
         if config.problems:
-            self._tell_config_problems(config.problems)
+            self._tell_config_problems()
 
-    def _tell_config_problems(self, problems: list[str]) -> None:
-        """One notice for all of config.toml's problems, up to CONFIG_PROBLEMS_SHOWN of
-        them, long enough to read."""
-        shown = [sanitize_line(problem) for problem in problems[: self.CONFIG_PROBLEMS_SHOWN]]
-        if len(problems) > len(shown):
-            shown.append(f"and {len(problems) - len(shown)} more")
+    def footer_keys(self) -> dict[str, str]:
+        """The keys a section's footer names, as config.toml's keymap has them."""
+        if not self.config.keymap:  # (the app's keymap comes from it)
+            return dict(DEFAULT_FOOTER_KEYS)  # the usual case: nothing to look up
+        from reader.ui.key_hints import key_hint
+
+        return {
+            "next": key_hint(self, "app.next-section", "]"),
+            "previous": key_hint(self, "app.previous-section", "["),
+            "unread": key_hint(self, "app.next-unread", "U"),
+        }
+
+    def _tell_config_problems(self) -> None:
+        """One notice for all of config.toml's problems (the file, then each line), up to
+        CONFIG_PROBLEMS_SHOWN of them, long enough to read."""
+        shown = min(len(self.config.notes), self.CONFIG_PROBLEMS_SHOWN)
         self.notify(
-            "\n".join(shown),
+            self.config.summary(self.CONFIG_PROBLEMS_SHOWN),
             title="Settings not used (defaults kept)",
             severity="warning",
             markup=False,
-            timeout=min(30, 10 + 4 * len(shown)),
+            timeout=min(30, 10 + 4 * shown),
         )
 
     def _read_glossary(self, document: DocumentView) -> None:
@@ -695,7 +708,7 @@ class ReaderApp(TerminalGuard, RestrictedMode, OneToastEach, App[int]):
         from reader.ui.screens.help import HelpScreen
 
         # The reading screen's keys as "everywhere": a review's own are a group of their own.
-        keymap = self._keymap  # Textual's: what `set_keymap` took from config.toml
+        keymap = app_keymap(self)  # what `set_keymap` took from config.toml
         groups = help_groups([*self.BINDINGS, *self.main.BINDINGS], keymap)
         self.push_screen(HelpScreen(groups, unbound_bindings(keymap)))
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.binding import Binding
 
-from reader.ui.textual_compat import check_bindings, forward_event
+from reader.ui.textual_compat import app_keymap, check_bindings, forward_event
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -121,7 +121,7 @@ class KeyOrder:
         app = self._app
         focused = app.focused
         nodes: list[DOMNode] = [focused, *focused.ancestors] if focused is not None else [app]
-        keymap = app._keymap  # config.toml's keys, as Textual holds them
+        keymap = app_keymap(app)  # config.toml's keys, as Textual holds them
         for node in nodes:
             for binding in getattr(node, "BINDINGS", ()):
                 if not isinstance(binding, Binding):

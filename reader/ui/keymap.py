@@ -21,10 +21,11 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
-from textual.keys import Keys, _character_to_key, key_to_character
+from textual.keys import Keys, key_to_character
 from textual.widgets import Input
 
 from reader.ui.restricted import MAIN_SCREEN_ACTIONS
+from reader.ui.textual_compat import class_bindings, normalize_keys
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -36,7 +37,6 @@ __all__ = [
     "Place",
     "check_keymap",
     "known_binding_ids",
-    "normalize_keys",
     "places",
 ]
 
@@ -101,10 +101,7 @@ def places(app_class: type[DOMNode]) -> list[Place]:
 
 def _bindings_of(cls: type[DOMNode]) -> list[Binding]:
     """A class's bindings with those it inherits, one per key, as Textual merges them."""
-    merged = cls._merged_bindings
-    if merged is None:
-        return []
-    return [binding for bindings in merged.key_to_bindings.values() for binding in bindings]
+    return class_bindings(cls)
 
 
 def known_binding_ids(app_class: type[DOMNode]) -> dict[str, Binding]:
@@ -120,15 +117,6 @@ def known_binding_ids(app_class: type[DOMNode]) -> dict[str, Binding]:
     for binding in EXTRA_BINDINGS:
         known.setdefault(binding.id or "", binding)
     return known
-
-
-def normalize_keys(keys: str) -> list[str]:
-    """ "?,ctrl+q" as Textual's names: ["question_mark", "ctrl+q"]."""
-    return [
-        _character_to_key(key) if len(key) == 1 else key
-        for key in (part.strip() for part in keys.split(","))
-        if key
-    ]
 
 
 def is_key_name(key: str) -> bool:
@@ -218,6 +206,8 @@ def _first_clash(
         for depth, bindings in enumerate(namespaces):
             innermost = depth == len(namespaces) - 1
             for binding in bindings:
+                if typing and innermost and not binding.id:
+                    continue  # the box's own editing keys (ctrl+k…), like its letters
                 moved = binding.id in keymap
                 keys = keymap[binding.id] if binding.id and moved else [binding.key]
                 if moved and (depth, binding.id or "") in seen:

@@ -38,6 +38,10 @@ if TYPE_CHECKING:  # a protocol is only for the type checker: no class made at r
         reading: ReadingState
 
         def update_state(self, change: Callable[[ReadingState], object]) -> None: ...
+        def footer_keys(self) -> dict[str, str]:
+            """The keys a section's footer names, as config.toml's keymap has them."""
+            ...
+
         def refresh_status(self) -> None: ...
         def open_url(self, url: str) -> None: ...
         def glossary_for(self, section: Section) -> Glossary | None: ...
@@ -84,7 +88,7 @@ class Navigation:
             return
         try:
             markdown = section.markdown  # what `y` copies: the section, not its footer
-            footer = section_footer(host.pack, section, read=host.reading.read)
+            footer = section_footer(host.pack, section, host.reading.read, host.footer_keys())
             definitions = section.definitions
             cards = host.pack.holds_cards(section)
         except PackChanged as changed:

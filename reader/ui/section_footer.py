@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from reader.pack import Pack, Section
 
@@ -30,6 +30,8 @@ MAX_LISTED_CHILDREN = 40
 #: At the end of the pack, the sections still unread are listed up to this many.
 MAX_LISTED_UNREAD = 20
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+#: The keys the footer names, unless config.toml's [keymap] moved them.
+DEFAULT_KEYS = {"next": "]", "previous": "[", "unread": "U"}
 
 
 def section_markdown(pack: Pack, section: Section, read: Collection[str] | None = None) -> str:
@@ -37,10 +39,17 @@ def section_markdown(pack: Pack, section: Section, read: Collection[str] | None 
     return section.markdown.rstrip("\n") + "\n\n" + section_footer(pack, section, read)
 
 
-def section_footer(pack: Pack, section: Section, read: Collection[str] | None = None) -> str:
+def section_footer(
+    pack: Pack,
+    section: Section,
+    read: Collection[str] | None = None,
+    keys: Mapping[str, str] = DEFAULT_KEYS,
+) -> str:
     """What follows a section on screen: its subsections and the next section; at the
     end of the pack, what is still unread (when `read` is given). Markdown of its own,
-    parsed apart from the section's, so a big section is never copied to append it."""
+    parsed apart from the section's, so a big section is never copied to append it.
+    `keys`: the keys it names ("next", "previous", "unread"), as the keymap has them."""
+    next_key, previous_key = keys["next"], keys["previous"]
     lines = ["---", ""]
     if section.children:
         lines.append("**In this section**")
@@ -48,25 +57,27 @@ def section_footer(pack: Pack, section: Section, read: Collection[str] | None = 
         lines.extend(f"- {_link(child)}" for child in section.children[:MAX_LISTED_CHILDREN])
         hidden = len(section.children) - MAX_LISTED_CHILDREN
         if hidden > 0:
-            lines.append(f"- … and {hidden} more: `]` goes on, the outline lists them all")
+            lines.append(f"- … and {hidden} more: `{next_key}` goes on, the outline lists them all")
         lines.append("")
     following = pack.following(section)  # not `pack.sections`: that cuts every file
     if following is not None:
-        lines.append(f"Next: {_link(following)}  ·  `]` next, `[` previous")
+        lines.append(f"Next: {_link(following)}  ·  `{next_key}` next, `{previous_key}` previous")
     else:
-        lines.append("*End of the pack.*  `[` goes back one section.")
+        lines.append(f"*End of the pack.*  `{previous_key}` goes back one section.")
         if read is not None:
-            lines.extend(["", *_unread_list(pack, section, read)])
+            lines.extend(["", *_unread_list(pack, section, read, keys["unread"])])
     return "\n".join(lines) + "\n"
 
 
-def _unread_list(pack: Pack, last: Section, read: Collection[str]) -> list[str]:
+def _unread_list(
+    pack: Pack, last: Section, read: Collection[str], unread_key: str = "U"
+) -> list[str]:
     from reader.progress import unread
 
     left = [s for s in unread(pack, read) if s is not last]  # this one is being read
     if not left:
         return ["Everything is read."]
-    lines = [f"**Not read yet** ({len(left)}, `U` opens the next one)", ""]
+    lines = [f"**Not read yet** ({len(left)}, `{unread_key}` opens the next one)", ""]
     lines.extend(f"- {_link(s)}" for s in left[:MAX_LISTED_UNREAD])
     hidden = len(left) - MAX_LISTED_UNREAD
     if hidden > 0:

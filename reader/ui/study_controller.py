@@ -72,6 +72,7 @@ class StudyController:
             cache_dir=self._cache_dir(),
             write_cache=not app.restricted,
             fuzzing=self.FUZZING,
+            config=app.config,  # read at start; its problems are in the app's one notice
         )
 
     def _cache_dir(self) -> Path | None:

@@ -34,6 +34,11 @@ can send, and keeps Textual's crash output away from users:
   sidebar's styles are parsed after the first frame, not before it.
 * `forget_cell_widths` empties Rich's cache of measured strings (`rich.cells.
   cached_cell_len`, not in Rich's documentation), up to ~1 MB after a big section.
+* `app_keymap`, `add_binding`, `class_bindings`, `normalize_keys`: config.toml's
+  `[keymap]` goes through `App.set_keymap` (public); what the app has taken (`App._keymap`),
+  a binding with no default key added to the app (`DOMNode._bindings`), a class's
+  bindings with those it inherits as Textual merges them (`DOMNode._merged_bindings`) and
+  Textual's names for typed characters (`textual.keys._character_to_key`) are private.
 * `SELECTION_OFFSETS_FROM_RENDER_LINE`: Textual finds where a mouse selection falls by
   calling `render_line` for the line under the pointer (`Compositor`, private), so the
   reading pane puts selection offsets only on lines drawn for that lookup.
@@ -55,10 +60,12 @@ from typing import TYPE_CHECKING, Any
 from reader.crash import EXIT_INTERNAL, report_details
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from textual import events
     from textual.app import App
+    from textual.binding import Binding
+    from textual.dom import DOMNode
     from textual.filter import LineFilter
     from textual.fuzzy import Matcher
     from textual.geometry import Size
@@ -73,14 +80,18 @@ __all__ = [
     "MAX_ROWS",
     "FooterKeysShown",
     "TerminalGuard",
+    "add_binding",
     "add_stylesheet",
+    "app_keymap",
     "check_bindings",
     "clamp_size",
+    "class_bindings",
     "footer_keys_shown",
     "forward_event",
     "fuzzy_offsets",
     "install_input_decoder",
     "install_patient_input_wait",
+    "normalize_keys",
     "release_footer_keys",
     "repaint_in_this_frame",
     "replace_no_color_filter",
@@ -308,6 +319,43 @@ def forward_event(widget: Widget, event: events.Event) -> None:
     (`Widget._forward_event`, private: it marks the event forwarded, so the app does not
     take it again on its way back up)."""
     widget._forward_event(event)
+
+
+# ------------------------------------------------------------------- keymap
+def app_keymap(app: App[Any]) -> Mapping[str, str]:
+    """The keymap `App.set_keymap` took (binding id to Textual's key names): the help
+    screen and the hints show the keys it gives. `App._keymap` is private."""
+    keymap: Mapping[str, str] = app._keymap
+    return keymap
+
+
+def add_binding(node: DOMNode, binding: Binding) -> None:
+    """Bind one more key on `node` (one key per call): a binding with no default key
+    gets one only when config.toml's keymap gives it. `DOMNode._bindings` and
+    `BindingsMap._add_binding` are private."""
+    node._bindings._add_binding(binding)
+
+
+def class_bindings(cls: type[DOMNode]) -> list[Binding]:
+    """`cls`'s bindings with those it inherits, one per key, as Textual merges them for
+    each node (a key bound again replaces the inherited one): what the keymap's check
+    compares. `DOMNode._merged_bindings` is private."""
+    merged = cls._merged_bindings
+    if merged is None:
+        return []
+    return [binding for bindings in merged.key_to_bindings.values() for binding in bindings]
+
+
+def normalize_keys(keys: str) -> list[str]:
+    """ "?,ctrl+q" in Textual's names, ["question_mark", "ctrl+q"], as `App.set_keymap`
+    names them (`textual.keys._character_to_key`, private)."""
+    from textual.keys import _character_to_key
+
+    return [
+        _character_to_key(key) if len(key) == 1 else key
+        for key in (part.strip() for part in keys.split(","))
+        if key
+    ]
 
 
 # ------------------------------------------------------------------- scrolling

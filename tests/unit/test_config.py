@@ -596,3 +596,31 @@ def test_config_module_needs_no_regex_before_a_config_exists() -> None:
     import re
 
     assert not any(isinstance(value, re.Pattern) for value in vars(config_module).values())
+
+
+# --- the Textual seam the keymap uses (reader/ui/textual_compat.py) ------------------------
+
+
+def test_the_keymap_seam_holds_textuals_private_names() -> None:
+    """`App._keymap`, `DOMNode._bindings._add_binding`, `DOMNode._merged_bindings` and
+    `textual.keys._character_to_key`: an upgrade that changes one fails here."""
+    from textual.app import App
+    from textual.binding import Binding
+
+    from reader.ui.app import ReaderApp
+    from reader.ui.textual_compat import add_binding, app_keymap, class_bindings, normalize_keys
+
+    assert normalize_keys("?, ctrl+q,G,<") == [
+        "question_mark",
+        "ctrl+q",
+        "G",
+        "less_than_sign",
+    ]
+    app = App()
+    app.set_keymap({"x.y": "?"})
+    assert dict(app_keymap(app)) == {"x.y": "question_mark"}
+    add_binding(app, Binding("f5", "bell", "Bell", id="x.bell"))
+    assert [binding.id for binding in app._bindings.key_to_bindings["f5"]] == ["x.bell"]
+    keys = {binding.key: binding.id for binding in class_bindings(ReaderApp)}
+    assert keys["q"] == "app.quit" and keys["ctrl+q"] == "app.quit-now"  # replaced App's
+    assert keys["question_mark"] == keys["f1"] == "app.help"  # one per key

@@ -36,6 +36,8 @@ __all__ = ["LEARN_AHEAD", "ReviewScreen", "ReviewSession"]
 #: "learn ahead limit").
 LEARN_AHEAD = timedelta(minutes=20)
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+#: Each rating's binding id (config.toml's [keymap] may move its key).
+RATING_IDS = {1: "review.again", 2: "review.hard", 3: "review.good", 4: "review.easy"}
 #: The review's widest (its parts' max-width) and the columns around the card's text:
 #: the screen's padding (1 + 1), the card's border (1 + 1) and padding (2 + 2).
 REVIEW_WIDTH = 110
@@ -184,25 +186,31 @@ class ReviewScreen(Screen[None]):
                 return
 
     def _show_keys(self) -> None:
+        from reader.ui.key_hints import key_hint
+
+        app = self.app
         keys = Text()
         card = self.session.card
+        end = key_hint(app, "review.end", "q")
+        source = key_hint(app, "review.open", "o")
         if self._summary or card is None:
             keys.append("Enter", style="bold").append(" close")
         elif not self.session.revealed:
-            keys.append("space", style="bold").append(" show answer   ")
-            keys.append("o", style="bold").append(" open section   ")
-            keys.append("q", style="bold").append(" end")
+            keys.append(key_hint(app, "review.reveal", "space"), style="bold")
+            keys.append(" show answer   ")
+            keys.append(source, style="bold").append(" open section   ")
+            keys.append(end, style="bold").append(" end")
         else:
             intervals = self.session.study.preview(card, _now())
             from reader.review import format_interval
 
             for rating, name in RATING_NAMES.items():
-                keys.append(str(rating), style="bold")
+                keys.append(key_hint(app, RATING_IDS[rating], str(rating)), style="bold")
                 keys.append(f" {name} ")
                 keys.append(format_interval(intervals[rating]), style="italic")
                 keys.append("   ")
-            keys.append("o", style="bold").append(" section  ")
-            keys.append("q", style="bold").append(" end")
+            keys.append(source, style="bold").append(" section  ")
+            keys.append(end, style="bold").append(" end")
         self.query_one("#review-keys", Static).update(keys)
 
     def _show_summary(self) -> None:
