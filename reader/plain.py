@@ -214,7 +214,14 @@ class _Console:
         width = self.width()
         for index in range(start, len(lines)):
             rows = _fit(_clean(lines[index]), width)
-            if self.paging and self._since_input and self._since_input + len(rows) > screen:
+            filled = self._since_input + len(rows)
+            if self.paging and self._since_input and filled > screen:
+                if filled == screen + 1 and index == len(lines) - 1:
+                    # The last row would stand where the prompt goes: a keypress for
+                    # "More: 1 line left" would show no more than this one line.
+                    self._write(rows[0] + "\n")
+                    self._since_input = filled
+                    continue
                 answer = self._more(index, len(lines))
                 if answer is not None:
                     self.quiet = True
@@ -231,7 +238,7 @@ class _Console:
     def _more(self, index: int, total: int) -> str | None:
         """The "more" prompt: None to go on; "" to stop; a command to stop and run."""
         left = total - index
-        prompt = f"More: {left} line{'s' if left != 1 else ''} left. Enter goes on, q stops: "
+        prompt = f"More: {left} line{'s' if left != 1 else ''} left, Enter or q: "
         line = self.ask(prompt)
         if line is None:
             raise _EndOfInput
@@ -428,6 +435,8 @@ class PlainReader:
         #: The pack's files the reader was told changed on disk (told once each).
         self.changes_told: set[str] = set()
         self.running = True
+        #: The how-to hints of the end line already said once (see `hint`).
+        self.hints_given: set[str] = set()
         self._page: tuple[str, int, PlainPage] | None = None
         self._study: Study | None = None
         #: The bookmarks as `bookmarks` last listed them: what `delete NUMBER` counts.
@@ -832,18 +841,27 @@ class PlainReader:
         parts = [f"End of section {section.index + 1} of {total}."]
         if page.links:
             count = len(page.links)
-            parts.append(f"{count} link{'s' if count != 1 else ''}: type links.")
+            parts.append(f"{count} link{'s' if count != 1 else ''}{self.hint(': type links')}.")
         if self.query:
             matched = _lines_matching(page.lines, self.query)
             if matched:
                 shown = sanitize_line(self.query)[:80]
-                parts.append(f"'{shown}' is on {_line_list(matched)}: find lists them.")
+                found = self.hint(": find lists them")
+                parts.append(f"'{shown}' is on {_line_list(matched)}{found}.")
         following = self.pack.following(section)
         if following is None:
             parts.append("This is the last section.")
         else:
-            parts.append(f"Next: {sanitize_line(following.title)}, Enter or n.")
+            parts.append(f"Next: {sanitize_line(following.title)}{self.hint(', Enter or n')}.")
         return " ".join(parts)
+
+    def hint(self, text: str) -> str:
+        """`text` the first time this session, "" after: the end of every section is
+        heard, and "Enter or n" at each of them is noise once it is known."""
+        if text in self.hints_given:
+            return ""
+        self.hints_given.add(text)
+        return text
 
     def step(self, direction: int) -> None:
         current = self.current
@@ -1005,9 +1023,8 @@ class PlainReader:
             self.console.say("Nothing is marked read yet.")
             return
         sections = "section of this pack is" if read == 1 else "sections of this pack are"
-        answer = self.console.ask(
-            f"Forget that {read} {sections} read? This cannot be undone. Type yes to forget: "
-        )
+        self.console.say(f"Forget that {read} {sections} read? This cannot be undone.")
+        answer = self.console.ask("Type yes to forget: ")
         if answer is None:
             raise _EndOfInput
         if answer.strip().lower() != "yes":
@@ -1362,7 +1379,8 @@ class PlainReader:
         base = pack.section_at(entry.path, entry.line)
         if page.links and base is not None:
             count = len(page.links)
-            lines.append(f"End of definition. {count} link{'s' if count != 1 else ''}: type links.")
+            plural = "s" if count != 1 else ""
+            lines.append(f"End of definition. {count} link{plural}{self.hint(': type links')}.")
             self.links = _Links(f"the definition of {sanitize_line(entry.term)}", page.links, base)
         else:
             lines.append("End of definition.")
@@ -1484,7 +1502,7 @@ class PlainReader:
         self.console.say(
             f"Review: {len(session.queue)} card{'s' if len(session.queue) != 1 else ''} due "
             f"({new} new, {learning} learning, {due} to review). Enter shows the answer, "
-            "then 1 to 4 rates it; q ends the review."
+            "then 1 to 4 rates it; o opens the card's section, q ends the review."
         )
         opened: Section | None = None
         while not session.finished:
@@ -1522,10 +1540,10 @@ class PlainReader:
         console.show(["Question:", *markdown_page(card.question, width, definitions).lines])
         shown_at = time.monotonic()
         while True:
-            # The whole choice until a card is rated; after that the prompt is short, as
-            # a listener hears it at every card (any other word is told all three).
+            # q named until a card is rated; after that only what a listener hears at
+            # every card (any other word is told all three).
             answer = console.ask(
-                "Enter shows the answer, o opens its section, q ends the review: "
+                "Enter shows the answer, q ends: "
                 if not session.reviewed
                 else "Enter shows the answer: "
             )
@@ -1547,9 +1565,10 @@ class PlainReader:
         choices = "; ".join(
             f"{rating} {name}, {spoken[rating]}" for rating, name in RATING_NAMES.items()
         )
+        console.say(f"Ratings: {choices}.")
         while True:
             typed = console.ask(
-                f"Rate it: {choices}." + (" q ends: " if not session.reviewed else " ")
+                "Rate it, 1 to 4, q ends: " if not session.reviewed else "Rate it, 1 to 4: "
             )
             if typed is None:
                 raise _EndOfInput

@@ -22,7 +22,7 @@ from tmux import PACK_TITLE, AppPlace, StartReader, Tmux, assert_no_traceback, r
 pytestmark = pytest.mark.terminal
 
 PROMPT = "reader> "
-MORE = "Enter goes on, q stops: "
+MORE = "Enter or q: "
 #: What the full-screen app draws and plain mode must never: box and block characters.
 FRAME_CHARACTERS = set("─│┌┐└┘├┤┬┴┼╭╮╯╰━┃═║▁▔█▌▐")
 
@@ -132,8 +132,8 @@ def test_a_pty_session_writes_not_one_escape_byte(place: AppPlace, tmp_path: Pat
         (b"glossary jak\n", PROMPT.encode()),
         (b"compare\n", MORE.encode()),
         (b"q\n", PROMPT.encode()),
-        (b"review\n", b"q ends the review: "),
-        (b"\n", b"q ends: "),
+        (b"review\n", b"Enter shows the answer, q ends: "),
+        (b"\n", b"Rate it, 1 to 4, q ends: "),
         (b"3\n", b"Enter shows the answer: "),  # after a rating, the short prompt
         (b"q\n", PROMPT.encode()),
         (b"bookmark a note\n", PROMPT.encode()),

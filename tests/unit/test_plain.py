@@ -54,7 +54,7 @@ PACK_FILES = {
         "Eczema\n: An itchy skin condition.\n"
     ),
 }
-REVEAL = "Enter shows the answer, o opens its section, q ends the review: "
+REVEAL = "Enter shows the answer, q ends: "
 
 #: Every session's output, checked for ESC at the end of the module as well.
 OUTPUTS: list[str] = []
@@ -136,6 +136,20 @@ def test_a_session_starts_at_the_first_section_and_quits_cleanly(drive: Drive) -
     assert "End of section 1 of 7. 3 links: type links. Next: Empty heading, Enter or n." in rest
     assert output.count(PROMPT) == 1
     assert output.rstrip().endswith("Goodbye. Your place is saved.")
+
+
+def test_the_end_lines_how_to_is_said_once_a_session(drive: Drive) -> None:
+    """ "Enter or n" and "type links" were heard at the end of every section."""
+    _, output = drive("again", "search zebra", "1", "again", "q")
+    assert after_prompt(output, 1).endswith(
+        "End of section 1 of 7. 3 links. Next: Empty heading.\n"
+    )
+    assert "find lists them." in after_prompt(output, 3).replace("\n", " ")
+    assert (
+        after_prompt(output, 4)
+        .replace("\n", " ")
+        .endswith("End of section 3 of 7. 'zebra' is on lines 7 and 61. Next: Details. ")
+    )
 
 
 def test_end_of_input_ends_the_session_like_quit(drive: Drive) -> None:
@@ -366,7 +380,7 @@ def test_define_exact_prefix_and_did_you_mean(drive: Drive) -> None:
     assert after_prompt(output, 1).startswith(
         "Definition of Immunoglobulin E (IgE):\n  An antibody class."
     )
-    assert "1 link: type links." in after_prompt(output, 1)
+    assert "End of definition. 1 link.\n" in after_prompt(output, 1)  # told at the start
     menu = after_prompt(output, 2).splitlines()
     assert menu == ["2 terms start with 'imm'. Type a number to read one.",
                     "1. Immunoglobulin E (IgE)", "2. Immune system"]  # fmt: skip
@@ -415,8 +429,8 @@ def test_review_shows_a_card_reveals_on_enter_and_rating_is_saved(
     assert question.startswith("Review: 4 cards due (4 new, 0 learning, 0 to review).")
     assert "Card 1 of 4, from Cards. Left: 4 new, 0 learning, 0 to review.\n" in question
     assert question.endswith("Question:\nWhat is the capital of France?\n")
-    answer, _, rest = rest.partition("q ends: ")
-    assert answer.startswith("Answer:\nParis\nRate it: 1 Again, ")
+    answer, _, rest = rest.partition("Rate it, 1 to 4, q ends: ")
+    assert answer.startswith("Answer:\nParis\nRatings: 1 Again, ")
     assert "; 4 Easy, " in answer
     assert rest.startswith("Good: due again in ")
     assert "Card 2 of 5, a card from the glossary" in rest  # Good, still learning: again
@@ -825,15 +839,15 @@ def test_a_terminal_is_paged_and_nothing_else_is(
     try:
         screen.until(PROMPT.encode())
         os.write(master, b"go 3\n")
-        first = screen.until(b"q stops: ")
+        first = screen.until(b"Enter or q: ")
         os.write(master, b"\n")
-        second = screen.until(b"q stops: ")
+        second = screen.until(b"Enter or q: ")
         os.write(master, b"q\n")
         screen.until(PROMPT.encode())
         os.write(master, b"where\n")
         where = screen.until(PROMPT.encode())
         os.write(master, b"\n")
-        continued = screen.until(b"q stops: ")
+        continued = screen.until(b"Enter or q: ")
         os.write(master, b"where\n")  # a command at a More prompt stops the page and runs
         where_now = screen.until(PROMPT.encode())
         os.write(master, b"q\n")
@@ -856,6 +870,43 @@ def test_a_terminal_is_paged_and_nothing_else_is(
     assert max(len(line.split(PROMPT)[-1]) for line in lines if "More:" not in line) <= 60
     state = fresh_state(pack_dir, state_dir).load()
     assert state.position is not None and state.position.scroll > 0  # the page it stopped at
+
+
+def test_every_prompt_fits_a_40_cell_braille_line(
+    drive: Drive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A braille display shows the line the cursor is on: a prompt the terminal wraps
+    shows only its tail there ("q ends the review: "), not the choice it asks for."""
+    asked: list[str] = []
+    ask = plain._Console.ask
+
+    def recording(console: plain._Console, prompt: str) -> str | None:
+        asked.append(prompt)
+        return ask(console, prompt)
+
+    monkeypatch.setattr(plain._Console, "ask", recording)
+    monkeypatch.setattr(plain, "_isatty", lambda _stream: True)  # paged, as a terminal
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("LINES", "10")
+    # At the start "More:" stops before the section's end line; toc, typed there, runs.
+    drive("toc", "reset", "no", "search", "", "review", "", "3", "", "3", "q", "q")
+    kinds = {prompt.split(" ")[0] for prompt in asked}
+    assert kinds == {"reader>", "More:", "Type", "Search", "Enter", "Rate"}
+    assert [prompt for prompt in asked if len(prompt) > 40] == []
+
+
+def test_no_more_prompt_for_a_last_single_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "More: 1 line left" took a keypress to show one line, which the prompt's own
+    row could hold; two lines left still wait."""
+    monkeypatch.setenv("LINES", "5")  # four rows and the prompt's
+    out = io.StringIO()
+    console = plain._Console(io.StringIO("\n\n"), out, plain._Signals())
+    console.paging = True
+    assert console.show(["1", "2", "3", "4", "5"]) is None
+    assert out.getvalue() == "1\n2\n3\n4\n5\n"
+    console.ask("> ")  # the reader typed Enter: a fresh screen
+    assert console.show(["a", "b", "c", "d", "e", "f"]) is None
+    assert "More: 2 lines left" in out.getvalue()
 
 
 def test_no_more_prompt_in_a_pipe(drive: Drive) -> None:
