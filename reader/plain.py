@@ -493,6 +493,12 @@ class PlainReader:
                 self.find,
             ),
             _Command(
+                ("line",),
+                "line NUMBER",
+                "read this section on from line NUMBER (find gives the numbers)",
+                self.from_line,
+            ),
+            _Command(
                 ("links", "l"), "links (l)", "the numbered links of this section", self.list_links
             ),
             _Command(
@@ -578,8 +584,9 @@ class PlainReader:
 
     def help(self, _words: str = "") -> None:
         lines = [
-            "Type a command and press Enter; short forms are in parentheses. A number",
-            "alone chooses from the last numbered list.",
+            # One line: the console wraps it at the reader's width (40 on a braille line).
+            "Type a command and press Enter; short forms are in parentheses. A number "
+            "alone chooses from the last numbered list."
         ]
         for command in self.commands:
             lines.append(f"  {command.usage}: {command.meaning}")
@@ -825,7 +832,7 @@ class PlainReader:
             return
         header = self.title_line(section, heading=page.lines[0] if page.lines and not start else "")
         if start:
-            header += f". {note}again reads it from the top."
+            header += f". {note}Type again to read it from the top."
         self.console.say(header)
         stopped = self.console.show(page.lines, start)
         if stopped is not None:
@@ -979,12 +986,37 @@ class PlainReader:
         if not matched:
             self.console.say(f"No line of section {current.index + 1} holds '{shown}'.")
             return
+        how = self.hint("; type line and a number to read on from one")
         found = [
             f"{len(matched)} line{'s' if len(matched) != 1 else ''} of section "
-            f"{current.index + 1} hold '{shown}':"
+            f"{current.index + 1} hold '{shown}'{how}:"
         ]
         found.extend(f"Line {number}: {lines[number - 1].strip()}" for number in matched)
         self.console.show(found)
+
+    def from_line(self, words: str) -> None:
+        """The section read on from a line `find` named (from the start of its
+        paragraph): the way to a match without paging to it."""
+        current = self.current
+        if current is None:
+            return
+        try:
+            total = len(self.page_of(current).lines)
+        except PackChanged:
+            self.console.say("This section's file changed on disk: quit and start again.")
+            return
+        if not words.isdigit():
+            self.console.say("Type line and a number: find lists the lines and their numbers.")
+            return
+        number = int(words[:9])
+        if not 1 <= number <= total:
+            self.console.say(
+                f"No line {words[:12]}: section {current.index + 1} has lines 1 to {total}."
+            )
+            return
+        start = _paragraph_start(self.page_of(current).lines, number - 1)
+        self.scroll, self.continue_at = float(start), None
+        self.print_section(start, note=f"From line {start + 1} of {total}. ")
 
     def progress(self) -> None:
         """Each chapter's read sections and due cards, as the app's progress view."""
@@ -1533,9 +1565,11 @@ class PlainReader:
         place = place.replace(" › ", console.separator)
         kind = CARD_KINDS.get(card.kind)
         console.say(
-            f"Card {session.position + 1} of {len(session.queue)}"
+            # No "of N": a card still learning comes back at the end, and a total that
+            # grows as the reader goes ("3 of 22", "4 of 23") says less than "Left:".
+            f"Card {session.position + 1}"
             + (f", a {kind}" if kind else "")
-            + f", from {place}. Left: {new} new, {learning} learning, {due} to review."
+            + f", in {place}. Left: {new} new, {learning} learning, {due} to review."
         )
         console.show(["Question:", *markdown_page(card.question, width, definitions).lines])
         shown_at = time.monotonic()

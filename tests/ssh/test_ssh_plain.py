@@ -192,6 +192,6 @@ def test_no_state_over_ssh_writes_nothing(plain_sshd: PlainServer) -> None:
     )
     out = result.stdout.decode("utf-8")
     assert result.returncode == 0 and result.stderr == b""
-    assert "Card 1 of " in out and "Good: due again in " in out
+    assert "Card 1, in " in out and "Good: due again in " in out
     assert out.rstrip().endswith("Goodbye.")
     assert files_under([plain_sshd.home, plain_sshd.state_dir]) == before

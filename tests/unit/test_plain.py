@@ -162,7 +162,8 @@ HELP_USAGES = (
     "toc (t), or toc WORDS", "go (o) NUMBER or TITLE", "search (s or /) WORDS", "find (f) WORDS",
     "links (l)", "define (d) TERM", "compare (c)", "glossary (g), or glossary WORDS",
     "review (r)", "bookmark (m), or bookmark NOTE", "bookmarks (b)", "delete NUMBER", "back",
-    "forward", "tick (x)", "unread (u)", "progress", "reset", "where (w)", "quit (q)",
+    "forward", "tick (x)", "line NUMBER", "unread (u)", "progress", "reset", "where (w)",
+    "quit (q)",
 )  # fmt: skip
 
 
@@ -185,6 +186,17 @@ def test_help_names_every_short_form_and_reads_no_brackets(drive: Drive) -> None
         for name in command.names[1:]:
             if name not in ("]", "[", "prev", "read", "contents", "open", "exit"):
                 assert name in usage, (name, usage)
+
+
+def test_help_wraps_at_a_braille_lines_width(drive: Drive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its opening was broken for 80 columns: at 40 a two-word row stood in it."""
+    monkeypatch.setenv("COLUMNS", "40")
+    _, output = drive("help", "q")
+    assert after_prompt(output, 1).splitlines()[:3] == [
+        "Type a command and press Enter; short",
+        "forms are in parentheses. A number alone",
+        "chooses from the last numbered list.",
+    ]
 
 
 def test_an_unknown_command_names_help_in_one_line(drive: Drive) -> None:
@@ -291,7 +303,7 @@ def test_a_result_says_where_its_matches_are_and_find_lists_them(drive: Drive) -
     assert "'zebra' is on lines 7 and 61: find lists them. Next:" in opened.replace("\n", " ")
     found = after_prompt(output, 3).splitlines()
     assert found == [
-        "2 lines of section 3 hold 'zebra':",
+        "2 lines of section 3 hold 'zebra'; type line and a number to read on from one:",
         "Line 7: Paragraph 3 of the long part, with a zebra to read.",
         "Line 61: Paragraph 30 of the long part, with a zebra to read.",
     ]
@@ -320,6 +332,20 @@ def test_places_and_snippets_are_read_without_signs(drive: Drive, tmp_path: Path
         "You are in Section 3 of 3: Inner (in Outer; Middle)."
     )
     assert "›" not in output
+
+
+def test_line_reads_on_from_a_line_find_named(drive: Drive) -> None:
+    """find said "'zebra' is on line 61" and nothing led there but paging."""
+    _, output = drive("go 3", "find zebra", "line 61", "line 0", "line x", "find zebra", "q")
+    shown = after_prompt(output, 3)
+    assert shown.replace("\n", " ").startswith(
+        "Section 3 of 7: Long part (in Intro). From line 61 of 81. Type again to read it "
+        "from the top. Paragraph 30 of the long part, with a zebra to read. "
+    )
+    assert "Paragraph 29" not in shown and shown.rstrip().endswith("Next: Details.")
+    assert after_prompt(output, 4) == "No line 0: section 3 has lines 1 to 81.\n"
+    assert after_prompt(output, 5).startswith("Type line and a number")
+    assert after_prompt(output, 6).startswith("2 lines of section 3 hold 'zebra':")  # told once
 
 
 def test_search_says_when_nothing_matches_and_never_echoes_escapes(drive: Drive) -> None:
@@ -427,13 +453,15 @@ def test_review_shows_a_card_reveals_on_enter_and_rating_is_saved(
     # The card file's card, then one from each glossary term, in reading order.
     question, _, rest = review.partition(REVEAL)
     assert question.startswith("Review: 4 cards due (4 new, 0 learning, 0 to review).")
-    assert "Card 1 of 4, from Cards. Left: 4 new, 0 learning, 0 to review.\n" in question
+    assert "Card 1, in Cards. Left: 4 new, 0 learning, 0 to review.\n" in question
     assert question.endswith("Question:\nWhat is the capital of France?\n")
     answer, _, rest = rest.partition("Rate it, 1 to 4, q ends: ")
     assert answer.startswith("Answer:\nParis\nRatings: 1 Again, ")
     assert "; 4 Easy, " in answer
     assert rest.startswith("Good: due again in ")
-    assert "Card 2 of 5, a card from the glossary" in rest  # Good, still learning: again
+    # Good, still learning: it comes back, and the count of what is left says so.
+    assert "Card 2, a card from the glossary, in Details. Left: 3 new, 1 learning," in rest
+    assert " of 5" not in rest
     # Once a card is rated, the prompt a listener hears at every card is short.
     assert rest.count("Enter shows the answer: Review ended") == 1
     assert rest.endswith(
@@ -862,7 +890,7 @@ def test_a_terminal_is_paged_and_nothing_else_is(
     assert first.count(b"\r\n") == 10 and b"Paragraph 3 of" in first  # 9 lines: a screen
     assert b"Paragraph 4 of" in second and b"Paragraph 9 of" not in second
     assert b"You stopped at line 18 of " in where and b"Enter goes on." in where
-    assert continued.startswith(b"\r\nSection 3 of 7: Long part (in Intro). Continued. again")
+    assert continued.startswith(b"\r\nSection 3 of 7: Long part (in Intro). Continued. Type again")
     assert b"Paragraph 9 of" in continued
     assert where_now.startswith(b"where\r\nYou are in Section 3 of 7")
     assert b"\x1b" not in screen.everything
