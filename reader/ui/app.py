@@ -11,6 +11,8 @@ lives in a module of its own, which this one puts together:
 - :mod:`reader.ui.progress`: read marks: the dwell, `x`, `U`, the reset that asks first
 - :mod:`reader.ui.restricted`: what `--restricted` refuses
 - :mod:`reader.ui.toasts`: one toast for one thing said
+- :mod:`reader.ui.keymap`: config.toml's `[keymap]` checked against every binding (its
+  theme and sidebar width are taken here, at start; see :mod:`reader.config`)
 - :mod:`reader.ui.process`: hang-up signals and memory, around the running app
 
 Pack files edited, deleted or replaced while the reader runs: the pack is asked every

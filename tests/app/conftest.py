@@ -38,6 +38,9 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("READER_STATE_DIR", raising=False)
     monkeypatch.delenv("READER_RESTRICTED", raising=False)
     monkeypatch.delenv("READER_INDEX_DIR", raising=False)
+    # No developer's own config.toml (or settings.toml) in a test's app.
+    monkeypatch.delenv("READER_CONFIG", raising=False)
+    monkeypatch.delenv("READER_CONFIG_DIR", raising=False)
     return home
 
 
