@@ -314,3 +314,17 @@ async def test_a_review_from_the_command_line_takes_the_remapped_keys(
         first = screen.session.card
         await pilot.press("g")
         await wait_until(pilot, lambda: screen.session.card is not first, what="g to rate")
+
+
+async def test_a_dialogs_key_line_names_the_remapped_keys(pack: Pack, config_file: Path) -> None:
+    config_file.write_text('[keymap]\n"bookmarks.close" = "x"\n"bookmarks.delete" = "ctrl+d"\n')
+    app = create_app(pack, no_state=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("B")
+        await wait_until(pilot, lambda: app.screen is not app.main, what="the bookmarks list")
+        await pilot.pause()
+        lines = [str(static.render()) for static in app.screen.query(Static)]
+        assert "Enter jump   r note   ^d delete   x close" in lines, lines
+        await pilot.press("x")
+        await wait_until(pilot, lambda: app.screen is app.main, what="x to close the list")

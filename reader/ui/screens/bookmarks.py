@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.sanitize import sanitize_line
+from reader.ui.key_hints import key_hint
 from reader.ui.styles import use_stylesheet
 
 if TYPE_CHECKING:
@@ -44,7 +45,14 @@ class BookmarksScreen(ModalScreen[None]):
             yield Static(Text("Bookmarks", style="bold"))
             yield OptionList(id="bookmark-list")
             yield Input(placeholder="Note for this bookmark, Enter saves", id="bookmark-note")
-            yield Static(Text("Enter jump   r note   d delete   Esc close", style="dim"))
+            app = self.app  # the keys as config.toml's [keymap] has them
+            hint = (
+                f"{key_hint(app, 'bookmarks.jump', 'Enter')} jump   "
+                f"{key_hint(app, 'bookmarks.rename', 'r')} note   "
+                f"{key_hint(app, 'bookmarks.delete', 'd')} delete   "
+                f"{key_hint(app, 'bookmarks.close', 'Esc')} close"
+            )
+            yield Static(Text(hint, style="dim"))
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # toasts would pile up over the list

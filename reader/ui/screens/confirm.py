@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from reader.sanitize import sanitize_line
+from reader.ui.key_hints import key_hint
 from reader.ui.styles import use_stylesheet
 
 __all__ = ["ConfirmScreen"]
@@ -45,7 +46,9 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(Content("No"), id="confirm-no", compact=True)
                 yield Button(Content(self.yes_label), id="confirm-yes", compact=True)
-            yield Static(Text("y  yes    n or Esc  no", style="dim"))
+            yes = key_hint(self.app, "confirm.yes", "y")
+            no = key_hint(self.app, "confirm.no", "n or Esc")
+            yield Static(Text(f"{yes}  yes    {no}  no", style="dim"))
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # a toast must not cover the question

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.sanitize import sanitize_line
+from reader.ui.key_hints import key_hint
 from reader.ui.styles import use_stylesheet
 
 __all__ = ["ExternalLinkScreen"]
@@ -36,7 +37,9 @@ class ExternalLinkScreen(ModalScreen[None]):
         with Vertical(id="link-dialog"):
             yield Static(Text("External link (not opened here)", style="bold"))
             yield Static(Text(self.url), id="link-url")
-            yield Static(Text("y  copy to your clipboard    Esc  close", style="dim"))
+            copy = key_hint(self.app, "link.copy", "y")
+            close = key_hint(self.app, "link.close", "Esc")
+            yield Static(Text(f"{copy}  copy to your clipboard    {close}  close", style="dim"))
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.url)

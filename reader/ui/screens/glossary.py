@@ -27,6 +27,7 @@ from reader.files import PackChanged
 from reader.glossary import fold
 from reader.glyphs import current as current_glyphs
 from reader.sanitize import sanitize_line
+from reader.ui.key_hints import key_hint
 from reader.ui.styles import use_stylesheet
 from reader.ui.textual_compat import fuzzy_offsets
 from reader.ui.widgets.document_view import DocumentView
@@ -89,7 +90,9 @@ class GlossaryScreen(ModalScreen[GlossaryChoice | None]):
                     yield Static(id="glossary-used")
                     yield OptionList(id="glossary-sections")
             arrows = "Up/Down" if current_glyphs().ascii else "↑↓"
-            hint = f"Type filter   {arrows} term   Enter sections   Esc close"
+            choose = key_hint(self.app, "glossary.choose", "Enter")
+            close = key_hint(self.app, "glossary.close", "Esc")
+            hint = f"Type filter   {arrows} term   {choose} sections   {close} close"
             yield Static(Text(hint), id="glossary-keys")
 
     def on_mount(self) -> None:

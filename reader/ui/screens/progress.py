@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 
 from reader.glyphs import current as current_glyphs
 from reader.sanitize import sanitize_line
+from reader.ui.key_hints import key_hint
 from reader.ui.styles import TEXT, component_style, use_stylesheet
 
 if TYPE_CHECKING:
@@ -488,7 +489,8 @@ class ProgressScreen(ModalScreen[str | None]):
             else:
                 yield Static(Text(NO_CARDS), id="progress-no-cards")
             arrows = "Up/Down" if current_glyphs().ascii else "↑↓"
-            hint = f"{arrows} section   Enter open   Esc close"
+            close = key_hint(self.app, "progress.close", "Esc")
+            hint = f"{arrows} section   Enter open   {close} close"
             yield Static(Text(hint), id="progress-keys")
 
     def _stats(self) -> list[tuple[str, str, bool]]:

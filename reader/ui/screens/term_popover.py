@@ -24,6 +24,7 @@ from reader.render.blocks import BuildContext
 from reader.render.document import RenderedDocument
 from reader.render.draw import BlockRenderer, RenderStyles
 from reader.sanitize import sanitize_line
+from reader.ui.key_hints import key_hint
 from reader.ui.styles import use_stylesheet
 from reader.ui.widgets.document_view import DocumentView
 
@@ -71,7 +72,13 @@ class TermPopover(ModalScreen[str | None]):
         with Vertical(id="term-popover"):
             yield Static(Text(sanitize_line(self.entry.term), style="bold"), id="term-title")
             yield DocumentView(id="term-definition")
-            hint = "Esc close   f link   Enter follow   t all terms"
+            app = self.app  # the keys as config.toml's [keymap] has them
+            hint = (
+                f"{key_hint(app, 'term.close', 'Esc')} close   "
+                f"{key_hint(app, 'document.next-link', 'f')} link   "
+                f"{key_hint(app, 'document.follow', 'Enter')} follow   "
+                f"{key_hint(app, 'term.glossary', 't')} all terms"
+            )
             yield Static(Text(hint), id="term-keys")
 
     def on_mount(self) -> None:
