@@ -51,3 +51,41 @@ def test_readme_keys_cover_every_app_binding() -> None:
             if f"`{shown}`" not in keys_section:
                 missing.append(key)
     assert not missing, f"keys not in the README: {missing}"
+
+
+def test_readme_lists_every_binding_id_with_its_default_keys() -> None:
+    """config.toml's [keymap] takes binding ids: the README's table names every one the
+    reader checks a keymap against, with the keys it has by default."""
+    from reader.ui.app import ReaderApp
+    from reader.ui.keymap import known_binding_ids, places
+    from reader.ui.textual_compat import class_bindings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("Every binding id and its default keys", 1)[1].split("</details>")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    documented: dict[str, str] = {}
+    for row in rows:
+        ids, keys = (cell.strip() for cell in row.strip("|").split("|")[:2])
+        names = re.findall(r"`([^`]+)`", ids)
+        key_groups = [group.strip() for group in keys.split(" / ")]
+        for index, name in enumerate(names):
+            documented[name] = key_groups[min(index, len(key_groups) - 1)]
+    known = known_binding_ids(ReaderApp)
+    assert sorted(set(known) - set(documented)) == [], "binding ids the README does not list"
+    assert sorted(set(documented) - set(known)) == [], "README ids no binding has"
+    names = {"question_mark": "?", "slash": "/", "right_square_bracket": "]"}
+    names |= {"left_square_bracket": "[", "less_than_sign": "<", "greater_than_sign": ">"}
+    keys_of: dict[str, list[str]] = {}
+    classes = [ReaderApp, *(cls for place in places(ReaderApp) for cls in place.classes)]
+    for cls in dict.fromkeys(classes):
+        for binding in class_bindings(cls):
+            keys = keys_of.setdefault(binding.id or "", [])
+            if binding.key and names.get(binding.key, binding.key) not in keys:
+                keys.append(names.get(binding.key, binding.key))
+    wrong = []
+    for binding_id in known:
+        keys = keys_of.get(binding_id, [])
+        shown = re.findall(r"`([^`]+)`", documented[binding_id])
+        if set(keys) != set(shown) and not (not keys and documented[binding_id] == "(none)"):
+            wrong.append((binding_id, keys, shown))
+    assert not wrong, f"default keys the README gets wrong (id, keys, README): {wrong}"
