@@ -38,6 +38,7 @@ from reader.files import PackChanged
 from reader.sanitize import sanitize, sanitize_line
 from reader.state import Bookmark, Position, ReadingState
 from reader.state_store import StateStore
+from reader.study import RATING_NAMES, ReviewRound
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -67,12 +68,8 @@ HANG_UP_DEADLINE = 1.5
 EXIT_INTERRUPTED = 130
 NO_GLOSSARY = "This pack has no glossary (a glossary.md of definition lists)."
 NO_CARDS = "This pack has no self-test cards (a file tagged #flashcards holds them)."
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 #: Words a rating may be typed as, besides its number.
 RATING_WORDS = {"again": 1, "a": 1, "hard": 2, "h": 2, "good": 3, "g": 3, "easy": 4, "e": 4}
-#: A card rated Again (or still learning) falling due within this many seconds comes back
-#: before the review ends, as in the app's review (Anki's learn-ahead limit).
-LEARN_AHEAD_SECONDS = 20 * 60
 CARD_KINDS = {
     "reversed": "reversed card",
     "cloze": "cloze card",
@@ -1623,51 +1620,8 @@ class PlainReader:
         return "rated"
 
 
-class _ReviewSession:
-    """One review's queue and tally, as the app's review keeps them: a card still
-    learning that falls due within LEARN_AHEAD_SECONDS comes back at the end."""
-
-    def __init__(self, study: Study, cards: list[Card]) -> None:
-        self.study = study
-        self.queue = list(cards)
-        self.position = 0
-        self.reviewed = 0
-        self.ratings = dict.fromkeys(RATING_NAMES, 0)
-
-    @property
-    def card(self) -> Card | None:
-        return self.queue[self.position] if self.position < len(self.queue) else None
-
-    @property
-    def finished(self) -> bool:
-        return self.position >= len(self.queue)
-
-    def left(self) -> tuple[int, int, int]:
-        """The cards still to show, as Anki counts them: new, learning, due reviews."""
-        new = learning = due = 0
-        for card in dict.fromkeys(self.queue[self.position :]):
-            progress = self.study.progress(card)
-            if progress is None:
-                new += 1
-            elif progress.state == "review":
-                due += 1
-            else:
-                learning += 1
-        return new, learning, due
-
-    def rate(self, rating: int, now: datetime, elapsed_ms: int | None) -> None:
-        card = self.card
-        if card is None:
-            return
-        progress = self.study.rate(card, rating, now, elapsed_ms)
-        self.reviewed += 1
-        self.ratings[rating] += 1
-        if (
-            progress.state != "review"
-            and (progress.due - now).total_seconds() <= LEARN_AHEAD_SECONDS
-        ):
-            self.queue.append(card)
-        self.position += 1
+class _ReviewSession(ReviewRound):
+    """The app's review queue and tally (`ReviewRound`), summed up in one line."""
 
     def summary(self) -> str:
         ended = "Review finished" if self.finished else "Review ended"

@@ -20,7 +20,12 @@ if TYPE_CHECKING:
     from reader.review import CardProgress, Counts, ReviewSettings, ReviewState, ReviewStore
     from reader.review import Scheduler as ReviewScheduler
 
-__all__ = ["Study", "chapter_of", "local_now"]
+__all__ = ["LEARN_AHEAD", "RATING_NAMES", "ReviewRound", "Study", "chapter_of", "local_now"]
+
+#: A card falling due again within this is shown again before the review ends (Anki's
+#: "learn ahead limit").
+LEARN_AHEAD = timedelta(minutes=20)
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 def local_now() -> datetime:
@@ -253,3 +258,49 @@ class Study:
         progress = self.store.rate(card.id, rating, now, elapsed_ms, self.scheduler)
         self.reload()
         return progress
+
+
+class ReviewRound:
+    """One review's queue and tally, the same in the app's review screen and in plain
+    mode: the cards in order, and a card still learning that falls due again within
+    LEARN_AHEAD joins the end, so it comes back before the review ends."""
+
+    def __init__(self, study: Study, cards: list[Card]) -> None:
+        self.study = study
+        self.queue = list(cards)
+        self.position = 0
+        self.reviewed = 0
+        self.ratings = dict.fromkeys(RATING_NAMES, 0)
+
+    @property
+    def card(self) -> Card | None:
+        return self.queue[self.position] if self.position < len(self.queue) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= len(self.queue)
+
+    def left(self) -> tuple[int, int, int]:
+        """The cards still to show, as Anki counts them: new, learning, due reviews."""
+        new = learning = due = 0
+        for card in dict.fromkeys(self.queue[self.position :]):
+            progress = self.study.progress(card)
+            if progress is None:
+                new += 1
+            elif progress.state == "review":
+                due += 1
+            else:
+                learning += 1
+        return new, learning, due
+
+    def rate(self, rating: int, now: datetime, elapsed_ms: int | None) -> None:
+        """Rate the card on show and move on; a card due again soon joins the end."""
+        card = self.card
+        if card is None:
+            return
+        progress = self.study.rate(card, rating, now, elapsed_ms)
+        self.reviewed += 1
+        self.ratings[rating] += 1
+        if progress.state != "review" and progress.due - now <= LEARN_AHEAD:
+            self.queue.append(card)
+        self.position += 1

@@ -11,7 +11,7 @@ review; Esc comes back to the same card); q or Esc ends it with a summary.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,6 +23,7 @@ from textual.widgets import Static
 from reader.glyphs import current as current_glyphs
 from reader.render.blocks import RuleBlock
 from reader.sanitize import sanitize_line
+from reader.study import LEARN_AHEAD, RATING_NAMES, ReviewRound
 from reader.ui.styles import use_stylesheet
 from reader.ui.widgets.card_face import CardFace
 
@@ -32,10 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["LEARN_AHEAD", "ReviewScreen", "ReviewSession"]
 
-#: A card falling due again within this is shown again before the review ends (Anki's
-#: "learn ahead limit").
-LEARN_AHEAD = timedelta(minutes=20)
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 #: Each rating's binding id (config.toml's [keymap] may move its key).
 RATING_IDS = {1: "review.again", 2: "review.hard", 3: "review.good", 4: "review.easy"}
 #: The review's widest (its parts' max-width) and the columns around the card's text:
@@ -44,52 +41,19 @@ REVIEW_WIDTH = 110
 REVIEW_CHROME = 8
 
 
-class ReviewSession:
-    """One review's queue and tally; kept by the app while the reader looks at a card's
-    section, so the review resumes on the same card."""
+class ReviewSession(ReviewRound):
+    """One review's queue and tally (see `ReviewRound`), with what the screen shows of
+    it; kept by the app while the reader looks at a card's section, so the review
+    resumes on the same card."""
 
     def __init__(self, study: Study, cards: list[Card], scope: str) -> None:
-        self.study = study
-        self.queue = list(cards)
+        super().__init__(study, cards)
         self.scope = scope  # "the pack", "this section", "this chapter": for the summary
-        self.position = 0
-        self.reviewed = 0
-        self.ratings = dict.fromkeys(RATING_NAMES, 0)
         self.revealed = False
         self.total = len(cards)
 
-    @property
-    def card(self) -> Card | None:
-        return self.queue[self.position] if self.position < len(self.queue) else None
-
-    @property
-    def finished(self) -> bool:
-        return self.position >= len(self.queue)
-
-    def left(self) -> tuple[int, int, int]:
-        """The cards still to show, as Anki counts them: new, learning, due reviews."""
-        new = learning = due = 0
-        for card in dict.fromkeys(self.queue[self.position :]):
-            progress = self.study.progress(card)
-            if progress is None:
-                new += 1
-            elif progress.state == "review":
-                due += 1
-            else:
-                learning += 1
-        return new, learning, due
-
     def rate(self, rating: int, now: datetime, elapsed_ms: int | None) -> None:
-        """Rate the card on show and move on; a card due again soon joins the end."""
-        card = self.card
-        if card is None:
-            return
-        progress = self.study.rate(card, rating, now, elapsed_ms)
-        self.reviewed += 1
-        self.ratings[rating] += 1
-        if progress.state != "review" and progress.due - now <= LEARN_AHEAD:
-            self.queue.append(card)
-        self.position += 1
+        super().rate(rating, now, elapsed_ms)
         self.revealed = False
 
 
