@@ -77,6 +77,96 @@ def keygen(path: Path) -> None:
     )
 
 
+def client_options(key: Path, user: str, *, connect_timeout: int = 10) -> list[str]:
+    """ssh client options: this key only, no agent, no config, no host-key prompts."""
+    return [
+        "-F", "/dev/null",
+        "-i", str(key),
+        "-o", "IdentitiesOnly=yes",
+        "-o", "IdentityAgent=none",
+        "-o", "StrictHostKeyChecking=no",
+        "-o", "UserKnownHostsFile=/dev/null",
+        "-o", "BatchMode=yes",
+        "-o", "LogLevel=ERROR",
+        "-o", f"ConnectTimeout={connect_timeout}",
+        "-o", f"User={user}",
+    ]  # fmt: skip
+
+
+@dataclass
+class SshdSetup:
+    """One throwaway sshd's folders, keys and two distinct free ports (`prepare_sshd`)."""
+
+    tmp: Path
+    home: Path  # the reader's HOME (set by ForceCommand)
+    state: Path
+    client_home: Path
+    key: Path  # the client's private key
+    ports: tuple[int, int]
+    user: str
+    log: Path
+
+
+def prepare_sshd(tmp: Path) -> SshdSetup:
+    """Folders (a home with tmp, .cache and .local; a client home), a host key, a
+    client key authorized to log in as this account, and two free ports."""
+    require_program("sshd", SSHD)
+    require_program("ssh")
+    home, state, client_home = tmp / "home", tmp / "state", tmp / "client-home"
+    for folder in (home, home / "tmp", home / ".cache", home / ".local", client_home):
+        folder.mkdir(parents=True, exist_ok=True)
+    keygen(tmp / "host_ed25519")
+    keygen(tmp / "client_ed25519")
+    authorized = tmp / "authorized_keys"
+    authorized.write_text((tmp / "client_ed25519.pub").read_text(), encoding="utf-8")
+    authorized.chmod(0o600)
+    ports = (free_port(), free_port())
+    while ports[1] == ports[0]:
+        ports = (ports[0], free_port())
+    user = pwd.getpwuid(os.getuid()).pw_name
+    key, log = tmp / "client_ed25519", tmp / "sshd.log"
+    return SshdSetup(tmp, home, state, client_home, key, ports, user, log)
+
+
+def launch_sshd(setup: SshdSetup, config: Path) -> subprocess.Popen[bytes]:
+    """`sshd -D` on the setup's ports, listening when this returns (checked with
+    `sshd -t` first); HarnessError, with sshd's own words, when it will not start."""
+    sshd_binary = require_program("sshd", SSHD)
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)
+    checked = subprocess.run(
+        [sshd_binary, "-t", "-f", str(config)], capture_output=True, text=True, timeout=30
+    )
+    if checked.returncode:
+        raise HarnessError(f"sshd -t rejected the config: {checked.stderr.strip()}")
+    with setup.log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sshd_binary, "-D", "-e", "-f", str(config)],
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not all(port_open(port) for port in setup.ports):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_process(process)
+            raise HarnessError(f"sshd did not listen: {setup.log.read_text(errors='replace')}")
+        time.sleep(0.05)
+    return process
+
+
+def stop_process(process: subprocess.Popen[bytes] | None) -> None:
+    """Terminate a process that may still run, and reap it (killed after 10 s)."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
 @dataclass
 class SshdServer:
     """A running sshd and what a client needs to reach the reader behind it."""
@@ -100,17 +190,8 @@ class SshdServer:
             require_program("ssh"),
             "-tt",
             "-p", str(self.probe_port if probe else self.port),
-            "-F", "/dev/null",
-            "-i", str(self.key),
-            "-o", "IdentitiesOnly=yes",
-            "-o", "IdentityAgent=none",
-            "-o", "StrictHostKeyChecking=no",
-            "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "BatchMode=yes",
-            "-o", "LogLevel=ERROR",
-            "-o", "ConnectTimeout=30",
+            *client_options(self.key, self.user, connect_timeout=30),
             "-o", f"SendEnv={SESSION_ENV}",
-            "-o", f"User={self.user}",
             "127.0.0.1",
         ]  # fmt: skip
 
@@ -131,14 +212,7 @@ class SshdServer:
     def stop(self) -> None:
         """Stop the listener; sessions still open end when their clients hang up."""
         server, self.process = self.process, None
-        if server is None or server.poll() is not None:
-            return
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
+        stop_process(server)
 
 
 def _force_command(prefix: str, program: list[str], pack: Path) -> str:
@@ -238,56 +312,24 @@ def reader_program() -> list[str]:
 
 def start_sshd(tmp: Path, pack: Path) -> SshdServer:
     """sshd on two free ports of 127.0.0.1, listening when this returns; `stop()` it."""
-    sshd_binary = require_program("sshd", SSHD)
-    require_program("ssh")
-    home, state, client_home = tmp / "home", tmp / "state", tmp / "client-home"
+    setup = prepare_sshd(tmp)
     probe_logs = tmp / "probe-logs"
-    for folder in (home, home / "tmp", home / ".cache", home / ".local", client_home, probe_logs):
-        folder.mkdir(parents=True, exist_ok=True)
-    keygen(tmp / "host_ed25519")
-    keygen(tmp / "client_ed25519")
-    authorized = tmp / "authorized_keys"
-    authorized.write_text((tmp / "client_ed25519.pub").read_text(), encoding="utf-8")
-    authorized.chmod(0o600)
-    server_env = session_environment(home, state)
-    ports = (free_port(), free_port())
-    while ports[1] == ports[0]:
-        ports = (ports[0], free_port())
+    probe_logs.mkdir(parents=True, exist_ok=True)
     server = SshdServer(
-        port=ports[0],
-        probe_port=ports[1],
-        key=tmp / "client_ed25519",
-        user=pwd.getpwuid(os.getuid()).pw_name,
-        home=home,
-        state_dir=state,
-        marker=str(state),
-        client_home=client_home,
+        port=setup.ports[0],
+        probe_port=setup.ports[1],
+        key=setup.key,
+        user=setup.user,
+        home=setup.home,
+        state_dir=setup.state,
+        marker=str(setup.state),
+        client_home=setup.client_home,
         probe_logs=probe_logs,
-        log=tmp / "sshd.log",
-        server_env=server_env,
+        log=setup.log,
+        server_env=session_environment(setup.home, setup.state),
     )
     probe = [sys.executable, "-m", "tests.perf.keystroke_probe"]
-    config = _config(tmp, server, reader_program(), probe, pack)
-    if os.geteuid() == 0:
-        Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)
-    checked = subprocess.run(
-        [sshd_binary, "-t", "-f", str(config)], capture_output=True, text=True, timeout=30
-    )
-    if checked.returncode:
-        raise HarnessError(f"sshd -t rejected the config: {checked.stderr.strip()}")
-    with server.log.open("wb") as log_file:
-        server.process = subprocess.Popen(
-            [sshd_binary, "-D", "-e", "-f", str(config)],
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not all(port_open(port) for port in ports):
-        if server.process.poll() is not None or time.monotonic() > deadline:
-            server.stop()
-            raise HarnessError(f"sshd did not listen: {server.log.read_text(errors='replace')}")
-        time.sleep(0.05)
+    server.process = launch_sshd(setup, _config(tmp, server, reader_program(), probe, pack))
     return server
 
 

@@ -10,12 +10,8 @@ the privilege-separation folder sshd insists on when run as root.
 
 from __future__ import annotations
 
-import os
-import pwd
 import shlex
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,16 +34,19 @@ from tmux import (
 )
 
 from tests.perf.sshd_harness import (
+    HarnessError,
+    client_options,
     free_port,
-    keygen,
+    launch_sshd,
     port_open,
+    prepare_sshd,
     session_environment,
     sshd_config,
+    stop_process,
 )
 
 SSHD = "/usr/sbin/sshd"
 SFTP_SERVER = "/usr/lib/openssh/sftp-server"
-START_TIMEOUT = 15.0
 CLICK_MARKUP = "[@click=app.screenshot('x','/tmp')]click me[/]"
 
 
@@ -118,18 +117,7 @@ class SshServer:
 
     def options(self) -> list[str]:
         """Client options: this key only, no agent, no config, no host-key prompts."""
-        return [
-            "-F", "/dev/null",
-            "-i", str(self.key),
-            "-o", "IdentitiesOnly=yes",
-            "-o", "IdentityAgent=none",
-            "-o", "StrictHostKeyChecking=no",
-            "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "BatchMode=yes",
-            "-o", "LogLevel=ERROR",
-            "-o", "ConnectTimeout=10",
-            "-o", f"User={self.user}",
-        ]  # fmt: skip
+        return client_options(self.key, self.user)
 
     def ssh(self, *args: str, port: int | None = None, tty: bool = True) -> list[str]:
         """`ssh -tt|-T -p PORT ... 127.0.0.1 ARGS` as an argv."""
@@ -160,59 +148,31 @@ def _sshd_config(
 @pytest.fixture(scope="session")
 def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     """Debian's sshd on 127.0.0.1, for the whole test session; stopped at the end."""
-    sshd_binary = require_binary("sshd", SSHD)
+    require_binary("sshd", SSHD)
     require_binary("ssh")
     tmp = tmp_path_factory.mktemp("sshd")
-    home, state, client_home = tmp / "home", tmp / "state", tmp / "client-home"
-    for folder in (home, home / "tmp", home / ".cache", home / ".local", client_home):
-        folder.mkdir(parents=True)
-    keygen(tmp / "host_ed25519")
-    keygen(tmp / "client_ed25519")
-    authorized = tmp / "authorized_keys"
-    authorized.write_text((tmp / "client_ed25519.pub").read_text(), encoding="utf-8")
-    authorized.chmod(0o600)
+    setup = prepare_sshd(tmp)
     pack = attack_pack(tmp / "attack-pack")
-    ports = (free_port(), free_port())
-    config = _sshd_config(tmp, ports, reader_command(), home, state, pack)
-    if os.geteuid() == 0:
-        Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)
-    checked = subprocess.run(
-        [sshd_binary, "-t", "-f", str(config)], capture_output=True, text=True, timeout=30
-    )
-    assert checked.returncode == 0, f"sshd -t rejected the config: {checked.stderr}"
-    log = tmp / "sshd.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(
-            [sshd_binary, "-D", "-e", "-f", str(config)],
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+    config = _sshd_config(tmp, setup.ports, reader_command(), setup.home, setup.state, pack)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not all(port_open(port) for port in ports):
-            assert server.poll() is None, f"sshd exited: {log.read_text(errors='replace')}"
-            assert time.monotonic() < deadline, f"sshd not listening: {log.read_text()}"
-            time.sleep(0.05)
+        server = launch_sshd(setup, config)
+    except HarnessError as error:
+        pytest.fail(str(error))
+    try:
         yield SshServer(
-            port=ports[0],
-            attack_port=ports[1],
-            key=tmp / "client_ed25519",
-            user=pwd.getpwuid(os.getuid()).pw_name,
-            home=home,
-            state_dir=state,
-            marker=str(state),
-            client_home=client_home,
+            port=setup.ports[0],
+            attack_port=setup.ports[1],
+            key=setup.key,
+            user=setup.user,
+            home=setup.home,
+            state_dir=setup.state,
+            marker=str(setup.state),
+            client_home=setup.client_home,
             attack_pack=pack,
-            log=log,
+            log=setup.log,
         )
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
+        stop_process(server)
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ first port and plain mode with --no-state on its second.
 
 from __future__ import annotations
 
-import os
-import pwd
 import shlex
 import subprocess
 import time
@@ -22,12 +20,19 @@ import pytest
 from tmux import clean_env, files_under, processes_with, reader_command, require_binary, wait_until
 
 from tests.conftest import CONTENT
-from tests.perf.sshd_harness import free_port, keygen, port_open, session_environment, sshd_config
+from tests.perf.sshd_harness import (
+    HarnessError,
+    client_options,
+    launch_sshd,
+    prepare_sshd,
+    session_environment,
+    sshd_config,
+    stop_process,
+)
 
 pytestmark = pytest.mark.ssh
 
 SSHD = "/usr/sbin/sshd"
-START_TIMEOUT = 15.0
 PACK_TITLE = "Eczema: is it autoimmune?"
 
 
@@ -46,16 +51,7 @@ class PlainServer:
         return [
             require_binary("ssh"), "-T",
             "-p", str(port or self.port),
-            "-F", "/dev/null",
-            "-i", str(self.key),
-            "-o", "IdentitiesOnly=yes",
-            "-o", "IdentityAgent=none",
-            "-o", "StrictHostKeyChecking=no",
-            "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "BatchMode=yes",
-            "-o", "LogLevel=ERROR",
-            "-o", "ConnectTimeout=10",
-            "-o", f"User={self.user}",
+            *client_options(self.key, self.user),
             "127.0.0.1",
         ]  # fmt: skip
 
@@ -76,57 +72,32 @@ class PlainServer:
 
 @pytest.fixture(scope="module")
 def plain_sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlainServer]:
-    sshd_binary = require_binary("sshd", SSHD)
+    require_binary("sshd", SSHD)
     require_binary("ssh")
-    tmp = tmp_path_factory.mktemp("plain-sshd")
-    home, state, client_home = tmp / "home", tmp / "state", tmp / "client-home"
-    for folder in (home, home / "tmp", home / ".cache", home / ".local", client_home):
-        folder.mkdir(parents=True)
-    keygen(tmp / "host_ed25519")
-    keygen(tmp / "client_ed25519")
-    authorized = tmp / "authorized_keys"
-    authorized.write_text((tmp / "client_ed25519.pub").read_text(), encoding="utf-8")
-    authorized.chmod(0o600)
-    environment = session_environment(home, state)
+    setup = prepare_sshd(tmp_path_factory.mktemp("plain-sshd"))
+    environment = session_environment(setup.home, setup.state)
     prefix = "env " + " ".join(f"{key}={shlex.quote(value)}" for key, value in environment.items())
     command = f"{prefix} {shlex.quote(reader_command())} --restricted --plain"
-    ports = (free_port(), free_port())
-    while ports[1] == ports[0]:
-        ports = (ports[0], free_port())
     pack = shlex.quote(str(CONTENT))
-    config = sshd_config(tmp, ports, f"{command} {pack}", f"{command} --no-state {pack}")
-    if os.geteuid() == 0:
-        Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)
-    log = tmp / "sshd.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(
-            [sshd_binary, "-D", "-e", "-f", str(config)],
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+    config = sshd_config(
+        setup.tmp, setup.ports, f"{command} {pack}", f"{command} --no-state {pack}"
+    )
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not all(port_open(port) for port in ports):
-            assert server.poll() is None, f"sshd exited: {log.read_text(errors='replace')}"
-            assert time.monotonic() < deadline, f"sshd not listening: {log.read_text()}"
-            time.sleep(0.05)
+        server = launch_sshd(setup, config)
+    except HarnessError as error:
+        pytest.fail(str(error))
+    try:
         yield PlainServer(
-            port=ports[0],
-            no_state_port=ports[1],
-            key=tmp / "client_ed25519",
-            user=pwd.getpwuid(os.getuid()).pw_name,
-            home=home,
-            state_dir=state,
-            client_home=client_home,
+            port=setup.ports[0],
+            no_state_port=setup.ports[1],
+            key=setup.key,
+            user=setup.user,
+            home=setup.home,
+            state_dir=setup.state,
+            client_home=setup.client_home,
         )
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
+        stop_process(server)
 
 
 def test_commands_piped_over_ssh_t_and_the_place_kept(plain_sshd: PlainServer) -> None:
