@@ -20,7 +20,6 @@ from reader.config import (
     KeymapEntry,
     UserConfig,
     config_path,
-    key_lines,
     load_config,
     starting_sidebar_width,
     starting_theme,
@@ -28,6 +27,7 @@ from reader.config import (
 from reader.pack import load_pack
 from reader.state import ReadingState
 from reader.study import Study
+from reader.toml_lines import key_lines
 from tests.conftest import write_pack
 
 
