@@ -48,11 +48,11 @@ from reader.markdown import (
 from reader.markdown_syntax import HTML_ID, SUMMARY, TAG, escape_markdown
 from reader.sanitize import sanitize_line
 from reader.scan import scan_lines
-from reader.summary import SUMMARY_NAME, TocEntry, index_entries, summary_entries
 
 if TYPE_CHECKING:
     from reader.cards import CardSet
     from reader.glossary import Glossary
+    from reader.summary import TocEntry
 
 __all__ = [
     "LinkTarget",
@@ -75,6 +75,9 @@ MANIFEST_NAME = "pack.toml"
 MAX_MANIFEST_BYTES = 1024 * 1024
 #: A folder's own page, whose title names the pack when the manifest does not.
 _ROOT_PAGES = ("readme.md", "index.md", "readme.markdown", "index.markdown")
+#: The file mdBook reads its table of contents from (matched ignoring case); read by
+#: reader.summary, which loads only for a pack that has one or an index page.
+SUMMARY_NAME = "summary.md"
 _GENERIC_TITLES = frozenset(
     {"index", "readme", "read me", "contents", "table of contents", "toc", "home", "start"}
 )
@@ -1038,6 +1041,8 @@ def _reading_plan(
     SUMMARY.md, else a root index page that is mostly links to pack files; None when
     neither gives one. `files` are in path (or manifest) order, `tocs` the candidate
     files' texts by lower-case name; the manifest's `order` keeps its files first."""
+    from reader.summary import index_entries, summary_entries
+
     named = {str(name) for name in order} if isinstance(order, list) else set()
     by_name = {pack_file.relative: pack_file for pack_file in files}
     front: list[PackFile] = []

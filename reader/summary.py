@@ -26,7 +26,6 @@ from reader.markdown import inline_token_text, parse
 __all__ = [
     "INDEX_MIN_LINKS",
     "INDEX_MIN_SHARE",
-    "SUMMARY_NAME",
     "TocEntry",
     "index_entries",
     "might_be_index",
@@ -34,8 +33,6 @@ __all__ = [
     "toc_path",
 ]
 
-#: The file mdBook reads its table of contents from (matched ignoring case).
-SUMMARY_NAME = "summary.md"
 #: An index page is taken as the pack's order when it lists at least this many pack
 #: files, each as a list item that is one link and nothing else...
 INDEX_MIN_LINKS = 3
