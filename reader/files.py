@@ -242,8 +242,12 @@ class PackFile:
         """Feed the file as loaded into `digest`, a chunk at a time: what a cache key
         needs, without a copy of the whole text (or its decoding) in memory. The bytes
         stand for the text: sanitizing them gives it. Raises PackChanged."""
-        if self._text is not None:
-            digest.update(self._text.encode("utf-8", "surrogatepass"))
+        text = self._text
+        if text is not None:  # a chunk at a time too: encoding a chunk copies only it
+            for start in range(0, len(text), HASH_CHUNK_BYTES):
+                digest.update(
+                    text[start : start + HASH_CHUNK_BYTES].encode("utf-8", "surrogatepass")
+                )
             return
         size = self.identity[1] if self.identity is not None else 0
         for start in range(0, size, HASH_CHUNK_BYTES):

@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from reader.pack import Pack
+    from reader.pack import Pack, Section
 
 log = logging.getLogger(__name__)
 
@@ -248,9 +248,10 @@ class SearchIndex:
                     return cls(conn, loaded_from_cache=False)
                 cache_path = None  # the disk failed once: do not write there again
         conn = _connect()
-        _fill(conn, documents, cache_key or "")
-        if cache_path is not None and not read_only:
-            _write_cache(conn, cache_path)
+        save_to = None if read_only else cache_path
+        _fill(conn, documents, cache_key or "", vocabulary=save_to is not None)
+        if save_to is not None:
+            _write_cache(conn, save_to)
         return cls(conn, loaded_from_cache=False)
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
@@ -383,13 +384,23 @@ def _connect() -> sqlite3.Connection:
     return sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
 
 
-def _fill(conn: sqlite3.Connection, documents: Iterable[SearchDocument], cache_key: str) -> None:
-    """Create the tables and index every document in one transaction."""
+def _fill(
+    conn: sqlite3.Connection,
+    documents: Iterable[SearchDocument],
+    cache_key: str,
+    *,
+    vocabulary: bool = True,
+) -> None:
+    """Create the tables and index every document in one transaction; `vocabulary`:
+    fill the `terms` table too (for a file; an index kept in memory lists its terms the
+    first time a query needs them, see `_load_vocabulary`)."""
     conn.executescript(_SCHEMA)
     conn.execute("BEGIN")
     path_rows: dict[str, int] = {}
     for rowid, doc in enumerate(documents, start=1):
         title, path, body = one_line(doc.title), one_line(doc.path), one_line(doc.text)
+        doc_id = doc.id
+        del doc  # its text, unless a caller keeps it: only `body` is indexed
         path_row = path_rows.get(path)
         if path_row is None:
             path_row = path_rows[path] = len(path_rows) + 1
@@ -401,7 +412,7 @@ def _fill(conn: sqlite3.Connection, documents: Iterable[SearchDocument], cache_k
                 folded = None  # folding changed the length: fold again, with offsets, per hit
         conn.execute(
             "INSERT INTO docs(rowid, id, title, path, body, folded) VALUES (?, ?, ?, ?, ?, ?)",
-            (rowid, doc.id, title, path_row, body, folded),
+            (rowid, doc_id, title, path_row, body, folded),
         )
         conn.execute(
             "INSERT INTO fts(rowid, title, path, body) VALUES (?, ?, ?, ?)",
@@ -415,16 +426,29 @@ def _fill(conn: sqlite3.Connection, documents: Iterable[SearchDocument], cache_k
             ("sqlite_version", sqlite3.sqlite_version),
         ],
     )
-    # fts5vocab reads the whole index (~50 ms here): do it once, in the builder's thread.
-    conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, fts, row)")
-    conn.execute("INSERT INTO terms(term, docs) SELECT term, doc FROM temp.vocab")
-    conn.execute("DROP TABLE temp.vocab")
+    if vocabulary:
+        # fts5vocab reads the whole index (~50 ms here): once, in the builder's thread,
+        # for a file that every later session (and every user of a shared one) reads.
+        conn.execute(f"CREATE VIRTUAL TABLE temp.vocab USING {_VOCABULARY}")
+        conn.execute("INSERT INTO terms(term, docs) SELECT term, doc FROM temp.vocab")
+        conn.execute("DROP TABLE temp.vocab")
     conn.execute("COMMIT")
 
 
+#: The index's own list of its terms and how many documents hold each.
+_VOCABULARY = "fts5vocab(main, fts, row)"
+
+
 def _load_vocabulary(conn: sqlite3.Connection) -> Vocabulary:
-    """Every indexed term (already folded by FTS5) with its document count."""
-    return Vocabulary(dict(conn.execute("SELECT term, docs FROM terms").fetchall()))
+    """Every indexed term (already folded by FTS5) with its document count: from the
+    `terms` table of an index file, or, for an index built in memory (which leaves the
+    table empty: most sessions never make a typo that finds nothing, and the table
+    cost the build 50 ms and its memory), from FTS5 itself."""
+    rows = conn.execute("SELECT term, docs FROM terms").fetchall()
+    if not rows:
+        conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING {_VOCABULARY}")
+        rows = conn.execute("SELECT term, doc FROM temp.vocab").fetchall()
+    return Vocabulary(dict(rows))
 
 
 def _open_file(path: Path | str) -> sqlite3.Connection:
@@ -707,27 +731,34 @@ class _PackDocuments:
         self._pack = pack
 
     def __iter__(self) -> Iterator[SearchDocument]:
-        from reader.markdown import (
-            cited_notes,
-            search_text,
-            without_footnote_definitions,
-            without_footnote_marks,
-        )
-
         read_from: object = None  # the file whose text is `text`
         text = ""
         for section in self._pack.sections:
             if section.file is not read_from:
                 read_from, text = section.file, section.file.text
-            path = " › ".join(ancestor.title for ancestor in section.ancestors)
-            markdown = text[section.start : section.end]  # what `section.markdown` reads
-            if section.file.definition_starts and "[^" in markdown:
-                # A note is drawn at the end of the sections citing it, not where it is
-                # defined: it is found with them.
-                markdown = without_footnote_definitions(markdown)
-                notes = cited_notes(markdown, section.definitions)
-                markdown = without_footnote_marks(markdown, section.definitions)
-                body = "\n\n".join(map(search_text, [markdown, *notes]))
-            else:
-                body = search_text(markdown)
-            yield SearchDocument(section.id, section.title, path, body)
+            # Made in a call, so that this frame keeps no copy of the section's text
+            # while the document is indexed (a 260 KB section: two copies fewer).
+            yield _section_document(section, text)
+
+
+def _section_document(section: Section, text: str) -> SearchDocument:
+    """A section as a search document; `text` is its file's text."""
+    from reader.markdown import (
+        cited_notes,
+        search_text,
+        without_footnote_definitions,
+        without_footnote_marks,
+    )
+
+    path = " › ".join(ancestor.title for ancestor in section.ancestors)
+    markdown = text[section.start : section.end]  # what `section.markdown` reads
+    if section.file.definition_starts and "[^" in markdown:
+        # A note is drawn at the end of the sections citing it, not where it is defined:
+        # it is found with them.
+        markdown = without_footnote_definitions(markdown)
+        notes = cited_notes(markdown, section.definitions)
+        markdown = without_footnote_marks(markdown, section.definitions)
+        return SearchDocument(
+            section.id, section.title, path, "\n\n".join(map(search_text, [markdown, *notes]))
+        )
+    return SearchDocument(section.id, section.title, path, search_text(markdown))

@@ -69,7 +69,11 @@ def test_a_disk_failing_midway_builds_in_memory_from_the_start(
     calls: list[str] = []
 
     def fill_then_disk_full(
-        conn: sqlite3.Connection, documents: Iterable[SearchDocument], cache_key: str
+        conn: sqlite3.Connection,
+        documents: Iterable[SearchDocument],
+        cache_key: str,
+        *,
+        vocabulary: bool = True,
     ) -> None:
         on_disk = conn.execute("PRAGMA database_list").fetchone()[2] != ""
         calls.append("disk" if on_disk else "memory")
@@ -77,7 +81,7 @@ def test_a_disk_failing_midway_builds_in_memory_from_the_start(
             for _ in zip(range(3), documents, strict=False):
                 pass  # a few documents read, then the disk is full
             raise sqlite3.OperationalError("database or disk is full")
-        real_fill(conn, documents, cache_key)
+        real_fill(conn, documents, cache_key, vocabulary=vocabulary)
 
     monkeypatch.setattr(search, "_fill", fill_then_disk_full)
     with SearchIndex.build(ReadTwice(DOCS), cache_dir=tmp_path, cache_key="k") as built:

@@ -395,3 +395,25 @@ def test_an_index_file_is_searched_with_a_small_private_page_cache(tmp_path: Pat
         assert READ_ONLY_CACHE_KIB <= 512
     finally:
         conn.close()
+
+
+def test_a_kept_text_hashes_as_its_bytes_on_disk_do(tmp_path: Path) -> None:
+    """A lone file up to 1 MiB keeps its text, hashed a chunk at a time; the cache key
+    must still be the hash of the file's bytes, as for a file read from disk in chunks
+    (multi-byte characters across every chunk's end included)."""
+    import hashlib
+
+    from reader.files import HASH_CHUNK_BYTES
+
+    body = ("é€𝄞 skin barrier " * (5 * HASH_CHUNK_BYTES // 16))[: 5 * HASH_CHUNK_BYTES + 7]
+    text = f"# Big\n\n{body}\n"
+    write_pack(tmp_path / "alone", {"big.md": text})
+    write_pack(tmp_path / "two", {"big.md": text, "other.md": "# Other\n"})
+    kept = load_pack(tmp_path / "alone" / "big.md").files[0]
+    on_disk = load_pack(tmp_path / "two").files[0]
+    assert kept.relative == on_disk.relative == "big.md"
+    assert kept._text is not None and on_disk._text is None, "one kept, one read from disk"
+    digests = [hashlib.sha256(), hashlib.sha256()]
+    kept.hash_into(digests[0])
+    on_disk.hash_into(digests[1])
+    assert digests[0].digest() == digests[1].digest() == hashlib.sha256(text.encode()).digest()
