@@ -41,7 +41,6 @@ from reader.state_store import StateStore
 from reader.study import RATING_NAMES, ReviewRound
 
 if TYPE_CHECKING:
-    from datetime import datetime
     from types import FrameType
 
     from reader.cards import Card
@@ -1632,7 +1631,7 @@ class _ReviewSession(ReviewRound):
 
 def _next_due_line(study: Study) -> str:
     """What is due now, or when the next card falls due, as the app's review says it."""
-    from reader.study import local_now
+    from reader.study import describe_when, local_now
 
     due_now = len(study.queue())
     if due_now:
@@ -1640,21 +1639,7 @@ def _next_due_line(study: Study) -> str:
     due = study.next_due()
     if due is None:
         return "No card is scheduled yet."
-    return f"Next card due: {_describe_when(due, local_now())}."
-
-
-def _describe_when(due: datetime, now: datetime) -> str:
-    """A due time as a person says it: "in 8 min", "in 3 h (14:05)", "tomorrow"."""
-    seconds = (due - now).total_seconds()
-    if seconds <= 60:
-        return "now"
-    if seconds < 3600:
-        return f"in {round(seconds / 60)} min"
-    if seconds < 86400:
-        local = due.astimezone(now.tzinfo)
-        return f"in {round(seconds / 3600)} h ({local:%H:%M})"
-    days = (due.astimezone(now.tzinfo).date() - now.date()).days
-    return "tomorrow" if days == 1 else f"in {days} days"
+    return f"Next card due: {describe_when(due, local_now())}."
 
 
 def _lines_matching(lines: Sequence[str], query: str) -> list[int]:

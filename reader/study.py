@@ -20,7 +20,15 @@ if TYPE_CHECKING:
     from reader.review import CardProgress, Counts, ReviewSettings, ReviewState, ReviewStore
     from reader.review import Scheduler as ReviewScheduler
 
-__all__ = ["LEARN_AHEAD", "RATING_NAMES", "ReviewRound", "Study", "chapter_of", "local_now"]
+__all__ = [
+    "LEARN_AHEAD",
+    "RATING_NAMES",
+    "ReviewRound",
+    "Study",
+    "chapter_of",
+    "describe_when",
+    "local_now",
+]
 
 #: A card falling due again within this is shown again before the review ends (Anki's
 #: "learn ahead limit").
@@ -304,3 +312,18 @@ class ReviewRound:
         if progress.state != "review" and progress.due - now <= LEARN_AHEAD:
             self.queue.append(card)
         self.position += 1
+
+
+def describe_when(due: datetime, now: datetime) -> str:
+    """A due time as a person says it ("in 8 min", "in 3 h (14:05)", "tomorrow", "in 5
+    days"): the same words in a review's summary, the header's hint and plain mode."""
+    seconds = (due - now).total_seconds()
+    if seconds <= 60:
+        return "now"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} min"
+    if seconds < 86400:
+        local = due.astimezone(now.tzinfo)
+        return f"in {round(seconds / 3600)} h ({local:%H:%M})"
+    days = (due.astimezone(now.tzinfo).date() - now.date()).days
+    return "tomorrow" if days == 1 else f"in {days} days"

@@ -231,9 +231,8 @@ class StudyController:
     def show_progress(self) -> None:
         from reader.progress import counts as read_counts
         from reader.review import study_day
-        from reader.study import local_now
+        from reader.study import describe_when, local_now
         from reader.ui.screens.progress import ProgressRow, ProgressScreen
-        from reader.ui.screens.review import describe_when
 
         study = self._ready()
         if study is None:

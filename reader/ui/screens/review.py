@@ -23,7 +23,7 @@ from textual.widgets import Static
 from reader.glyphs import current as current_glyphs
 from reader.render.blocks import RuleBlock
 from reader.sanitize import sanitize_line
-from reader.study import LEARN_AHEAD, RATING_NAMES, ReviewRound
+from reader.study import LEARN_AHEAD, RATING_NAMES, ReviewRound, describe_when
 from reader.ui.styles import use_stylesheet
 from reader.ui.widgets.card_face import CardFace
 
@@ -264,17 +264,3 @@ def _next_due_line(study: Study) -> str:
     if due is None:
         return "No card is scheduled yet."
     return f"Next card due: {describe_when(due, _now())}."
-
-
-def describe_when(due: datetime, now: datetime) -> str:
-    """A due time as a person says it: "in 8 min", "in 3 h", "tomorrow", "in 5 days"."""
-    seconds = (due - now).total_seconds()
-    if seconds <= 60:
-        return "now"
-    if seconds < 3600:
-        return f"in {round(seconds / 60)} min"
-    if seconds < 86400:
-        local = due.astimezone(now.tzinfo)
-        return f"in {round(seconds / 3600)} h ({local:%H:%M})"
-    days = (due.astimezone(now.tzinfo).date() - now.date()).days
-    return "tomorrow" if days == 1 else f"in {days} days"
