@@ -51,6 +51,7 @@ __all__ = [
     "parser_for",
     "plain_text",
     "strip_inline_markup",
+    "table_cells",
     "without_comments",
     "without_footnote_definitions",
     "without_footnote_marks",
@@ -427,6 +428,48 @@ def _inline_text(children: Iterable[Token]) -> Iterator[str]:
             yield " "
         elif child.type == "html_inline":
             continue
+
+
+class TableCells(NamedTuple):
+    """A GFM table's cells as markdown-it's inline tokens, row by row (`table_cells`)."""
+
+    header: list[Token]
+    rows: list[list[Token]]
+    aligns: list[str]  # each column's, "left" when the delimiter row says nothing
+    end: int  # the position after the table's closing token
+
+
+def table_cells(tokens: list[Token], position: int) -> TableCells:
+    """The table opening at `position`: its header cells, its body rows and each
+    column's alignment; what the reading pane draws and plain mode reads from."""
+    header: list[Token] = []
+    rows: list[list[Token]] = []
+    aligns: list[str] = []
+    row: list[Token] | None = None
+    in_head = False
+    position += 1
+    while position < len(tokens) and tokens[position].type != "table_close":
+        token = tokens[position]
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "tbody_open":
+            in_head = False
+        elif token.type == "tr_open":
+            row = []
+        elif token.type in ("th_open", "td_open"):
+            if in_head:
+                style = str(token.attrGet("style") or "")
+                aligns.append(style.removeprefix("text-align:") or "left")
+        elif token.type == "inline" and row is not None:
+            row.append(token)
+        elif token.type == "tr_close" and row is not None:
+            if in_head:
+                header = row
+            else:
+                rows.append(row)
+            row = None
+        position += 1
+    return TableCells(header, rows, aligns, position + 1)
 
 
 def image_alt(image: Token) -> str:

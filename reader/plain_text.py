@@ -52,6 +52,7 @@ from reader.markdown import (
     image_alt,
     parse,
     parser_for,
+    table_cells,
 )
 from reader.sanitize import sanitize
 
@@ -485,28 +486,9 @@ class _Writer:
     def table(self, tokens: list[Token], position: int) -> int:
         """A table read row by row, each cell after its column's header: heard or felt
         on a braille line, a cell means nothing without its column."""
-        header: list[str] = []
-        rows: list[list[str]] = []
-        row: list[str] | None = None
-        in_head = False
-        position += 1
-        while position < len(tokens) and tokens[position].type != "table_close":
-            token = tokens[position]
-            if token.type == "thead_open":
-                in_head = True
-            elif token.type == "tbody_open":
-                in_head = False
-            elif token.type == "tr_open":
-                row = []
-            elif token.type == "inline" and row is not None:
-                row.append(" ".join(_words(self.inline(token))))
-            elif token.type == "tr_close" and row is not None:
-                if in_head:
-                    header = row
-                else:
-                    rows.append(row)
-                row = None
-            position += 1
+        table = table_cells(tokens, position)
+        header = [self.cell_text(cell) for cell in table.header]
+        rows = [[self.cell_text(cell) for cell in row] for row in table.rows]
         labels = [label or f"Column {number}" for number, label in enumerate(header, 1)]
         self.gap()
         self.write(
@@ -519,7 +501,11 @@ class _Writer:
             ]
             self.write(_sentence(f"Row {number}: " + "; ".join(said)), "  ")
         self.write("End of table.")
-        return position + 1
+        return table.end
+
+    def cell_text(self, cell: Token) -> str:
+        """A table cell's words on one line."""
+        return " ".join(_words(self.inline(cell)))
 
     def definition_list(self, tokens: list[Token], position: int) -> int:
         """Each term with its definitions, `Term: definition`, one entry after another."""

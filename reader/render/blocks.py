@@ -18,7 +18,14 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.lazy_pattern import LazyPattern
-from reader.markdown import NO_DEFINITIONS, Definitions, footnote_label, image_alt, parse
+from reader.markdown import (
+    NO_DEFINITIONS,
+    Definitions,
+    footnote_label,
+    image_alt,
+    parse,
+    table_cells,
+)
 from reader.markdown_syntax import DETAILS_CLOSE as _DETAILS_CLOSE
 from reader.markdown_syntax import DETAILS_OPEN as _DETAILS_OPEN
 from reader.markdown_syntax import DETAILS_TAG as _DETAILS_TAG
@@ -530,32 +537,14 @@ def _note_number(meta: dict, context: BuildContext) -> int:
 
 def _table(tokens: list[Token], position: int, context: BuildContext) -> tuple[TableBlock, int]:
     opening = tokens[position].map
-    block = TableBlock(opening[0] if opening else 0)
-    row: list[Text] | None = None
-    in_head = False
-    position += 1
-    while position < len(tokens) and tokens[position].type != "table_close":
-        token = tokens[position]
-        if token.type == "thead_open":
-            in_head = True
-        elif token.type == "tbody_open":
-            in_head = False
-        elif token.type == "tr_open":
-            row = []
-        elif token.type in ("th_open", "td_open"):
-            if in_head:
-                style = str(token.attrGet("style") or "")
-                block.aligns.append(style.removeprefix("text-align:") or "left")
-        elif token.type == "inline" and row is not None:
-            row.append(_inline(token, context, terms=not in_head))
-        elif token.type == "tr_close" and row is not None:
-            if in_head:
-                block.header = row
-            else:
-                block.rows.append(row)
-            row = None
-        position += 1
-    return block, position + 1
+    cells = table_cells(tokens, position)
+    block = TableBlock(
+        opening[0] if opening else 0,
+        header=[_inline(cell, context, terms=False) for cell in cells.header],
+        rows=[[_inline(cell, context, terms=True) for cell in row] for row in cells.rows],
+        aligns=cells.aligns,
+    )
+    return block, cells.end
 
 
 def _html_block(token: Token, line: int) -> ParagraphBlock:
