@@ -21,7 +21,7 @@ from reader.sanitize import sanitize, sanitize_line
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from datetime import datetime
 
     from rich.text import Text
@@ -577,18 +577,12 @@ def _start_session(
     start_review: bool = False,
 ) -> int:
     """Plain mode when asked for, by option or environment; else the full-screen app."""
+    start: Callable[..., int] = _start_app
     if options.plain or wants_plain(os.environ):
-        from reader.plain import run_plain  # core: no Textual
+        from reader.plain import run_plain as start  # core: no Textual
 
         gc.enable()
-        return run_plain(
-            pack,
-            restricted=restricted,
-            no_state=options.no_state,
-            state_dir=options.state_dir,
-            start_review=start_review,
-        )
-    return _start_app(
+    return start(
         pack,
         restricted=restricted,
         no_state=options.no_state,
