@@ -16,7 +16,7 @@ from reader.ui.textual_compat import app_keymap
 if TYPE_CHECKING:
     from textual.app import App
 
-__all__ = ["key_hint"]
+__all__ = ["key_hint", "key_line"]
 
 
 def key_hint(app: App[Any], binding_id: str, default: str) -> str:
@@ -35,3 +35,11 @@ def key_hint(app: App[Any], binding_id: str, default: str) -> str:
         return default
     shown = first if len(first) == 1 else app.get_key_display(Binding(first, ""))
     return shown if "`" not in shown else first
+
+
+def key_line(app: App[Any], *hints: tuple[str, str, str]) -> str:
+    """A dialog's line of keys, "Enter jump   r note", from (binding id, default key,
+    what it does) triples, each key as `key_hint` shows it."""
+    return "   ".join(
+        f"{key_hint(app, binding_id, key)} {label}" for binding_id, key, label in hints
+    )

@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.sanitize import sanitize_line
-from reader.ui.key_hints import key_hint
+from reader.ui.key_hints import key_line
 from reader.ui.styles import use_stylesheet
 
 if TYPE_CHECKING:
@@ -45,12 +45,12 @@ class BookmarksScreen(ModalScreen[None]):
             yield Static(Text("Bookmarks", style="bold"))
             yield OptionList(id="bookmark-list")
             yield Input(placeholder="Note for this bookmark, Enter saves", id="bookmark-note")
-            app = self.app  # the keys as config.toml's [keymap] has them
-            hint = (
-                f"{key_hint(app, 'bookmarks.jump', 'Enter')} jump   "
-                f"{key_hint(app, 'bookmarks.rename', 'r')} note   "
-                f"{key_hint(app, 'bookmarks.delete', 'd')} delete   "
-                f"{key_hint(app, 'bookmarks.close', 'Esc')} close"
+            hint = key_line(  # the keys as config.toml's [keymap] has them
+                self.app,
+                ("bookmarks.jump", "Enter", "jump"),
+                ("bookmarks.rename", "r", "note"),
+                ("bookmarks.delete", "d", "delete"),
+                ("bookmarks.close", "Esc", "close"),
             )
             yield Static(Text(hint, style="dim"))
 

@@ -24,7 +24,7 @@ from reader.render.blocks import BuildContext
 from reader.render.document import RenderedDocument
 from reader.render.draw import BlockRenderer, RenderStyles
 from reader.sanitize import sanitize_line
-from reader.ui.key_hints import key_hint
+from reader.ui.key_hints import key_line
 from reader.ui.styles import use_stylesheet
 from reader.ui.widgets.document_view import DocumentView
 
@@ -72,12 +72,12 @@ class TermPopover(ModalScreen[str | None]):
         with Vertical(id="term-popover"):
             yield Static(Text(sanitize_line(self.entry.term), style="bold"), id="term-title")
             yield DocumentView(id="term-definition")
-            app = self.app  # the keys as config.toml's [keymap] has them
-            hint = (
-                f"{key_hint(app, 'term.close', 'Esc')} close   "
-                f"{key_hint(app, 'document.next-link', 'f')} link   "
-                f"{key_hint(app, 'document.follow', 'Enter')} follow   "
-                f"{key_hint(app, 'term.glossary', 't')} all terms"
+            hint = key_line(  # the keys as config.toml's [keymap] has them
+                self.app,
+                ("term.close", "Esc", "close"),
+                ("document.next-link", "f", "link"),
+                ("document.follow", "Enter", "follow"),
+                ("term.glossary", "t", "all terms"),
             )
             yield Static(Text(hint), id="term-keys")
 
