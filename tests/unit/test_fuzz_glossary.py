@@ -16,11 +16,12 @@ from __future__ import annotations
 import operator
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.files import PackFile
 from reader.glossary import Glossary, fold, names_of, parse_glossary
+from tests.hypothesis_ci import ci_settings
 
 LINE_STARTS = [
     "",
@@ -90,13 +91,7 @@ GLOSSARY_FILES = st.lists(GLOSSARY_TEXT, min_size=1, max_size=3)
 PROSE = st.text(max_size=60)
 TERM_LINE = st.one_of(st.text(max_size=40), st.lists(st.sampled_from(LINE_BODIES)).map(" ".join))
 
-CI = settings(
-    derandomize=True,
-    max_examples=400,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+CI = ci_settings(400)
 
 
 @CI

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from reader.check import check_pack
@@ -30,6 +30,7 @@ from reader.cli import EXIT_PROBLEMS, main
 from reader.files import PackError
 from reader.pack import Pack, load_pack
 from reader.search import pack_documents
+from tests.hypothesis_ci import ci_settings
 
 NAMES = [
     "a.md",
@@ -152,13 +153,7 @@ class Entry(NamedTuple):
 ENTRY = st.builds(Entry, st.integers(0, 5), NAME, st.sampled_from(KINDS), CONTENT)
 SHAPE = st.tuples(st.lists(ENTRY, min_size=1, max_size=10), st.none() | MANIFEST)
 
-CI = settings(
-    derandomize=True,
-    max_examples=200,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+CI = ci_settings(200, large_data=True)
 
 
 def build(root: Path, entries: list[Entry], manifest: bytes | None) -> None:

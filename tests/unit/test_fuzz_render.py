@@ -19,7 +19,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -31,6 +31,7 @@ from reader.render.document import Navigator, RenderedDocument
 from reader.render.draw import BlockRenderer, RenderStyles
 from reader.sanitize import sanitize
 from reader.search_query import match_spans
+from tests.hypothesis_ci import ci_settings
 
 GLOSSARY = Glossary(
     [
@@ -238,13 +239,7 @@ WIDTH = st.sampled_from(WIDTHS)
 #: Pieces repeated past CHUNK_CHARS (see the test).
 LONG_SECTION = st.lists(MARKDOWN, min_size=1, max_size=4)
 
-CI = settings(
-    derandomize=True,
-    max_examples=100,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+CI = ci_settings(100, large_data=True)
 
 
 # --- the pipeline --------------------------------------------------------------------
@@ -322,13 +317,7 @@ def test_each_block_alone_draws_at_widths_down_to_one(markdown: str) -> None:
             assert all(line.cell_length <= max(4, width) for line in lines), (width, lines)
 
 
-@settings(
-    derandomize=True,
-    max_examples=10,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@ci_settings(10, large_data=True)
 @given(LONG_SECTION)
 def test_a_section_long_enough_to_be_parsed_in_chunks(pieces: list[str]) -> None:
     """Past CHUNK_CHARS a section is cut at blank lines and parsed piece by piece: a

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.sanitize import sanitize, sanitize_line
+from tests.hypothesis_ci import ci_settings
 
 ESC = "\x1b"
 C0 = [chr(code) for code in range(0x20)]
@@ -98,13 +99,7 @@ HOSTILE_TEXT = st.lists(
 #: Text with nothing to remove: no control, format, surrogate or separator character.
 PRINTABLE = st.text(alphabet=st.characters(exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp")))
 
-CI = settings(
-    derandomize=True,
-    max_examples=500,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+CI = ci_settings(500)
 
 
 def line_ends(text: str) -> int:

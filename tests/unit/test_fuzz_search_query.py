@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.search_query import (
@@ -30,6 +30,7 @@ from reader.search_query import (
     match_spans,
     parse_query,
 )
+from tests.hypothesis_ci import ci_settings
 
 #: FTS5's syntax, typographic quotes, accents (composed and not), scripts without
 #: spaces, and controls: everything that could be an operator or split a token oddly.
@@ -95,13 +96,7 @@ WORD_QUERY = st.lists(st.sampled_from([*WORDS, " ", '"', "-", "*", "a", "e"]), m
 )
 VOCABULARY = st.lists(st.sampled_from(WORDS), max_size=8)
 
-CI = settings(
-    derandomize=True,
-    max_examples=400,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+CI = ci_settings(400)
 
 
 def _table() -> sqlite3.Connection:

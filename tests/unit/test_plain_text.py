@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -22,6 +22,7 @@ from reader.markdown import definitions_of
 from reader.pack import load_pack
 from reader.plain_text import MIN_WIDTH, PlainLink, PlainPage, markdown_page, section_page
 from tests.conftest import CONTENT
+from tests.hypothesis_ci import ci_settings
 from tests.unit.test_redos import DOCUMENTS, ENTRY_CAP, MAX_GROWTH, growth
 
 #: Nothing of this may reach the terminal: C0 (tab and line end too: a page is lines),
@@ -440,13 +441,7 @@ PIECES = st.one_of(
     st.characters(exclude_categories=()),
 )
 DOCUMENT = st.lists(PIECES, max_size=80).map("".join)
-CI = settings(
-    derandomize=True,
-    max_examples=300,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+CI = ci_settings(300)
 
 
 @CI
